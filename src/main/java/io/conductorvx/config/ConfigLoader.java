@@ -1,0 +1,60 @@
+package io.conductorvx.config;
+
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Layers the configuration: built-in defaults, then a JSON file ({@code CONDUCTOR_CONFIG}, else
+ * {@code config/conductor.json} when present), then environment variables named
+ * {@code CONDUCTOR_} + the key in upper snake case (port → CONDUCTOR_PORT,
+ * deciderPartitions → CONDUCTOR_DECIDER_PARTITIONS).
+ */
+public final class ConfigLoader {
+  static final String DEFAULT_FILE = "config/conductor.json";
+
+  private ConfigLoader() {}
+
+  /** Runs once at startup, before any event loop exists, so reading the file here is fine. */
+  public static ServerConfig load(Map<String, String> env) {
+    JsonObject merged = new JsonObject();
+    String file = env.get("CONDUCTOR_CONFIG");
+    Path path = Path.of(file != null ? file : DEFAULT_FILE);
+    if (file != null || Files.exists(path)) {
+      merged.mergeIn(readFile(path));
+    }
+    for (String key : ServerConfig.defaults().fieldNames()) {
+      String value = env.get(envName(key));
+      if (value != null && !value.isBlank()) {
+        Object typed = ServerConfig.defaults().getValue(key) instanceof String ? value : parseNumber(key, value);
+        merged.put(key, typed);
+      }
+    }
+    return ServerConfig.fromJson(merged);
+  }
+
+  public static String envName(String key) {
+    return "CONDUCTOR_" + key.replaceAll("([a-z0-9])([A-Z])", "$1_$2").toUpperCase(Locale.ROOT);
+  }
+
+  private static JsonObject readFile(Path path) {
+    try {
+      return new JsonObject(Files.readString(path));
+    } catch (IOException e) {
+      throw new IllegalArgumentException("Cannot read configuration file " + path + ": " + e.getMessage(), e);
+    } catch (RuntimeException e) {
+      throw new IllegalArgumentException("Configuration file " + path + " is not a JSON object: " + e.getMessage(), e);
+    }
+  }
+
+  private static Long parseNumber(String key, String value) {
+    try {
+      return Long.parseLong(value.trim());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(envName(key) + " must be a whole number, got: " + value);
+    }
+  }
+}

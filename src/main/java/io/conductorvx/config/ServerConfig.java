@@ -1,0 +1,106 @@
+package io.conductorvx.config;
+
+import io.vertx.core.json.JsonObject;
+
+/**
+ * Every setting of the server, typed, in one place. Built from defaults, then a JSON file, then
+ * environment variables (see {@link ConfigLoader}); the README lists each key.
+ */
+public record ServerConfig(
+    int port,
+    String store,
+    String queue,
+    String postgresUrl,
+    String redisUrl,
+    int postgresPoolSize,
+    int redisPoolSize,
+    int httpInstances,
+    int deciderPartitions,
+    long sweepIntervalMs,
+    long workflowRecheckSeconds,
+    long queueLeaseSeconds,
+    long maxBodyBytes,
+    long maxPollTimeoutMs,
+    long activeWorkerSeconds,
+    long limitPostponeSeconds,
+    long commandTimeoutMs) {
+
+  public static final String MEMORY = "memory";
+
+  /** Keys as they appear in the config file, with their defaults. */
+  public static JsonObject defaults() {
+    int cores = Runtime.getRuntime().availableProcessors();
+    return new JsonObject()
+        .put("port", 8080)
+        .put("store", MEMORY)
+        .put("queue", MEMORY)
+        .put("postgresUrl", "postgresql://postgres@127.0.0.1:5432/test")
+        .put("redisUrl", "redis://127.0.0.1:6379")
+        .put("postgresPoolSize", 8)
+        .put("redisPoolSize", 8)
+        .put("httpInstances", cores)
+        .put("deciderPartitions", cores)
+        .put("sweepIntervalMs", 500)
+        .put("workflowRecheckSeconds", 30)
+        .put("queueLeaseSeconds", 60)
+        .put("maxBodyBytes", 10L * 1024 * 1024)
+        .put("maxPollTimeoutMs", 5000)
+        .put("activeWorkerSeconds", 10)
+        .put("limitPostponeSeconds", 1)
+        .put("commandTimeoutMs", 30_000);
+  }
+
+  /** Builds the config from defaults overridden by the given keys. Unknown keys are an error. */
+  public static ServerConfig fromJson(JsonObject overrides) {
+    JsonObject d = defaults();
+    for (String key : overrides.fieldNames()) {
+      if (!d.containsKey(key)) {
+        throw new IllegalArgumentException("Unknown configuration key: " + key);
+      }
+    }
+    JsonObject c = d.copy().mergeIn(overrides);
+    try {
+      return new ServerConfig(
+          c.getInteger("port"),
+          c.getString("store"),
+          c.getString("queue"),
+          c.getString("postgresUrl"),
+          c.getString("redisUrl"),
+          c.getInteger("postgresPoolSize"),
+          c.getInteger("redisPoolSize"),
+          Math.max(1, c.getInteger("httpInstances")),
+          Math.max(1, c.getInteger("deciderPartitions")),
+          c.getLong("sweepIntervalMs"),
+          c.getLong("workflowRecheckSeconds"),
+          c.getLong("queueLeaseSeconds"),
+          c.getLong("maxBodyBytes"),
+          c.getLong("maxPollTimeoutMs"),
+          c.getLong("activeWorkerSeconds"),
+          c.getLong("limitPostponeSeconds"),
+          c.getLong("commandTimeoutMs"));
+    } catch (ClassCastException | NullPointerException e) {
+      throw new IllegalArgumentException("Invalid configuration value: " + e.getMessage(), e);
+    }
+  }
+
+  public JsonObject toJson() {
+    return new JsonObject()
+        .put("port", port)
+        .put("store", store)
+        .put("queue", queue)
+        .put("postgresUrl", postgresUrl)
+        .put("redisUrl", redisUrl)
+        .put("postgresPoolSize", postgresPoolSize)
+        .put("redisPoolSize", redisPoolSize)
+        .put("httpInstances", httpInstances)
+        .put("deciderPartitions", deciderPartitions)
+        .put("sweepIntervalMs", sweepIntervalMs)
+        .put("workflowRecheckSeconds", workflowRecheckSeconds)
+        .put("queueLeaseSeconds", queueLeaseSeconds)
+        .put("maxBodyBytes", maxBodyBytes)
+        .put("maxPollTimeoutMs", maxPollTimeoutMs)
+        .put("activeWorkerSeconds", activeWorkerSeconds)
+        .put("limitPostponeSeconds", limitPostponeSeconds)
+        .put("commandTimeoutMs", commandTimeoutMs);
+  }
+}

@@ -1,0 +1,115 @@
+package io.conductorvx.model;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.MapperFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.cfg.CoercionAction;
+import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.type.LogicalType;
+import io.conductorvx.error.ConductorException;
+import java.io.IOException;
+import java.util.Map;
+
+/** The one JSON mapper of the server, configured as Conductor's is: unknown fields ignored, nulls omitted. */
+public final class Json {
+  public static final ObjectMapper MAPPER = build();
+
+  private Json() {}
+
+  private static ObjectMapper build() {
+    ObjectMapper m = JsonMapper.builder()
+        .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+        .disable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+        .enable(DeserializationFeature.ACCEPT_SINGLE_VALUE_AS_ARRAY)
+        .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
+        .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+        .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
+        .serializationInclusion(JsonInclude.Include.NON_NULL)
+        .build();
+    // "" for a number or an enum is a client mistake, not a null.
+    m.coercionConfigFor(LogicalType.Enum).setCoercion(CoercionInputShape.EmptyString, CoercionAction.Fail);
+    return m;
+  }
+
+  public static byte[] toBytes(Object value) {
+    try {
+      return MAPPER.writeValueAsBytes(value);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("Cannot serialize " + value.getClass().getSimpleName(), e);
+    }
+  }
+
+  public static String toString(Object value) {
+    try {
+      return MAPPER.writeValueAsString(value);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("Cannot serialize " + value.getClass().getSimpleName(), e);
+    }
+  }
+
+  /** Reads trusted bytes (our own stores); a failure here is a bug or corruption, not bad input. */
+  public static <T> T fromBytes(byte[] bytes, Class<T> type) {
+    try {
+      return MAPPER.readValue(bytes, type);
+    } catch (IOException e) {
+      throw new IllegalStateException("Stored " + type.getSimpleName() + " is not readable: " + e.getMessage(), e);
+    }
+  }
+
+  /** Reads a request body; malformed JSON or wrong types become a 400. */
+  public static <T> T parseRequest(byte[] bytes, Class<T> type) {
+    try {
+      T value = MAPPER.readValue(bytes, type);
+      if (value == null) {
+        throw ConductorException.badRequest("Request body must not be empty");
+      }
+      return value;
+    } catch (IOException e) {
+      throw ConductorException.badRequest("Invalid request body: " + describe(e));
+    }
+  }
+
+  public static <T> T parseRequest(byte[] bytes, TypeReference<T> type) {
+    try {
+      T value = MAPPER.readValue(bytes, type);
+      if (value == null) {
+        throw ConductorException.badRequest("Request body must not be empty");
+      }
+      return value;
+    } catch (IOException e) {
+      throw ConductorException.badRequest("Invalid request body: " + describe(e));
+    }
+  }
+
+  public static JsonNode tree(Object value) {
+    return MAPPER.valueToTree(value);
+  }
+
+  @SuppressWarnings("unchecked")
+  public static Map<String, Object> toMap(Object value) {
+    return MAPPER.convertValue(value, Map.class);
+  }
+
+  /** A deep copy through JSON: the copy shares nothing with the original. */
+  public static <T> T copy(T value, Class<T> type) {
+    return fromBytes(toBytes(value), type);
+  }
+
+  private static String describe(IOException e) {
+    String msg = e.getMessage();
+    if (msg == null) {
+      return e.getClass().getSimpleName();
+    }
+    int cut = msg.indexOf("\n at [Source");
+    if (cut > 0) {
+      msg = msg.substring(0, cut);
+    }
+    return msg.length() > 300 ? msg.substring(0, 300) + "…" : msg;
+  }
+}

@@ -1,0 +1,56 @@
+package io.conductorvx.model;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** A workflow execution (Conductor's Workflow). Mutable: only its owner partition changes it. */
+public class Workflow extends Extensible {
+  public String workflowId;
+  public WorkflowStatus status = WorkflowStatus.RUNNING;
+  public long createTime;
+  public long updateTime;
+  public long endTime;
+  public WorkflowDef workflowDefinition;
+  public Map<String, Object> input = new LinkedHashMap<>();
+  public Map<String, Object> output = new LinkedHashMap<>();
+  public List<Task> tasks = new ArrayList<>();
+  public String correlationId;
+  public String parentWorkflowId;
+  public String parentWorkflowTaskId;
+  public String reRunFromWorkflowId;
+  public String reasonForIncompletion;
+  public String event;
+  public Map<String, String> taskToDomain = new LinkedHashMap<>();
+  public Set<String> failedReferenceTaskNames = new LinkedHashSet<>();
+  public Set<String> failedTaskNames = new LinkedHashSet<>();
+  public int priority;
+  public Map<String, Object> variables = new LinkedHashMap<>();
+  public long lastRetriedTime;
+  public String externalInputPayloadStoragePath;
+  public String externalOutputPayloadStoragePath;
+  public List<Object> history = new ArrayList<>();
+  public String idempotencyKey;
+  public String ownerApp;
+  public String createdBy;
+  public String updatedBy;
+
+  @JsonProperty("startTime")
+  public long startTime() {
+    return createTime;
+  }
+
+  @JsonProperty("workflowName")
+  public String workflowName() {
+    return workflowDefinition == null ? null : workflowDefinition.name;
+  }
+
+  @JsonProperty("workflowVersion")
+  public int workflowVersion() {
+    return workflowDefinition == null ? 0 : workflowDefinition.version;
+  }
+}

@@ -1,0 +1,54 @@
+package io.conductorvx.store;
+
+import io.conductorvx.model.PollData;
+import io.conductorvx.model.Task;
+import io.conductorvx.model.TaskExecLog;
+import io.conductorvx.model.Workflow;
+import io.vertx.core.Future;
+import java.util.Collection;
+import java.util.List;
+
+/**
+ * Workflow executions and their tasks, task logs and poll data. Only a workflow's owner partition
+ * writes its workflow and tasks; anyone may read. Reads answer null for a missing item. What a
+ * store returns is a copy: changing it changes nothing stored.
+ */
+public interface ExecutionStore {
+  /**
+   * Writes the workflow (without its task list) and the given tasks in one atomic step, and deletes
+   * the tasks named in {@code removedTaskIds}. Succeeds only once everything is durable.
+   */
+  Future<Void> save(Workflow workflow, Collection<Task> changedTasks, Collection<String> removedTaskIds);
+
+  /** @param includeTasks when false the returned workflow has an empty task list */
+  Future<Workflow> getWorkflow(String workflowId, boolean includeTasks);
+
+  Future<Task> getTask(String taskId);
+
+  /** Deletes the workflow, its tasks and their logs. @return false when it did not exist */
+  Future<Boolean> removeWorkflow(String workflowId);
+
+  /** Ids of workflows of that name and version that are RUNNING. */
+  Future<List<String>> runningWorkflowIds(String name, int version);
+
+  /** Ids of workflows of that name and version created in [startTime, endTime]. */
+  Future<List<String>> workflowIdsCreatedBetween(String name, int version, long startTime, long endTime);
+
+  /** Workflows of that name with that correlation id, oldest first. */
+  Future<List<Workflow>> workflowsByCorrelationId(String name, String correlationId, boolean includeClosed, boolean includeTasks);
+
+  /** Ids of every workflow that is RUNNING or PAUSED: where the sweeper starts after a restart. */
+  Future<List<String>> activeWorkflowIds();
+
+  Future<Void> addTaskLogs(List<TaskExecLog> logs);
+
+  Future<List<TaskExecLog>> getTaskLogs(String taskId);
+
+  Future<Void> savePollData(PollData pollData);
+
+  Future<List<PollData>> getPollData(String taskType);
+
+  Future<List<PollData>> getAllPollData();
+
+  Future<Void> close();
+}
