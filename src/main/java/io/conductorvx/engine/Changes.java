@@ -6,12 +6,18 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Function;
+import io.conductorvx.tasks.TaskServices;
+import io.vertx.core.Future;
 
 /**
  * What one command changed, collected while it runs and applied after: the store first, then the
  * queues, then events. Task identity is object identity, so a task changed twice is saved once.
  */
 final class Changes {
+  /** Work a system task handed off, to run once the state is durable. */
+  record Offload(String taskId, Function<TaskServices, Future<Object>> work) {}
+
   /** A queue operation to apply once the state is durable. */
   record QueueOp(String queue, QueueMessage message, long delayMs, boolean remove) {}
 
@@ -19,6 +25,7 @@ final class Changes {
   final List<String> removedTaskIds = new ArrayList<>();
   final List<QueueOp> queueOps = new ArrayList<>();
   final List<Task> statusChanges = new ArrayList<>();
+  final List<Offload> offloads = new ArrayList<>();
   boolean workflow;
   boolean workflowStatusChanged;
   /** Set when the workflow failed in a way that starts its failure workflow. */
@@ -38,6 +45,6 @@ final class Changes {
   }
 
   boolean isEmpty() {
-    return tasks.isEmpty() && removedTaskIds.isEmpty() && !workflow && queueOps.isEmpty();
+    return tasks.isEmpty() && removedTaskIds.isEmpty() && !workflow && queueOps.isEmpty() && offloads.isEmpty();
   }
 }

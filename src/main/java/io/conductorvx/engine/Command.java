@@ -39,6 +39,13 @@ public sealed interface Command {
 
   record Remove(String workflowId) implements Command {}
 
+  /** Offloaded work of a system task came back (or a child workflow ended): resume the task. */
+  record TaskWorkDone(String workflowId, String taskId, Object result, Throwable error) implements Command {}
+
+  /** What a parent's SUB_WORKFLOW task hears when its child workflow ends. */
+  record ChildEnded(String childWorkflowId, io.conductorvx.model.WorkflowStatus status,
+      Map<String, Object> output, String reasonForIncompletion) {}
+
   /** The outcome of a task update: enough for update-v2 to poll the next task of the same kind. */
   record TaskUpdated(String taskId, String taskType, String domain, boolean terminal) {}
 

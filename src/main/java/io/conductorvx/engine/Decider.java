@@ -74,7 +74,7 @@ final class Decider {
     boolean changed = false;
     List<Task> successorsOf = new ArrayList<>();
     if (!hasStarted(d.live)) {
-      changed |= schedule(d, d.live.definition.first(), 0);
+      changed |= schedule(d, d.live.definition.first(), 0) != null;
     }
     for (Task task : pendingSnapshot(d.live)) {
       if (task.status == TaskStatus.SKIPPED) {
@@ -115,9 +115,12 @@ final class Decider {
       successorsOf.add(task);
     }
     for (Task done : successorsOf) {
-      WorkflowTask next = d.live.definition.next(d.live.definition.node(done.referenceTaskName));
+      if (!types.of(done.workflowTask.type).continuesToNext(done)) {
+        continue;
+      }
+      WorkflowTask next = d.live.definition.next(done.workflowTask);
       if (next != null) {
-        changed |= schedule(d, next, done.iteration);
+        changed |= schedule(d, next, done.iteration) != null;
       }
     }
     if (!changed && isComplete(d.live)) {
@@ -162,8 +165,9 @@ final class Decider {
   /**
    * Schedules the node (in loop iteration {@code iteration}, 0 outside loops). A reference that
    * already has a task is not created again; a pre-skipped one is stepped over.
+   * @return the task created (or the skipped one stepped over), null when nothing changed
    */
-  boolean schedule(Decision d, WorkflowTask node, int iteration) {
+  Task schedule(Decision d, WorkflowTask node, int iteration) {
     String ref = iteration > 0 ? node.taskReferenceName + "__" + iteration : node.taskReferenceName;
     Task existing = d.live.latest(ref);
     if (existing != null) {
@@ -174,14 +178,14 @@ final class Decider {
         if (next != null) {
           schedule(d, next, iteration);
         }
-        return true;
+        return existing;
       }
-      return false;
+      return null;
     }
     TaskType type = types.of(node.type);
     Task task = newTask(d, node, ref, iteration, type);
     add(d, task, type);
-    return true;
+    return task;
   }
 
   private Task newTask(Decision d, WorkflowTask node, String ref, int iteration, TaskType type) {

@@ -13,6 +13,8 @@ import io.conductorvx.queue.QueueStore;
 import io.conductorvx.store.ExecutionStore;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.Vertx;
+import io.conductorvx.tasks.TaskServices;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
@@ -42,6 +44,7 @@ public final class DeciderVerticle extends VerticleBase {
   private final Map<String, LiveWorkflow> live = new HashMap<>();
   private final Map<String, Future<?>> tails = new HashMap<>();
   private MessageConsumer<Object> consumer;
+  private TaskServices services;
 
   public DeciderVerticle(int partition, WorkflowEngine engine) {
     this.partition = partition;
@@ -54,6 +57,18 @@ public final class DeciderVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
+    Vertx v = vertx;
+    services = new TaskServices() {
+      @Override
+      public Vertx vertx() {
+        return v;
+      }
+
+      @Override
+      public WorkflowEngine engine() {
+        return engine;
+      }
+    };
     consumer = vertx.eventBus().consumer(engine.deciderAddress(partition), this::onCommand);
     MessageConsumer<String> requeue = vertx.eventBus().consumer(engine.deciderAddress(partition) + ".requeue",
         msg -> requeue(msg.body()).onSuccess(n -> msg.reply(n, LOCAL)).onFailure(err -> msg.fail(500, err.getMessage())));
@@ -156,6 +171,12 @@ public final class DeciderVerticle extends VerticleBase {
         return null;
       }));
     }
+    if (command instanceof Command.TaskWorkDone c) {
+      return load(c.workflowId(), false).compose(lw -> lw == null ? Future.succeededFuture() : apply(lw, d -> {
+        operations.workDone(d, c);
+        return null;
+      }));
+    }
     if (command instanceof Command.Remove c) {
       return remove(c.workflowId());
     }
@@ -218,12 +239,42 @@ public final class DeciderVerticle extends VerticleBase {
         .compose(v -> applyQueueOps(changes))
         .compose(v -> scheduleCheck(lw, d.now()))
         .andThen(ignored -> publish(wf, changes))
+        .andThen(ignored -> runOffloads(lw, changes))
+        .andThen(ignored -> {
+          if (changes.workflowStatusChanged && wf.status.isTerminal()) {
+            notifyParent(wf);
+          }
+        })
         .compose(v -> changes.startFailureWorkflow ? startFailureWorkflow(lw, changes.failureTaskId) : Future.succeededFuture())
         .andThen(ignored -> {
           if (wf.status.isTerminal()) {
             live.remove(lw.id());
           }
         });
+  }
+
+  /** Starts each piece of offloaded work; its outcome returns as a command, in order with the rest. */
+  private void runOffloads(LiveWorkflow lw, Changes changes) {
+    for (Changes.Offload offload : changes.offloads) {
+      Future<Object> work;
+      try {
+        work = offload.work().apply(services);
+      } catch (RuntimeException e) {
+        work = Future.failedFuture(e);
+      }
+      work.onComplete(outcome -> engine.send(new Command.TaskWorkDone(lw.id(), offload.taskId(),
+          outcome.succeeded() ? outcome.result() : null, outcome.failed() ? outcome.cause() : null)));
+    }
+  }
+
+  /** A child workflow that ended tells its parent's SUB_WORKFLOW task; the parent's sweeper re-checks if this is lost. */
+  private void notifyParent(Workflow wf) {
+    if (wf.parentWorkflowId == null || wf.parentWorkflowTaskId == null) {
+      return;
+    }
+    Command.ChildEnded ended = new Command.ChildEnded(wf.workflowId, wf.status,
+        wf.output == null ? Map.of() : new LinkedHashMap<>(wf.output), wf.reasonForIncompletion);
+    engine.send(new Command.TaskWorkDone(wf.parentWorkflowId, wf.parentWorkflowTaskId, ended, null));
   }
 
   private Future<Void> applyQueueOps(Changes changes) {

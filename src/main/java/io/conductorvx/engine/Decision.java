@@ -4,7 +4,11 @@ import io.conductorvx.model.Task;
 import io.conductorvx.model.Workflow;
 import io.conductorvx.model.WorkflowStatus;
 import io.conductorvx.tasks.TaskContext;
+import io.conductorvx.model.WorkflowTask;
+import io.conductorvx.tasks.TaskServices;
+import io.vertx.core.Future;
 import java.util.Map;
+import java.util.function.Function;
 
 /** One command's view of a live workflow: its state, the time, and the changes made so far. */
 final class Decision implements TaskContext {
@@ -54,9 +58,28 @@ final class Decision implements TaskContext {
     decider.endWorkflow(this, status, reason, output, status != WorkflowStatus.COMPLETED, null);
   }
 
-  /** Records a status change of a task, for saving and for live events. */
-  void statusChanged(Task task) {
+  @Override
+  public void statusChanged(Task task) {
     changes.task(task);
     changes.statusChanges.add(task);
+  }
+
+  @Override
+  public Task schedule(WorkflowTask node, int iteration) {
+    return decider.schedule(this, node, iteration);
+  }
+
+  @Override
+  public boolean offload(Task task, Function<TaskServices, Future<Object>> work) {
+    if (!live.offloaded.add(task.taskId)) {
+      return false;
+    }
+    changes.offloads.add(new Changes.Offload(task.taskId, work));
+    return true;
+  }
+
+  @Override
+  public boolean isOffloaded(Task task) {
+    return live.offloaded.contains(task.taskId);
   }
 }

@@ -3,6 +3,8 @@ package io.conductorvx.engine;
 import io.conductorvx.model.Task;
 import io.conductorvx.model.Workflow;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.List;
 import java.util.Map;
 
@@ -17,6 +19,8 @@ final class LiveWorkflow {
   private final Map<String, Task> latestByRef = new HashMap<>();
   private final Map<String, Task> latestByBaseRef = new HashMap<>();
   private int maxSeq;
+  /** Tasks whose offloaded work has not come back yet. Not stored: lost work is redone after a reload. */
+  final Set<String> offloaded = new HashSet<>();
   /** When the decider queue expects to check this workflow next; 0 when it is not queued. */
   long queuedCheckAt;
 

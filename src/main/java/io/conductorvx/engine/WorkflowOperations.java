@@ -182,4 +182,15 @@ final class WorkflowOperations {
   void decide(Decision d) {
     decider.decide(d);
   }
+
+  /** Hands offloaded work's outcome to its task, then decides. Late outcomes are dropped. */
+  void workDone(Decision d, Command.TaskWorkDone done) {
+    d.live.offloaded.remove(done.taskId());
+    Task task = d.live.task(done.taskId());
+    if (task == null || task.isTerminal() || task.retried || d.workflow().status.isTerminal()) {
+      return;
+    }
+    decider.types().of(task.workflowTask.type).resume(d, task, done.result(), done.error());
+    decider.decide(d);
+  }
 }
