@@ -45,8 +45,8 @@ public final class ConductorServer {
       WorkflowEngine engine = new WorkflowEngine(vertx, config, backends, new TaskTypes(), new ActiveWorkers());
       List<String> deployments = new ArrayList<>();
       AtomicInteger nextPartition = new AtomicInteger();
-      return vertx.deployVerticle(() -> new DeciderVerticle(nextPartition.getAndIncrement(), engine),
-              new DeploymentOptions().setInstances(config.deciderPartitions()))
+      return engine.taskDefs().load(backends.metadata()).compose(loaded -> vertx.deployVerticle(() -> new DeciderVerticle(nextPartition.getAndIncrement(), engine),
+              new DeploymentOptions().setInstances(config.deciderPartitions())))
           .compose(id -> {
             deployments.add(id);
             return vertx.deployVerticle(new SweeperVerticle(engine));

@@ -29,13 +29,16 @@ final class Decider {
   private static final int MAX_PASSES = 10_000;
 
   private final TaskTypes types;
+  private final TaskDefCache taskDefs;
   private final ParameterResolver resolver;
   private final ActiveWorkers activeWorkers;
   private final long recheckMs;
   private final long activeWorkerMs;
 
-  Decider(TaskTypes types, ParameterResolver resolver, ActiveWorkers activeWorkers, long recheckSeconds, long activeWorkerSeconds) {
+  Decider(TaskTypes types, TaskDefCache taskDefs, ParameterResolver resolver, ActiveWorkers activeWorkers,
+      long recheckSeconds, long activeWorkerSeconds) {
     this.types = types;
+    this.taskDefs = taskDefs;
     this.resolver = resolver;
     this.activeWorkers = activeWorkers;
     this.recheckMs = recheckSeconds * 1000;
@@ -48,6 +51,10 @@ final class Decider {
 
   TaskTypes types() {
     return types;
+  }
+
+  TaskDefCache taskDefs() {
+    return taskDefs;
   }
 
   void decide(Decision d) {
@@ -184,6 +191,13 @@ final class Decider {
     }
     TaskType type = types.of(node.type);
     Task task = newTask(d, node, ref, iteration, type);
+    WorkflowTask effective = type.expand(d, node, task.inputData);
+    if (effective != node) {
+      Map<String, Object> input = task.inputData;
+      type = types.of(effective.type);
+      task = newTask(d, effective, ref, iteration, type);
+      task.inputData = input;
+    }
     add(d, task, type);
     return task;
   }

@@ -36,6 +36,7 @@ public final class WorkflowEngine {
   private final TaskTypes types;
   private final ActiveWorkers activeWorkers;
   private final Decider decider;
+  private final TaskDefCache taskDefs = new TaskDefCache();
   private final DeliveryOptions delivery;
   /** Prefix of this server's event bus addresses, so servers sharing a Vert.x never mix. */
   private final String busPrefix = "conductor." + UUID.randomUUID().toString().substring(0, 8) + ".";
@@ -46,7 +47,7 @@ public final class WorkflowEngine {
     this.backends = backends;
     this.types = types;
     this.activeWorkers = activeWorkers;
-    this.decider = new Decider(types, new ParameterResolver(), activeWorkers,
+    this.decider = new Decider(types, taskDefs, new ParameterResolver(), activeWorkers,
         config.workflowRecheckSeconds(), config.activeWorkerSeconds());
     this.delivery = new DeliveryOptions().setCodecName(LocalCodec.NAME).setSendTimeout(config.commandTimeoutMs());
   }
@@ -65,6 +66,11 @@ public final class WorkflowEngine {
 
   Decider decider() {
     return decider;
+  }
+
+  /** Registered task definitions, readable synchronously; the metadata API keeps it current. */
+  public TaskDefCache taskDefs() {
+    return taskDefs;
   }
 
   /** This server's name for a bus address. */
@@ -166,27 +172,13 @@ public final class WorkflowEngine {
             "Task type " + node.type + " (task " + node.taskReferenceName + ") is not supported by this server yet"));
       }
     }
-    Set<String> names = new LinkedHashSet<>();
-    nodes.stream().filter(n -> n.taskDefinition == null).forEach(n -> names.add(n.name));
-    List<Future<TaskDef>> lookups = new ArrayList<>();
-    List<String> order = new ArrayList<>(names);
-    order.forEach(n -> lookups.add(backends.metadata().getTaskDef(n)));
-    return Future.all(lookups).map(all -> {
-      Map<String, TaskDef> found = new HashMap<>();
-      for (int i = 0; i < order.size(); i++) {
-        TaskDef td = all.resultAt(i);
-        if (td != null) {
-          found.put(order.get(i), td);
-        }
+    for (WorkflowTask node : nodes) {
+      if (node.taskDefinition == null) {
+        TaskDef registered = taskDefs.get(node.name);
+        node.taskDefinition = registered != null ? registered : TaskDef.synthetic(node.name, types.of(node.type).isWorkerTask());
       }
-      for (WorkflowTask node : nodes) {
-        if (node.taskDefinition == null) {
-          TaskDef registered = found.get(node.name);
-          node.taskDefinition = registered != null ? registered : TaskDef.synthetic(node.name, types.of(node.type).isWorkerTask());
-        }
-      }
-      return def;
-    });
+    }
+    return Future.succeededFuture(def);
   }
 
   private static void collect(List<WorkflowTask> list, List<WorkflowTask> out) {
