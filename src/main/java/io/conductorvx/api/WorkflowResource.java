@@ -4,6 +4,8 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import io.conductorvx.engine.Command;
 import io.conductorvx.engine.WorkflowEngine;
 import io.conductorvx.error.ConductorException;
+import io.conductorvx.model.RerunWorkflowRequest;
+import io.conductorvx.model.SkipTaskRequest;
 import io.conductorvx.model.StartWorkflowRequest;
 import io.conductorvx.model.Task;
 import io.conductorvx.model.Workflow;
@@ -43,6 +45,14 @@ final class WorkflowResource {
     Routes.handle(r.put("/api/workflow/:workflowId/resume"),
         ctx -> engine.send(new Command.Resume(Requests.path(ctx, "workflowId"))).map(v -> Reply.ok()));
     Routes.handle(r.delete("/api/workflow/:workflowId/remove"), this::remove);
+    Routes.handle(r.post("/api/workflow/:workflowId/retry"), ctx -> engine.send(new Command.Retry(
+        Requests.path(ctx, "workflowId"), Requests.boolQuery(ctx, "resumeSubworkflowTasks", false))).map(v -> Reply.noContent()));
+    Routes.handle(r.post("/api/workflow/:workflowId/restart"), ctx -> engine.restart(
+        Requests.path(ctx, "workflowId"), Requests.boolQuery(ctx, "useLatestDefinitions", false)).map(v -> Reply.noContent()));
+    Routes.handle(r.post("/api/workflow/:workflowId/rerun"), this::rerun);
+    Routes.handle(r.post("/api/workflow/:workflowId/resetcallbacks"),
+        ctx -> engine.send(new Command.ResetCallbacks(Requests.path(ctx, "workflowId"))).map(v -> Reply.noContent()));
+    Routes.handle(r.put("/api/workflow/:workflowId/skiptask/:taskReferenceName"), this::skipTask);
     Routes.handle(r.post("/api/workflow/:name"), this::startByName);
     Routes.handle(r.get("/api/workflow/:workflowId"), this::get);
     Routes.handle(r.delete("/api/workflow/:workflowId"), this::terminate);
@@ -145,6 +155,22 @@ final class WorkflowResource {
   private Future<Reply> terminate(RoutingContext ctx) {
     return engine.send(new Command.Terminate(Requests.path(ctx, "workflowId"), Requests.query(ctx, "reason")))
         .map(v -> Reply.ok());
+  }
+
+  private Future<Reply> rerun(RoutingContext ctx) {
+    String workflowId = Requests.path(ctx, "workflowId");
+    RerunWorkflowRequest request = Requests.optionalBody(ctx, RerunWorkflowRequest.class);
+    return engine.rerun(workflowId, request == null ? new RerunWorkflowRequest() : request).map(v -> Reply.text(workflowId));
+  }
+
+  /** The Java SDK sends a JSON body; Conductor also binds query parameters: accept both. */
+  private Future<Reply> skipTask(RoutingContext ctx) {
+    SkipTaskRequest request = Requests.optionalBody(ctx, SkipTaskRequest.class);
+    if (request == null) {
+      request = new SkipTaskRequest();
+    }
+    return engine.send(new Command.SkipTask(Requests.path(ctx, "workflowId"), Requests.path(ctx, "taskReferenceName"),
+        request.taskInput, request.taskOutput)).map(v -> Reply.ok());
   }
 
   private Future<Reply> remove(RoutingContext ctx) {

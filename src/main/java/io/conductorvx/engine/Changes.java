@@ -28,6 +28,8 @@ final class Changes {
   final List<Offload> offloads = new ArrayList<>();
   boolean workflow;
   boolean workflowStatusChanged;
+  /** A finished workflow runs again: a parent waiting on it must run again too. */
+  boolean reopened;
   /** Set when the workflow failed in a way that starts its failure workflow. */
   String failureTaskId;
   boolean startFailureWorkflow;

@@ -39,6 +39,28 @@ public sealed interface Command {
 
   record Remove(String workflowId) implements Command {}
 
+  /** Retry the latest failed attempts of a finished workflow. */
+  record Retry(String workflowId, boolean resumeSubworkflowTasks) implements Command {}
+
+  /**
+   * Run a finished workflow again from the start, same id. {@code definition} replaces its
+   * definition (restart with useLatestDefinitions), {@code input}/{@code correlationId} its input
+   * (rerun); null keeps what it had.
+   */
+  record Restart(String workflowId, io.conductorvx.model.WorkflowDef definition, Map<String, Object> input,
+      String correlationId) implements Command {}
+
+  /** Run a finished workflow again from one of its tasks, optionally with new task input. */
+  record RerunFromTask(String workflowId, String taskId, Map<String, Object> taskInput) implements Command {}
+
+  record SkipTask(String workflowId, String referenceName, Map<String, Object> taskInput,
+      Map<String, Object> taskOutput) implements Command {}
+
+  record ResetCallbacks(String workflowId) implements Command {}
+
+  /** A child workflow was retried, restarted or rerun: its parent's SUB_WORKFLOW task runs again. */
+  record ChildReopened(String workflowId, String parentTaskId) implements Command {}
+
   /** Offloaded work of a system task came back (or a child workflow ended): resume the task. */
   record TaskWorkDone(String workflowId, String taskId, Object result, Throwable error) implements Command {}
 

@@ -139,7 +139,7 @@ public final class DeciderVerticle extends VerticleBase {
     if (command instanceof Command.ClaimTask c) {
       return load(c.workflowId(), false).compose(lw -> lw == null
           ? Future.succeededFuture(new Command.Claim(Command.Claim.Outcome.DROP, null))
-          : apply(lw, d -> operations.claim(d, c.taskId(), c.workerId())));
+          : apply(lw, d -> operations.claim(d, c.taskId(), c.workerId(), engine.limits())));
     }
     if (command instanceof Command.Decide c) {
       return load(c.workflowId(), false).compose(lw -> {
@@ -180,7 +180,68 @@ public final class DeciderVerticle extends VerticleBase {
     if (command instanceof Command.Remove c) {
       return remove(c.workflowId());
     }
+    if (command instanceof Command.Retry c) {
+      return withWorkflow(c.workflowId(), lw -> apply(lw, d -> {
+        operations.retry(d);
+        return null;
+      }));
+    }
+    if (command instanceof Command.Restart c) {
+      return withWorkflow(c.workflowId(), lw -> restart(lw, c));
+    }
+    if (command instanceof Command.RerunFromTask c) {
+      return withWorkflow(c.workflowId(), lw -> apply(lw, d -> {
+        operations.rerunFromTask(d, c.taskId(), c.taskInput());
+        return null;
+      }));
+    }
+    if (command instanceof Command.SkipTask c) {
+      return withWorkflow(c.workflowId(), lw -> apply(lw, d -> {
+        operations.skipTask(d, c);
+        return null;
+      }));
+    }
+    if (command instanceof Command.ResetCallbacks c) {
+      return withWorkflow(c.workflowId(), lw -> apply(lw, d -> {
+        operations.resetCallbacks(d);
+        return null;
+      }));
+    }
+    if (command instanceof Command.ChildReopened c) {
+      return withWorkflow(c.workflowId(), lw -> apply(lw, d -> {
+        operations.childReopened(d, c.parentTaskId());
+        return null;
+      }));
+    }
     return Future.failedFuture(new IllegalArgumentException("Unknown command " + command));
+  }
+
+  /**
+   * Restart and rerun from scratch: the same execution with an empty task list (and maybe a new
+   * definition or input), decided as if just started. The definition index is rebuilt.
+   */
+  private Future<Void> restart(LiveWorkflow lw, Command.Restart c) {
+    Workflow wf = lw.workflow;
+    WorkflowOperations.checkRestartable(wf, c.input() != null || c.correlationId() != null);
+    List<String> oldTaskIds = new ArrayList<>();
+    lw.tasks().forEach(t -> oldTaskIds.add(t.taskId));
+    wf.tasks = new ArrayList<>();
+    if (c.definition() != null) {
+      wf.workflowDefinition = c.definition();
+    }
+    if (c.input() != null) {
+      wf.input = new LinkedHashMap<>(c.input());
+    }
+    if (c.correlationId() != null) {
+      wf.correlationId = c.correlationId();
+    }
+    LiveWorkflow fresh = new LiveWorkflow(wf);
+    live.put(fresh.id(), fresh);
+    return apply(fresh, d -> {
+      d.changes.removedTaskIds.addAll(oldTaskIds);
+      operations.restart(d);
+      return null;
+    });
   }
 
   private <T> Future<T> withWorkflow(String workflowId, Function<LiveWorkflow, Future<T>> action) {
@@ -241,8 +302,12 @@ public final class DeciderVerticle extends VerticleBase {
         .andThen(ignored -> publish(wf, changes))
         .andThen(ignored -> runOffloads(lw, changes))
         .andThen(ignored -> {
+          changes.tasks.forEach(engine.limits()::observe);
           if (changes.workflowStatusChanged && wf.status.isTerminal()) {
             notifyParent(wf);
+          }
+          if (changes.reopened && wf.parentWorkflowId != null && wf.parentWorkflowTaskId != null) {
+            engine.send(new Command.ChildReopened(wf.parentWorkflowId, wf.parentWorkflowTaskId));
           }
         })
         .compose(v -> changes.startFailureWorkflow ? startFailureWorkflow(lw, changes.failureTaskId) : Future.succeededFuture())
