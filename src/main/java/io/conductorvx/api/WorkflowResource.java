@@ -8,7 +8,10 @@ import io.conductorvx.model.RerunWorkflowRequest;
 import io.conductorvx.model.SkipTaskRequest;
 import io.conductorvx.model.StartWorkflowRequest;
 import io.conductorvx.model.Task;
+import io.conductorvx.model.SearchResult;
 import io.conductorvx.model.Workflow;
+import io.conductorvx.model.WorkflowSummary;
+import io.conductorvx.store.SearchQuery;
 import io.conductorvx.model.WorkflowStatusSummary;
 import io.conductorvx.store.ExecutionStore;
 import io.vertx.core.Future;
@@ -35,6 +38,9 @@ final class WorkflowResource {
   void mount(Router r) {
     Routes.handle(r.post("/api/workflow"), this::start);
     Routes.handle(r.get("/api/workflow/running/:name"), this::running);
+    Routes.handle(r.get("/api/workflow/search"), ctx -> search(ctx).map(found -> Reply.json(
+        new SearchResult<>(found.totalHits(), found.results().stream().map(WorkflowSummary::of).toList()))));
+    Routes.handle(r.get("/api/workflow/search-v2"), ctx -> search(ctx).map(Reply::json));
     Routes.handle(r.put("/api/workflow/decide/:workflowId"), this::decide);
     Routes.handle(r.post("/api/workflow/:name/correlated"), this::correlatedBatch);
     Routes.handle(r.get("/api/workflow/:name/correlated/:correlationId"), this::correlated);
@@ -108,7 +114,7 @@ final class WorkflowResource {
         }
       }
       List<Task> page = matching.subList(Math.min(start, matching.size()), Math.min(matching.size(), start + count));
-      return Reply.json(new io.conductorvx.model.SearchResult<>(matching.size(), page));
+      return Reply.json(new SearchResult<>(matching.size(), page));
     });
   }
 
@@ -135,6 +141,16 @@ final class WorkflowResource {
           }));
     }
     return chain.map(v -> Reply.json(out));
+  }
+
+  private Future<SearchResult<Workflow>> search(RoutingContext ctx) {
+    String query = Requests.query(ctx, "query");
+    if (Requests.boolQuery(ctx, "topLevelOnly", false)) {
+      query = (query == null || query.isBlank() ? "" : query + " AND ") + "parentWorkflowId = \"\"";
+    }
+    SearchQuery q = SearchQuery.parse(query, Requests.query(ctx, "freeText"), Requests.intQuery(ctx, "start", 0),
+        Requests.intQuery(ctx, "size", 100), Requests.query(ctx, "sort"));
+    return store.searchWorkflows(q);
   }
 
   private Future<Reply> running(RoutingContext ctx) {

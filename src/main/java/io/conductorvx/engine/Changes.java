@@ -30,9 +30,9 @@ final class Changes {
   boolean workflowStatusChanged;
   /** A finished workflow runs again: a parent waiting on it must run again too. */
   boolean reopened;
-  /** Set when the workflow failed in a way that starts its failure workflow. */
+  /** Set when the workflow failed in a way that starts its failure workflow: the id it will get. */
+  String failureWorkflowId;
   String failureTaskId;
-  boolean startFailureWorkflow;
 
   void task(Task t) {
     tasks.add(t);

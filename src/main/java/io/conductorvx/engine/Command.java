@@ -11,8 +11,11 @@ import java.util.Map;
 public sealed interface Command {
   String workflowId();
 
-  /** Create a prepared execution and decide it. Replies the workflow id. */
-  record Start(Workflow workflow) implements Command {
+  /**
+   * Create a prepared execution and decide it. Replies the workflow id. {@code idempotent}: the id
+   * was chosen by the caller, so an existing workflow with that id means "already started".
+   */
+  record Start(Workflow workflow, boolean idempotent) implements Command {
     public String workflowId() {
       return workflow.workflowId;
     }

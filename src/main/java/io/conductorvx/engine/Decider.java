@@ -518,8 +518,11 @@ final class Decider {
     d.changes.workflowStatusChanged = true;
     if (byDecider && status != WorkflowStatus.COMPLETED && wf.workflowDefinition.failureWorkflow != null
         && !wf.workflowDefinition.failureWorkflow.isBlank()) {
-      d.changes.startFailureWorkflow = true;
+      // the id is chosen now so the failed workflow is saved with it in one write
+      d.changes.failureWorkflowId = UUID.randomUUID().toString();
       d.changes.failureTaskId = failureTaskId;
+      wf.output = new LinkedHashMap<>(wf.output);
+      wf.output.put("conductor.failure_workflow", d.changes.failureWorkflowId);
     }
   }
 

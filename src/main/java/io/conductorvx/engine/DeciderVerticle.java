@@ -123,11 +123,17 @@ public final class DeciderVerticle extends VerticleBase {
 
   private Future<?> handle(Command command) {
     if (command instanceof Command.Start c) {
-      LiveWorkflow lw = new LiveWorkflow(c.workflow());
-      live.put(lw.id(), lw);
-      return apply(lw, d -> {
-        operations.start(d);
-        return lw.id();
+      Future<LiveWorkflow> existing = c.idempotent() ? load(c.workflowId(), false) : Future.succeededFuture();
+      return existing.compose(found -> {
+        if (found != null) {
+          return Future.succeededFuture(found.id());
+        }
+        LiveWorkflow lw = new LiveWorkflow(c.workflow());
+        live.put(lw.id(), lw);
+        return apply(lw, d -> {
+          operations.start(d);
+          return lw.id();
+        });
       });
     }
     if (command instanceof Command.UpdateTask c) {
@@ -310,7 +316,7 @@ public final class DeciderVerticle extends VerticleBase {
             engine.send(new Command.ChildReopened(wf.parentWorkflowId, wf.parentWorkflowTaskId));
           }
         })
-        .compose(v -> changes.startFailureWorkflow ? startFailureWorkflow(lw, changes.failureTaskId) : Future.succeededFuture())
+        .compose(v -> changes.failureWorkflowId != null ? startFailureWorkflow(lw, changes) : Future.succeededFuture())
         .andThen(ignored -> {
           if (wf.status.isTerminal()) {
             live.remove(lw.id());
@@ -426,10 +432,10 @@ public final class DeciderVerticle extends VerticleBase {
   }
 
   /**
-   * Starts the definition's failure workflow with Conductor's input, and records its id (or why it
-   * could not start) in the failed workflow's output.
+   * Starts the definition's failure workflow with Conductor's input under the id already written to
+   * the failed workflow's output; if it cannot start, the output says why instead.
    */
-  private Future<Void> startFailureWorkflow(LiveWorkflow lw, String failureTaskId) {
+  private Future<Void> startFailureWorkflow(LiveWorkflow lw, Changes changes) {
     Workflow wf = lw.workflow;
     String name = wf.workflowDefinition.failureWorkflow;
     if (name.startsWith("${workflow.input.") && name.endsWith("}")) {
@@ -445,23 +451,20 @@ public final class DeciderVerticle extends VerticleBase {
     input.put("workflowId", wf.workflowId);
     input.put("reason", wf.reasonForIncompletion);
     input.put("failureStatus", wf.status.name());
-    if (failureTaskId != null) {
-      input.put("failureTaskId", failureTaskId);
+    if (changes.failureTaskId != null) {
+      input.put("failureTaskId", changes.failureTaskId);
     }
     input.put("failedWorkflow", Json.toMap(wf));
     request.input = input;
     String failureName = name;
     Future<String> started = failureName == null
         ? Future.failedFuture("failure workflow name resolved to null")
-        : engine.startWorkflow(request);
-    return started
-        .map(id -> (Object) id)
-        .recover(err -> Future.succeededFuture("Error starting failure workflow " + failureName + ": " + err.getMessage()))
-        .compose(value -> {
-          wf.output = new LinkedHashMap<>(wf.output);
-          wf.output.put("conductor.failure_workflow", value);
-          return store.save(wf, List.of(), List.of());
-        });
+        : engine.startWorkflow(request, changes.failureWorkflowId, null, null, null);
+    return started.<Void>mapEmpty().recover(err -> {
+      wf.output = new LinkedHashMap<>(wf.output);
+      wf.output.put("conductor.failure_workflow", "Error starting failure workflow " + failureName + ": " + err.getMessage());
+      return store.save(wf, List.of(), List.of());
+    });
   }
 
   private Future<Void> remove(String workflowId) {

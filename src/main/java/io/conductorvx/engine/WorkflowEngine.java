@@ -163,6 +163,15 @@ public final class WorkflowEngine {
   }
 
   public Future<String> startWorkflow(StartWorkflowRequest request, String parentWorkflowId, String parentTaskId, String event) {
+    return startWorkflow(request, null, parentWorkflowId, parentTaskId, event);
+  }
+
+  /**
+   * Starts a workflow under a chosen id (null: a new random one). With a chosen id the start is
+   * idempotent: if that workflow exists already, its id is answered and nothing else happens.
+   */
+  public Future<String> startWorkflow(StartWorkflowRequest request, String workflowId, String parentWorkflowId,
+      String parentTaskId, String event) {
     if (request.name == null || request.name.isBlank()) {
       if (request.workflowDef == null || request.workflowDef.name == null) {
         return Future.failedFuture(ConductorException.badRequest("Workflow name cannot be null or empty"));
@@ -190,7 +199,12 @@ public final class WorkflowEngine {
           return attachTaskDefs(d);
         })
         .map(d -> newExecution(d, request, priority, parentWorkflowId, parentTaskId, event))
-        .compose(wf -> this.<String>send(new Command.Start(wf)));
+        .compose(wf -> {
+          if (workflowId != null) {
+            wf.workflowId = workflowId;
+          }
+          return this.<String>send(new Command.Start(wf, workflowId != null));
+        });
   }
 
   /**
