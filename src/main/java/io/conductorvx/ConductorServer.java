@@ -1,8 +1,19 @@
 package io.conductorvx;
 
+import io.conductorvx.api.HttpApiVerticle;
 import io.conductorvx.config.ServerConfig;
+import io.conductorvx.engine.DeciderVerticle;
+import io.conductorvx.engine.LocalCodec;
+import io.conductorvx.engine.WorkflowEngine;
+import io.conductorvx.queue.ActiveWorkers;
+import io.conductorvx.sweeper.SweeperVerticle;
+import io.conductorvx.tasks.TaskTypes;
+import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A running server: its backends and verticles on a Vert.x instance. Tests start one on port 0
@@ -12,20 +23,70 @@ public final class ConductorServer {
   private final Vertx vertx;
   private final ServerConfig config;
   private final Backends backends;
+  private final List<String> deployments;
   private final int port;
 
-  private ConductorServer(Vertx vertx, ServerConfig config, Backends backends, int port) {
+  private ConductorServer(Vertx vertx, ServerConfig config, Backends backends, List<String> deployments, int port) {
     this.vertx = vertx;
     this.config = config;
     this.backends = backends;
+    this.deployments = deployments;
     this.port = port;
   }
 
   /** Connects the backends and deploys every verticle; fails if a backend cannot be reached. */
   public static Future<ConductorServer> start(Vertx vertx, ServerConfig config) {
-    return Backends.create(vertx, config)
-        .compose(backends -> Future.<Integer>failedFuture("not built yet")
-            .map(port -> new ConductorServer(vertx, config, backends, port)));
+    try {
+      vertx.eventBus().registerCodec(new LocalCodec());
+    } catch (IllegalStateException alreadyRegistered) {
+      // another server in this Vert.x registered it: same codec, nothing to do
+    }
+    return Backends.create(vertx, config).compose(backends -> {
+      WorkflowEngine engine = new WorkflowEngine(vertx, config, backends, new TaskTypes(), new ActiveWorkers());
+      List<String> deployments = new ArrayList<>();
+      AtomicInteger nextPartition = new AtomicInteger();
+      return vertx.deployVerticle(() -> new DeciderVerticle(nextPartition.getAndIncrement(), engine),
+              new DeploymentOptions().setInstances(config.deciderPartitions()))
+          .compose(id -> {
+            deployments.add(id);
+            return vertx.deployVerticle(new SweeperVerticle(engine));
+          })
+          .compose(id -> {
+            deployments.add(id);
+            return deployHttp(vertx, engine, config, deployments);
+          })
+          .map(port -> new ConductorServer(vertx, config, backends, deployments, port))
+          .recover(err -> undeployAll(vertx, deployments).eventually(backends::close).transform(ignored -> Future.failedFuture(err)));
+    });
+  }
+
+  /**
+   * The first HTTP verticle binds the configured port (maybe 0 = any free port); the others then
+   * share the port it actually got.
+   */
+  private static Future<Integer> deployHttp(Vertx vertx, WorkflowEngine engine, ServerConfig config, List<String> deployments) {
+    HttpApiVerticle first = new HttpApiVerticle(engine, config.port());
+    return vertx.deployVerticle(first).compose(id -> {
+      deployments.add(id);
+      int port = first.actualPort();
+      if (config.httpInstances() <= 1) {
+        return Future.succeededFuture(port);
+      }
+      return vertx.deployVerticle(() -> new HttpApiVerticle(engine, port),
+              new DeploymentOptions().setInstances(config.httpInstances() - 1))
+          .map(more -> {
+            deployments.add(more);
+            return port;
+          });
+    });
+  }
+
+  private static Future<Void> undeployAll(Vertx vertx, List<String> deployments) {
+    List<Future<Void>> undeployed = new ArrayList<>();
+    for (int i = deployments.size() - 1; i >= 0; i--) {
+      undeployed.add(vertx.undeploy(deployments.get(i)));
+    }
+    return Future.join(undeployed).mapEmpty();
   }
 
   public int port() {
@@ -46,6 +107,6 @@ public final class ConductorServer {
 
   /** Undeploys this server's verticles and closes its backends; the Vert.x instance stays. */
   public Future<Void> stop() {
-    return backends.close();
+    return undeployAll(vertx, deployments).eventually(backends::close);
   }
 }

@@ -7,17 +7,32 @@ package io.conductorvx.error;
 public class ConductorException extends RuntimeException {
   private final int status;
   private final boolean retryable;
+  private final java.util.List<String> validationErrors;
 
   public ConductorException(int status, String message, boolean retryable) {
     super(message, null, false, false);
     this.status = status;
     this.retryable = retryable;
+    this.validationErrors = java.util.List.of();
+  }
+
+  private ConductorException(java.util.List<String> problems) {
+    super("Validation failed, check below errors for detail.", null, false, false);
+    this.status = 400;
+    this.retryable = false;
+    this.validationErrors = java.util.List.copyOf(problems);
   }
 
   public ConductorException(int status, String message, Throwable cause) {
     super(message, cause, false, false);
     this.status = status;
     this.retryable = status == 503;
+    this.validationErrors = java.util.List.of();
+  }
+
+  /** A 400 listing every rule the input broke, each as "path: message". */
+  public static ConductorException invalid(java.util.List<String> problems) {
+    return new ConductorException(problems);
   }
 
   public static ConductorException badRequest(String message) {
@@ -43,5 +58,9 @@ public class ConductorException extends RuntimeException {
 
   public boolean retryable() {
     return retryable;
+  }
+
+  public java.util.List<String> validationErrors() {
+    return validationErrors;
   }
 }

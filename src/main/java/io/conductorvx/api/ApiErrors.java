@@ -1,0 +1,74 @@
+package io.conductorvx.api;
+
+import io.conductorvx.error.ConductorException;
+import io.conductorvx.model.Json;
+import io.vertx.core.json.DecodeException;
+import io.vertx.ext.web.RoutingContext;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/** The one place where failures become HTTP answers, in Conductor's error body. */
+final class ApiErrors {
+  private static final Logger LOG = Logger.getLogger(ApiErrors.class.getName());
+  private static final String INSTANCE = instanceName();
+
+  private ApiErrors() {}
+
+  static void handle(RoutingContext ctx) {
+    ConductorException error = toConductor(ctx.failure(), ctx.statusCode(), ctx);
+    if (ctx.response().headWritten()) {
+      ctx.response().reset();
+      return;
+    }
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("status", error.status());
+    body.put("message", error.getMessage());
+    body.put("instance", INSTANCE);
+    body.put("retryable", error.retryable());
+    if (!error.validationErrors().isEmpty()) {
+      List<Map<String, Object>> items = new ArrayList<>();
+      for (String problem : error.validationErrors()) {
+        int colon = problem.indexOf(": ");
+        Map<String, Object> item = new LinkedHashMap<>();
+        item.put("path", colon > 0 ? problem.substring(0, colon) : "");
+        item.put("message", colon > 0 ? problem.substring(colon + 2) : problem);
+        items.add(item);
+      }
+      body.put("validationErrors", items);
+    }
+    ctx.response()
+        .setStatusCode(error.status())
+        .putHeader("Content-Type", "application/json")
+        .end(io.vertx.core.buffer.Buffer.buffer(Json.toBytes(body)));
+  }
+
+  private static ConductorException toConductor(Throwable failure, int status, RoutingContext ctx) {
+    if (failure instanceof ConductorException ce) {
+      return ce;
+    }
+    if (failure instanceof DecodeException || failure instanceof IllegalArgumentException) {
+      return ConductorException.badRequest(failure.getMessage());
+    }
+    if (failure == null) {
+      return switch (status) {
+        case 400 -> ConductorException.badRequest("Bad request");
+        case 404 -> ConductorException.notFound("No resource at " + ctx.request().method() + " " + ctx.request().path());
+        case 405 -> new ConductorException(405, "Method " + ctx.request().method() + " is not allowed on " + ctx.request().path(), false);
+        case 413 -> new ConductorException(413, "Request body is too large", false);
+        case 415 -> new ConductorException(415, "Unsupported media type", false);
+        default -> new ConductorException(status > 0 ? status : 500, "Request failed", false);
+      };
+    }
+    LOG.log(Level.SEVERE, "Unexpected failure on " + ctx.request().method() + " " + ctx.request().path(), failure);
+    return new ConductorException(500, "Internal error: " + failure, false);
+  }
+
+  private static String instanceName() {
+    String host = System.getenv("HOSTNAME");
+    return host == null || host.isBlank() ? "conductor-vx" : host;
+  }
+}

@@ -1,0 +1,54 @@
+package io.conductorvx.api;
+
+import io.conductorvx.engine.WorkflowEngine;
+import io.conductorvx.queue.TaskPoller;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.handler.BodyHandler;
+
+/**
+ * Conductor's REST API on one event loop. Several instances share the port; each has its own task
+ * poller so parked long polls stay on the loop that owns their connection.
+ */
+public final class HttpApiVerticle extends VerticleBase {
+  private final WorkflowEngine engine;
+  private final int port;
+  private HttpServer server;
+  private TaskPoller poller;
+
+  public HttpApiVerticle(WorkflowEngine engine, int port) {
+    this.engine = engine;
+    this.port = port;
+  }
+
+  @Override
+  public Future<?> start() {
+    poller = new TaskPoller(vertx, engine);
+    Router router = Router.router(vertx);
+    router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(engine.config().maxBodyBytes()));
+    new HealthResource().mount(router);
+    new MetadataResource(engine.backends().metadata()).mount(router);
+    new WorkflowResource(engine).mount(router);
+    new TaskResource(engine, poller).mount(router);
+    router.route().failureHandler(ApiErrors::handle);
+    router.errorHandler(404, ApiErrors::handle);
+    router.errorHandler(405, ApiErrors::handle);
+    router.errorHandler(413, ApiErrors::handle);
+    router.errorHandler(500, ApiErrors::handle);
+    server = vertx.createHttpServer(new HttpServerOptions().setPort(port).setCompressionSupported(true));
+    return server.requestHandler(router).listen();
+  }
+
+  /** The port actually bound (differs from the configured one when that was 0). */
+  public int actualPort() {
+    return server.actualPort();
+  }
+
+  @Override
+  public Future<?> stop() {
+    return poller.close();
+  }
+}

@@ -1,0 +1,243 @@
+package io.conductorvx.api;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import io.conductorvx.engine.DefinitionValidator;
+import io.conductorvx.error.ConductorException;
+import io.conductorvx.model.BulkResponse;
+import io.conductorvx.model.TaskDef;
+import io.conductorvx.model.WorkflowDef;
+import io.conductorvx.model.WorkflowDefSummary;
+import io.conductorvx.store.MetadataStore;
+import io.vertx.core.Future;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+
+/** /api/metadata: task and workflow definitions. */
+final class MetadataResource {
+  private static final TypeReference<List<TaskDef>> TASK_DEFS = new TypeReference<>() {};
+  private static final TypeReference<List<WorkflowDef>> WORKFLOW_DEFS = new TypeReference<>() {};
+
+  private final MetadataStore store;
+
+  MetadataResource(MetadataStore store) {
+    this.store = store;
+  }
+
+  void mount(Router r) {
+    Routes.handle(r.post("/api/metadata/taskdefs"), this::createTaskDefs);
+    Routes.handle(r.put("/api/metadata/taskdefs"), this::updateTaskDef);
+    Routes.handle(r.get("/api/metadata/taskdefs"), ctx -> store.listTaskDefs().map(Reply::json));
+    Routes.handle(r.get("/api/metadata/taskdefs/:name"), this::getTaskDef);
+    Routes.handle(r.delete("/api/metadata/taskdefs/:name"), this::deleteTaskDef);
+
+    Routes.handle(r.post("/api/metadata/workflow/validate"), this::validateWorkflowDef);
+    Routes.handle(r.get("/api/metadata/workflow/latest-versions"), ctx -> latestVersions().map(Reply::json));
+    Routes.handle(r.get("/api/metadata/workflow/names-and-versions"), this::namesAndVersions);
+    Routes.handle(r.get("/api/metadata/workflow/names"), this::names);
+    Routes.handle(r.post("/api/metadata/workflow"), this::createWorkflowDef);
+    Routes.handle(r.put("/api/metadata/workflow"), this::updateWorkflowDefs);
+    Routes.handle(r.get("/api/metadata/workflow"), ctx -> store.listWorkflowDefs().map(Reply::json));
+    Routes.handle(r.get("/api/metadata/workflow/:name/versions"), this::versions);
+    Routes.handle(r.get("/api/metadata/workflow/:name"), this::getWorkflowDef);
+    Routes.handle(r.delete("/api/metadata/workflow/:name/:version"), this::deleteWorkflowDef);
+  }
+
+  private Future<Reply> createTaskDefs(RoutingContext ctx) {
+    List<TaskDef> defs = Requests.body(ctx, TASK_DEFS);
+    if (defs.isEmpty()) {
+      throw ConductorException.invalid(List.of("taskDefs: TaskDefList is empty"));
+    }
+    List<String> problems = new ArrayList<>();
+    long now = System.currentTimeMillis();
+    for (TaskDef def : defs) {
+      if (def == null) {
+        problems.add("taskDefs: a task definition must not be null");
+        continue;
+      }
+      problems.addAll(DefinitionValidator.validate(def));
+      def.createTime = now;
+    }
+    if (!problems.isEmpty()) {
+      throw ConductorException.invalid(problems);
+    }
+    return store.saveTaskDefs(defs).map(v -> Reply.ok());
+  }
+
+  private Future<Reply> updateTaskDef(RoutingContext ctx) {
+    TaskDef def = Requests.body(ctx, TaskDef.class);
+    List<String> problems = DefinitionValidator.validate(def);
+    if (!problems.isEmpty()) {
+      throw ConductorException.invalid(problems);
+    }
+    return store.getTaskDef(def.name).compose(existing -> {
+      if (existing == null) {
+        return Future.failedFuture(ConductorException.notFound("No such taskType found by name: " + def.name));
+      }
+      def.createTime = existing.createTime;
+      def.createdBy = existing.createdBy;
+      def.updateTime = System.currentTimeMillis();
+      return store.saveTaskDefs(List.of(def)).map(v -> Reply.ok());
+    });
+  }
+
+  private Future<Reply> getTaskDef(RoutingContext ctx) {
+    String name = Requests.path(ctx, "name");
+    return store.getTaskDef(name).map(def -> {
+      if (def == null) {
+        throw ConductorException.notFound("No such taskType found by name: " + name);
+      }
+      return Reply.json(def);
+    });
+  }
+
+  private Future<Reply> deleteTaskDef(RoutingContext ctx) {
+    String name = Requests.path(ctx, "name");
+    return store.deleteTaskDef(name).map(deleted -> {
+      if (!deleted) {
+        throw ConductorException.notFound("No such task definition: " + name);
+      }
+      return Reply.ok();
+    });
+  }
+
+  private static void checkWorkflowDef(WorkflowDef def) {
+    List<String> problems = DefinitionValidator.validate(def);
+    if (!problems.isEmpty()) {
+      throw ConductorException.invalid(problems);
+    }
+  }
+
+  private Future<Reply> validateWorkflowDef(RoutingContext ctx) {
+    checkWorkflowDef(Requests.body(ctx, WorkflowDef.class));
+    return Future.succeededFuture(Reply.ok());
+  }
+
+  private Future<Reply> createWorkflowDef(RoutingContext ctx) {
+    boolean overwrite = Requests.boolQuery(ctx, "overwrite", false);
+    WorkflowDef def = Requests.body(ctx, WorkflowDef.class);
+    checkWorkflowDef(def);
+    long now = System.currentTimeMillis();
+    if (overwrite) {
+      return store.getWorkflowDef(def.name, def.version).compose(existing -> {
+        def.createTime = existing != null ? existing.createTime : Long.valueOf(now);
+        def.updateTime = existing != null ? Long.valueOf(now) : null;
+        return store.saveWorkflowDef(def);
+      }).map(v -> Reply.ok());
+    }
+    def.createTime = now;
+    return store.createWorkflowDef(def).map(created -> {
+      if (!created) {
+        throw ConductorException.conflict("Workflow with " + def.name + "." + def.version + " already exists!");
+      }
+      return Reply.ok();
+    });
+  }
+
+  private Future<Reply> updateWorkflowDefs(RoutingContext ctx) {
+    List<WorkflowDef> defs = Requests.body(ctx, WORKFLOW_DEFS);
+    if (defs.isEmpty()) {
+      throw ConductorException.invalid(List.of("workflowDefs: WorkflowDef list name cannot be empty"));
+    }
+    List<String> problems = new ArrayList<>();
+    for (WorkflowDef def : defs) {
+      if (def == null) {
+        problems.add("workflowDefs: a workflow definition must not be null");
+      } else {
+        problems.addAll(DefinitionValidator.validate(def));
+      }
+    }
+    if (!problems.isEmpty()) {
+      throw ConductorException.invalid(problems);
+    }
+    BulkResponse response = new BulkResponse();
+    Future<Void> chain = Future.succeededFuture();
+    long now = System.currentTimeMillis();
+    for (WorkflowDef def : defs) {
+      chain = chain.compose(v -> store.getWorkflowDef(def.name, def.version)
+          .compose(existing -> {
+            def.createTime = existing != null ? existing.createTime : Long.valueOf(now);
+            def.updateTime = now;
+            return store.saveWorkflowDef(def);
+          })
+          .onSuccess(ok -> response.bulkSuccessfulResults().add(def.name))
+          .recover(err -> {
+            response.bulkErrorResults().put(def.name, err.getMessage());
+            return Future.succeededFuture();
+          }));
+    }
+    return chain.map(v -> Reply.json(response));
+  }
+
+  private Future<Reply> getWorkflowDef(RoutingContext ctx) {
+    String name = Requests.path(ctx, "name");
+    Integer version = Requests.optionalIntQuery(ctx, "version");
+    return store.getWorkflowDef(name, version).map(def -> {
+      if (def == null) {
+        throw ConductorException.notFound("No such workflow found by name: " + name + ", version: " + version);
+      }
+      return Reply.json(def);
+    });
+  }
+
+  private Future<Reply> deleteWorkflowDef(RoutingContext ctx) {
+    String name = Requests.path(ctx, "name");
+    int version;
+    try {
+      version = Integer.parseInt(Requests.path(ctx, "version"));
+    } catch (NumberFormatException e) {
+      throw ConductorException.badRequest("version must be a number, got: " + ctx.pathParam("version"));
+    }
+    return store.deleteWorkflowDef(name, version).map(deleted -> {
+      if (!deleted) {
+        throw ConductorException.notFound("No such workflow definition: " + name + " version: " + version);
+      }
+      return Reply.ok();
+    });
+  }
+
+  private Future<List<WorkflowDef>> latestVersions() {
+    return store.listWorkflowDefs().map(all -> {
+      Map<String, WorkflowDef> latest = new LinkedHashMap<>();
+      for (WorkflowDef d : all) {
+        WorkflowDef prev = latest.get(d.name);
+        if (prev == null || prev.version < d.version) {
+          latest.put(d.name, d);
+        }
+      }
+      return new ArrayList<>(latest.values());
+    });
+  }
+
+  private Future<Reply> namesAndVersions(RoutingContext ctx) {
+    return store.listWorkflowDefs().map(all -> {
+      Map<String, List<WorkflowDefSummary>> out = new LinkedHashMap<>();
+      for (WorkflowDef d : all) {
+        out.computeIfAbsent(d.name, n -> new ArrayList<>()).add(new WorkflowDefSummary(d.name, d.version, d.createTime, d.updateTime));
+      }
+      return Reply.json(out);
+    });
+  }
+
+  private Future<Reply> names(RoutingContext ctx) {
+    return store.listWorkflowDefs().map(all -> {
+      LinkedHashSet<String> names = new LinkedHashSet<>();
+      all.forEach(d -> names.add(d.name));
+      return Reply.json(names);
+    });
+  }
+
+  private Future<Reply> versions(RoutingContext ctx) {
+    String name = Requests.path(ctx, "name");
+    return store.listWorkflowDefs().map(all -> {
+      List<WorkflowDefSummary> out = new ArrayList<>();
+      all.stream().filter(d -> d.name.equals(name))
+          .forEach(d -> out.add(new WorkflowDefSummary(d.name, d.version, d.createTime, d.updateTime)));
+      return Reply.json(out);
+    });
+  }
+}

@@ -1,0 +1,154 @@
+package io.conductorvx.api;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import io.conductorvx.engine.Command;
+import io.conductorvx.engine.WorkflowEngine;
+import io.conductorvx.error.ConductorException;
+import io.conductorvx.model.StartWorkflowRequest;
+import io.conductorvx.model.Task;
+import io.conductorvx.model.Workflow;
+import io.conductorvx.model.WorkflowStatusSummary;
+import io.conductorvx.store.ExecutionStore;
+import io.vertx.core.Future;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** /api/workflow: start, read and operate workflow executions. */
+final class WorkflowResource {
+  private static final TypeReference<Map<String, Object>> INPUT = new TypeReference<>() {};
+  private static final TypeReference<List<String>> IDS = new TypeReference<>() {};
+
+  private final WorkflowEngine engine;
+  private final ExecutionStore store;
+
+  WorkflowResource(WorkflowEngine engine) {
+    this.engine = engine;
+    this.store = engine.backends().executions();
+  }
+
+  void mount(Router r) {
+    Routes.handle(r.post("/api/workflow"), this::start);
+    Routes.handle(r.get("/api/workflow/running/:name"), this::running);
+    Routes.handle(r.put("/api/workflow/decide/:workflowId"), this::decide);
+    Routes.handle(r.post("/api/workflow/:name/correlated"), this::correlatedBatch);
+    Routes.handle(r.get("/api/workflow/:name/correlated/:correlationId"), this::correlated);
+    Routes.handle(r.get("/api/workflow/:workflowId/status"), this::status);
+    Routes.handle(r.get("/api/workflow/:workflowId/tasks"), this::tasks);
+    Routes.handle(r.put("/api/workflow/:workflowId/pause"),
+        ctx -> engine.send(new Command.Pause(Requests.path(ctx, "workflowId"))).map(v -> Reply.ok()));
+    Routes.handle(r.put("/api/workflow/:workflowId/resume"),
+        ctx -> engine.send(new Command.Resume(Requests.path(ctx, "workflowId"))).map(v -> Reply.ok()));
+    Routes.handle(r.delete("/api/workflow/:workflowId/remove"), this::remove);
+    Routes.handle(r.post("/api/workflow/:name"), this::startByName);
+    Routes.handle(r.get("/api/workflow/:workflowId"), this::get);
+    Routes.handle(r.delete("/api/workflow/:workflowId"), this::terminate);
+  }
+
+  private Future<Reply> start(RoutingContext ctx) {
+    StartWorkflowRequest request = Requests.body(ctx, StartWorkflowRequest.class);
+    return engine.startWorkflow(request).map(Reply::text);
+  }
+
+  private Future<Reply> startByName(RoutingContext ctx) {
+    StartWorkflowRequest request = new StartWorkflowRequest();
+    request.name = Requests.path(ctx, "name");
+    request.version = Requests.optionalIntQuery(ctx, "version");
+    request.correlationId = Requests.query(ctx, "correlationId");
+    request.priority = Requests.intQuery(ctx, "priority", 0);
+    request.input = Requests.body(ctx, INPUT);
+    return engine.startWorkflow(request).map(Reply::text);
+  }
+
+  private Future<Workflow> find(String workflowId, boolean includeTasks) {
+    return store.getWorkflow(workflowId, includeTasks).map(wf -> {
+      if (wf == null) {
+        throw ConductorException.notFound("Workflow with id: " + workflowId + " not found.");
+      }
+      return wf;
+    });
+  }
+
+  private Future<Reply> get(RoutingContext ctx) {
+    return find(Requests.path(ctx, "workflowId"), Requests.boolQuery(ctx, "includeTasks", true)).map(Reply::json);
+  }
+
+  private Future<Reply> status(RoutingContext ctx) {
+    boolean includeOutput = Requests.boolQuery(ctx, "includeOutput", false);
+    boolean includeVariables = Requests.boolQuery(ctx, "includeVariables", false);
+    return find(Requests.path(ctx, "workflowId"), false).map(wf -> Reply.json(new WorkflowStatusSummary(
+        wf.workflowId, wf.correlationId, wf.status, includeOutput ? wf.output : null, includeVariables ? wf.variables : null)));
+  }
+
+  private Future<Reply> tasks(RoutingContext ctx) {
+    int start = Requests.intQuery(ctx, "start", 0);
+    int count = Requests.intQuery(ctx, "count", 15);
+    List<String> statuses = Requests.queryList(ctx, "status");
+    if (start < 0 || count < 0) {
+      throw ConductorException.badRequest("start and count must not be negative");
+    }
+    return find(Requests.path(ctx, "workflowId"), true).map(wf -> {
+      List<Task> matching = new ArrayList<>();
+      for (Task t : wf.tasks) {
+        if (statuses.isEmpty() || statuses.stream().anyMatch(s -> s.equalsIgnoreCase(t.status.name()))) {
+          matching.add(t);
+        }
+      }
+      List<Task> page = matching.subList(Math.min(start, matching.size()), Math.min(matching.size(), start + count));
+      return Reply.json(new io.conductorvx.model.SearchResult<>(matching.size(), page));
+    });
+  }
+
+  private Future<Reply> correlated(RoutingContext ctx) {
+    return store.workflowsByCorrelationId(Requests.path(ctx, "name"), Requests.path(ctx, "correlationId"),
+        Requests.boolQuery(ctx, "includeClosed", false), Requests.boolQuery(ctx, "includeTasks", false)).map(Reply::json);
+  }
+
+  private Future<Reply> correlatedBatch(RoutingContext ctx) {
+    String name = Requests.path(ctx, "name");
+    boolean includeClosed = Requests.boolQuery(ctx, "includeClosed", false);
+    boolean includeTasks = Requests.boolQuery(ctx, "includeTasks", false);
+    List<String> correlationIds = Requests.body(ctx, IDS);
+    Map<String, List<Workflow>> out = new LinkedHashMap<>();
+    Future<Void> chain = Future.succeededFuture();
+    for (String id : correlationIds) {
+      if (id == null) {
+        continue;
+      }
+      chain = chain.compose(v -> store.workflowsByCorrelationId(name, id, includeClosed, includeTasks)
+          .map(list -> {
+            out.put(id, list);
+            return null;
+          }));
+    }
+    return chain.map(v -> Reply.json(out));
+  }
+
+  private Future<Reply> running(RoutingContext ctx) {
+    String name = Requests.path(ctx, "name");
+    int version = Requests.intQuery(ctx, "version", 1);
+    long startTime = Requests.longQuery(ctx, "startTime", 0);
+    long endTime = Requests.longQuery(ctx, "endTime", 0);
+    Future<List<String>> ids = startTime != 0 && endTime != 0
+        ? store.workflowIdsCreatedBetween(name, version, startTime, endTime)
+        : store.runningWorkflowIds(name, version);
+    return ids.map(Reply::json);
+  }
+
+  private Future<Reply> decide(RoutingContext ctx) {
+    return engine.send(new Command.Decide(Requests.path(ctx, "workflowId"), false)).map(v -> Reply.ok());
+  }
+
+  private Future<Reply> terminate(RoutingContext ctx) {
+    return engine.send(new Command.Terminate(Requests.path(ctx, "workflowId"), Requests.query(ctx, "reason")))
+        .map(v -> Reply.ok());
+  }
+
+  private Future<Reply> remove(RoutingContext ctx) {
+    Requests.boolQuery(ctx, "archiveWorkflow", true);
+    return engine.send(new Command.Remove(Requests.path(ctx, "workflowId"))).map(v -> Reply.ok());
+  }
+}

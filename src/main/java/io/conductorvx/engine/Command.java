@@ -1,0 +1,56 @@
+package io.conductorvx.engine;
+
+import io.conductorvx.model.TaskResult;
+import io.conductorvx.model.Workflow;
+import java.util.Map;
+
+/**
+ * A change requested of one workflow. Commands travel on the event bus to the partition that owns
+ * the workflow, which applies them one at a time: the single writer of that workflow.
+ */
+public sealed interface Command {
+  String workflowId();
+
+  /** Create a prepared execution and decide it. Replies the workflow id. */
+  record Start(Workflow workflow) implements Command {
+    public String workflowId() {
+      return workflow.workflowId;
+    }
+  }
+
+  /** Apply a worker's TaskResult. Replies {@link TaskUpdated}. */
+  record UpdateTask(String workflowId, TaskResult result) implements Command {}
+
+  /** Set the first pending task with that reference name to a status, merging output. Replies the task id or null. */
+  record UpdateTaskByRef(String workflowId, String referenceName, TaskResult.Status status,
+      Map<String, Object> output, String workerId) implements Command {}
+
+  /** Hand a polled task to a worker. Replies {@link Claim}. */
+  record ClaimTask(String workflowId, String taskId, String workerId) implements Command {}
+
+  /** Re-evaluate; {@code repair} also re-queues tasks whose queue entry is missing (sweeper). */
+  record Decide(String workflowId, boolean repair) implements Command {}
+
+  record Pause(String workflowId) implements Command {}
+
+  record Resume(String workflowId) implements Command {}
+
+  record Terminate(String workflowId, String reason) implements Command {}
+
+  record Remove(String workflowId) implements Command {}
+
+  /** Offloaded work of a system task came back (or a child workflow ended): resume the task. */
+  record TaskWorkDone(String workflowId, String taskId, Object result, Throwable error) implements Command {}
+
+  /** What a parent's SUB_WORKFLOW task hears when its child workflow ends. */
+  record ChildEnded(String childWorkflowId, io.conductorvx.model.WorkflowStatus status,
+      Map<String, Object> output, String reasonForIncompletion) {}
+
+  /** The outcome of a task update: enough for update-v2 to poll the next task of the same kind. */
+  record TaskUpdated(String taskId, String taskType, String domain, boolean terminal) {}
+
+  /** The outcome of a claim: the task's JSON when handed out, or why not. */
+  record Claim(Outcome outcome, byte[] taskJson) {
+    public enum Outcome { CLAIMED, DROP, POSTPONE }
+  }
+}

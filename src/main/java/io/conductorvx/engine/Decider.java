@@ -1,0 +1,537 @@
+package io.conductorvx.engine;
+
+import io.conductorvx.model.Task;
+import io.conductorvx.model.TaskDef;
+import io.conductorvx.model.TaskStatus;
+import io.conductorvx.model.TimeoutPolicy;
+import io.conductorvx.model.Workflow;
+import io.conductorvx.model.WorkflowStatus;
+import io.conductorvx.model.WorkflowTask;
+import io.conductorvx.queue.ActiveWorkers;
+import io.conductorvx.queue.QueueMessage;
+import io.conductorvx.queue.QueueNames;
+import io.conductorvx.tasks.TaskType;
+import io.conductorvx.tasks.TaskTypes;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * Conductor's decider: given a workflow's current state, schedule what comes next, retry or fail
+ * what failed, enforce timeouts, and complete the workflow when nothing is left. Deciding twice on
+ * the same state changes nothing the second time, so anyone may ask for a decision at any moment.
+ * Pure logic over a {@link Decision}; the owner partition saves what it changed.
+ */
+final class Decider {
+  /** Chains of system tasks complete within one decision; this bounds a runaway chain. */
+  private static final int MAX_PASSES = 10_000;
+
+  private final TaskTypes types;
+  private final ParameterResolver resolver;
+  private final ActiveWorkers activeWorkers;
+  private final long recheckMs;
+  private final long activeWorkerMs;
+
+  Decider(TaskTypes types, ParameterResolver resolver, ActiveWorkers activeWorkers, long recheckSeconds, long activeWorkerSeconds) {
+    this.types = types;
+    this.resolver = resolver;
+    this.activeWorkers = activeWorkers;
+    this.recheckMs = recheckSeconds * 1000;
+    this.activeWorkerMs = activeWorkerSeconds * 1000;
+  }
+
+  ParameterResolver resolver() {
+    return resolver;
+  }
+
+  TaskTypes types() {
+    return types;
+  }
+
+  void decide(Decision d) {
+    for (int pass = 0; pass < MAX_PASSES; pass++) {
+      if (!decideOnce(d)) {
+        return;
+      }
+    }
+  }
+
+  /** One pass over the pending tasks. @return true when it changed something worth another pass */
+  private boolean decideOnce(Decision d) {
+    Workflow wf = d.workflow();
+    if (wf.status.isTerminal()) {
+      cancelNonTerminal(d);
+      return false;
+    }
+    if (checkWorkflowTimeout(d)) {
+      return true;
+    }
+    if (wf.status == WorkflowStatus.PAUSED) {
+      return false;
+    }
+    boolean changed = false;
+    List<Task> successorsOf = new ArrayList<>();
+    if (!hasStarted(d.live)) {
+      changed |= schedule(d, d.live.definition.first(), 0) != null;
+    }
+    for (Task task : pendingSnapshot(d.live)) {
+      if (task.status == TaskStatus.SKIPPED) {
+        continue; // stepped over when the flow reaches it
+      }
+      if (!task.isTerminal()) {
+        changed |= checkTaskTimeouts(d, task);
+        if (wf.status.isTerminal()) {
+          return true;
+        }
+        TaskType type = types.of(task.workflowTask.type);
+        if (!task.isTerminal() && !type.isWorkerTask()) {
+          changed |= type.evaluate(d, task);
+          if (wf.status.isTerminal()) {
+            return true;
+          }
+        }
+        if (!task.isTerminal()) {
+          continue;
+        }
+      }
+      if (!task.status.isSuccessful()) {
+        if (retry(d, task)) {
+          changed = true;
+          continue;
+        }
+        if (task.workflowTask.optional) {
+          task.status = TaskStatus.COMPLETED_WITH_ERRORS;
+          d.statusChanged(task);
+        } else {
+          failWorkflow(d, task);
+          return true;
+        }
+      }
+      task.executed = true;
+      d.changed(task);
+      changed = true;
+      successorsOf.add(task);
+    }
+    for (Task done : successorsOf) {
+      if (!types.of(done.workflowTask.type).continuesToNext(done)) {
+        continue;
+      }
+      WorkflowTask next = d.live.definition.next(done.workflowTask);
+      if (next != null) {
+        changed |= schedule(d, next, done.iteration) != null;
+      }
+    }
+    if (!changed && isComplete(d.live)) {
+      completeWorkflow(d);
+    }
+    return changed;
+  }
+
+  private static boolean hasStarted(LiveWorkflow live) {
+    for (Task t : live.tasks()) {
+      if (t.status != TaskStatus.SKIPPED) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static List<Task> pendingSnapshot(LiveWorkflow live) {
+    List<Task> out = new ArrayList<>();
+    for (Task t : live.tasks()) {
+      if (!t.retried && !t.executed) {
+        out.add(t);
+      }
+    }
+    return out;
+  }
+
+  private static boolean isComplete(LiveWorkflow live) {
+    if (live.tasks().isEmpty()) {
+      return false;
+    }
+    for (Task t : live.tasks()) {
+      if (!t.retried && !t.executed && t.status != TaskStatus.SKIPPED) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  // ---- scheduling ----
+
+  /**
+   * Schedules the node (in loop iteration {@code iteration}, 0 outside loops). A reference that
+   * already has a task is not created again; a pre-skipped one is stepped over.
+   * @return the task created (or the skipped one stepped over), null when nothing changed
+   */
+  Task schedule(Decision d, WorkflowTask node, int iteration) {
+    String ref = iteration > 0 ? node.taskReferenceName + "__" + iteration : node.taskReferenceName;
+    Task existing = d.live.latest(ref);
+    if (existing != null) {
+      if (existing.status == TaskStatus.SKIPPED && !existing.executed) {
+        existing.executed = true;
+        d.changed(existing);
+        WorkflowTask next = d.live.definition.next(node);
+        if (next != null) {
+          schedule(d, next, iteration);
+        }
+        return existing;
+      }
+      return null;
+    }
+    TaskType type = types.of(node.type);
+    Task task = newTask(d, node, ref, iteration, type);
+    add(d, task, type);
+    return task;
+  }
+
+  private Task newTask(Decision d, WorkflowTask node, String ref, int iteration, TaskType type) {
+    Workflow wf = d.workflow();
+    TaskDef def = definitionOf(node, type);
+    Task t = new Task();
+    t.taskId = UUID.randomUUID().toString();
+    t.referenceTaskName = ref;
+    t.workflowTask = node;
+    t.taskType = type.isWorkerTask() && "SIMPLE".equals(node.type) ? node.name : node.type;
+    t.taskDefName = node.name;
+    t.status = TaskStatus.SCHEDULED;
+    t.scheduledTime = d.now();
+    t.updateTime = d.now();
+    t.startDelayInSeconds = Math.max(0, node.startDelay);
+    t.callbackAfterSeconds = t.startDelayInSeconds;
+    t.responseTimeoutSeconds = def.responseTimeoutSeconds;
+    t.rateLimitPerFrequency = def.rateLimitPerFrequency == null ? 0 : def.rateLimitPerFrequency;
+    t.rateLimitFrequencyInSeconds = def.rateLimitFrequencyInSeconds == null ? 0 : def.rateLimitFrequencyInSeconds;
+    t.isolationGroupId = def.isolationGroupId;
+    t.executionNameSpace = def.executionNameSpace;
+    t.workflowInstanceId = wf.workflowId;
+    t.workflowType = wf.workflowDefinition.name;
+    t.correlationId = wf.correlationId;
+    t.workflowPriority = wf.priority;
+    t.iteration = iteration;
+    t.inputData = resolveInput(d, node, def, t.taskId);
+    if (type.isWorkerTask()) {
+      t.domain = domainFor(wf, t.taskType, d.now());
+    }
+    return t;
+  }
+
+  /** Adds a new task to the workflow and queues or starts it. */
+  private void add(Decision d, Task task, TaskType type) {
+    d.live.add(task);
+    d.statusChanged(task);
+    if (type.isWorkerTask()) {
+      enqueue(d, task, task.callbackAfterSeconds * 1000);
+    } else {
+      task.startTime = d.now();
+      type.start(d, task);
+    }
+  }
+
+  static void enqueue(Decision d, Task task, long delayMs) {
+    d.changes.push(QueueNames.taskQueue(task.taskType, task.domain),
+        new QueueMessage(task.taskId, task.workflowInstanceId, task.workflowPriority), delayMs);
+  }
+
+  static void dequeue(Decision d, Task task) {
+    d.changes.removeFromQueue(QueueNames.taskQueue(task.taskType, task.domain), task.taskId);
+  }
+
+  private static TaskDef definitionOf(WorkflowTask node, TaskType type) {
+    return node.taskDefinition != null ? node.taskDefinition : TaskDef.synthetic(node.name, type.isWorkerTask());
+  }
+
+  private Map<String, Object> resolveInput(Decision d, WorkflowTask node, TaskDef def, String taskId) {
+    return resolver.resolveWithTemplate(node.inputParameters, def.inputTemplate,
+        ResolutionContext.of(d.workflow(), d.live::latestForResolution), taskId);
+  }
+
+  /**
+   * Conductor's domain choice: the specific task name's entry, else {@code *}; from a list, the first
+   * domain with a worker that polled recently, else the last entry (NO_DOMAIN meaning none).
+   */
+  private String domainFor(Workflow wf, String taskType, long now) {
+    if (wf.taskToDomain == null || wf.taskToDomain.isEmpty()) {
+      return null;
+    }
+    String spec = wf.taskToDomain.get(taskType);
+    if (spec == null) {
+      spec = wf.taskToDomain.get("*");
+    }
+    if (spec == null || spec.isBlank()) {
+      return null;
+    }
+    String[] domains = spec.split(",");
+    for (String raw : domains) {
+      String domain = raw.trim();
+      if (!domain.isEmpty() && !"NO_DOMAIN".equalsIgnoreCase(domain)
+          && now - activeWorkers.lastPollTime(taskType, domain) <= activeWorkerMs) {
+        return domain;
+      }
+    }
+    String last = domains[domains.length - 1].trim();
+    return last.isEmpty() || "NO_DOMAIN".equalsIgnoreCase(last) ? null : last;
+  }
+
+  // ---- retries and failure ----
+
+  /** Schedules another attempt of a failed task if its definition allows. */
+  private boolean retry(Decision d, Task failed) {
+    TaskType type = types.of(failed.workflowTask.type);
+    if (!failed.status.isRetriable() || !type.isRetriable()) {
+      return false;
+    }
+    WorkflowTask node = failed.workflowTask;
+    TaskDef def = definitionOf(node, type);
+    int allowed = node.retryCount != null ? node.retryCount : def.retryCount;
+    if (failed.retryCount >= allowed || totalTimeoutExceeded(d, failed, def)) {
+      return false;
+    }
+    long delaySeconds = RetryPolicy.delaySeconds(def, failed.retryCount);
+    Task next = newTask(d, node, failed.referenceTaskName, failed.iteration, type);
+    Map<String, Object> input = new LinkedHashMap<>(failed.inputData);
+    input.putAll(next.inputData);
+    next.inputData = input;
+    next.retryCount = failed.retryCount + 1;
+    next.retriedTaskId = failed.taskId;
+    next.reasonForIncompletion = failed.reasonForIncompletion;
+    next.callbackAfterSeconds = delaySeconds;
+    next.startDelayInSeconds = (int) Math.min(Integer.MAX_VALUE, delaySeconds);
+    failed.retried = true;
+    d.changed(failed);
+    d.live.add(next);
+    d.statusChanged(next);
+    if (type.isWorkerTask()) {
+      enqueue(d, next, delaySeconds * 1000 + RetryPolicy.jitterMs(def));
+    } else {
+      next.startTime = d.now();
+      type.start(d, next);
+    }
+    return true;
+  }
+
+  private static boolean totalTimeoutExceeded(Decision d, Task task, TaskDef def) {
+    if (def.totalTimeoutSeconds <= 0) {
+      return false;
+    }
+    long first = firstScheduledTime(d.live, task);
+    return d.now() - first >= def.totalTimeoutSeconds * 1000;
+  }
+
+  private static long firstScheduledTime(LiveWorkflow live, Task task) {
+    Task t = task;
+    while (t.retriedTaskId != null) {
+      Task prev = live.task(t.retriedTaskId);
+      if (prev == null) {
+        break;
+      }
+      t = prev;
+    }
+    return t.scheduledTime;
+  }
+
+  private void failWorkflow(Decision d, Task task) {
+    WorkflowStatus status = switch (task.status) {
+      case CANCELED -> WorkflowStatus.TERMINATED;
+      case TIMED_OUT -> WorkflowStatus.TIMED_OUT;
+      default -> WorkflowStatus.FAILED;
+    };
+    String reason = "Task " + task.taskId + " failed with status: " + task.status
+        + " and reason: '" + task.reasonForIncompletion + "'";
+    endWorkflow(d, status, reason, null, true, task.taskId);
+  }
+
+  // ---- timeouts ----
+
+  private boolean checkWorkflowTimeout(Decision d) {
+    Workflow wf = d.workflow();
+    long timeout = wf.workflowDefinition.timeoutSeconds;
+    if (timeout <= 0 || wf.workflowDefinition.timeoutPolicy != TimeoutPolicy.TIME_OUT_WF) {
+      return false;
+    }
+    long since = wf.lastRetriedTime > 0 ? wf.lastRetriedTime : wf.createTime;
+    long elapsed = d.now() - since;
+    if (elapsed < timeout * 1000) {
+      return false;
+    }
+    String reason = "Workflow timed out after " + elapsed / 1000 + " seconds. Timeout configured as "
+        + timeout + " seconds. Timeout policy configured to TIME_OUT_WF";
+    endWorkflow(d, WorkflowStatus.TIMED_OUT, reason, null, true, null);
+    return true;
+  }
+
+  /** Task timeout, response timeout and poll timeout of one non-terminal task. */
+  private boolean checkTaskTimeouts(Decision d, Task task) {
+    TaskType type = types.of(task.workflowTask.type);
+    TaskDef def = definitionOf(task.workflowTask, type);
+    long now = d.now();
+    if (def.timeoutSeconds > 0 && task.startTime > 0 && now - task.startTime >= def.timeoutSeconds * 1000) {
+      String reason = "Task timed out after " + (now - task.startTime) / 1000 + " seconds. Timeout configured as "
+          + def.timeoutSeconds + " seconds. Timeout policy configured to " + def.timeoutPolicy;
+      if (applyTimeoutPolicy(d, task, def, reason)) {
+        return true;
+      }
+    }
+    boolean awaitsWorker = type.isWorkerTask() || !task.workflowTask.asyncComplete;
+    if (task.status == TaskStatus.IN_PROGRESS && awaitsWorker && type.isWorkerTask() && def.responseTimeoutSeconds > 0
+        && now - task.updateTime >= (def.responseTimeoutSeconds + task.callbackAfterSeconds) * 1000) {
+      task.status = TaskStatus.TIMED_OUT;
+      task.endTime = now;
+      task.reasonForIncompletion = "responseTimeout: " + def.responseTimeoutSeconds
+          + " exceeded for the taskId: " + task.taskId + " with Task Definition: " + task.taskDefName;
+      d.statusChanged(task);
+      return true;
+    }
+    if (task.status == TaskStatus.SCHEDULED && type.isWorkerTask() && def.pollTimeoutSeconds != null && def.pollTimeoutSeconds > 0) {
+      long since = pollClockStart(task);
+      if (now - since >= (def.pollTimeoutSeconds + task.callbackAfterSeconds) * 1000) {
+        String reason = "Task poll timed out after " + (now - since) / 1000 + " seconds. Poll timeout configured as "
+            + def.pollTimeoutSeconds + " seconds. Timeout policy configured to " + def.timeoutPolicy;
+        return applyTimeoutPolicy(d, task, def, reason);
+      }
+    }
+    return false;
+  }
+
+  private static long pollClockStart(Task task) {
+    return task.pollCount == 0 ? task.scheduledTime : task.updateTime;
+  }
+
+  /** @return true if the policy changed the task or the workflow */
+  private boolean applyTimeoutPolicy(Decision d, Task task, TaskDef def, String reason) {
+    TimeoutPolicy policy = def.timeoutPolicy == null ? TimeoutPolicy.TIME_OUT_WF : def.timeoutPolicy;
+    if (policy == TimeoutPolicy.ALERT_ONLY) {
+      return false;
+    }
+    boolean wasQueued = task.status == TaskStatus.SCHEDULED;
+    task.status = TaskStatus.TIMED_OUT;
+    task.endTime = d.now();
+    task.reasonForIncompletion = reason;
+    d.statusChanged(task);
+    if (wasQueued && types.of(task.workflowTask.type).isWorkerTask()) {
+      dequeue(d, task);
+    }
+    if (policy == TimeoutPolicy.TIME_OUT_WF) {
+      task.executed = true;
+      endWorkflow(d, WorkflowStatus.TIMED_OUT, reason, null, true, task.taskId);
+    }
+    return true;
+  }
+
+  /** When this workflow next needs a decision for a timer: epoch ms, or 0 if never. */
+  long nextCheckAt(LiveWorkflow live, long now) {
+    Workflow wf = live.workflow;
+    if (wf.status.isTerminal()) {
+      return 0;
+    }
+    long next = now + recheckMs;
+    if (wf.workflowDefinition.timeoutSeconds > 0 && wf.workflowDefinition.timeoutPolicy == TimeoutPolicy.TIME_OUT_WF) {
+      long since = wf.lastRetriedTime > 0 ? wf.lastRetriedTime : wf.createTime;
+      next = Math.min(next, since + wf.workflowDefinition.timeoutSeconds * 1000);
+    }
+    if (wf.status == WorkflowStatus.PAUSED) {
+      return next;
+    }
+    for (Task t : live.tasks()) {
+      if (t.retried || t.executed || t.isTerminal()) {
+        continue;
+      }
+      TaskType type = types.of(t.workflowTask.type);
+      TaskDef def = definitionOf(t.workflowTask, type);
+      if (def.timeoutSeconds > 0 && t.startTime > 0 && def.timeoutPolicy != TimeoutPolicy.ALERT_ONLY) {
+        next = Math.min(next, t.startTime + def.timeoutSeconds * 1000);
+      }
+      if (type.isWorkerTask()) {
+        if (t.status == TaskStatus.IN_PROGRESS && def.responseTimeoutSeconds > 0) {
+          next = Math.min(next, t.updateTime + (def.responseTimeoutSeconds + t.callbackAfterSeconds) * 1000);
+        }
+        if (t.status == TaskStatus.SCHEDULED && def.pollTimeoutSeconds != null && def.pollTimeoutSeconds > 0
+            && def.timeoutPolicy != TimeoutPolicy.ALERT_ONLY) {
+          next = Math.min(next, pollClockStart(t) + (def.pollTimeoutSeconds + t.callbackAfterSeconds) * 1000);
+        }
+      } else {
+        long at = type.nextCheckAt(t);
+        if (at > 0) {
+          next = Math.min(next, at);
+        }
+      }
+    }
+    return Math.max(next, now);
+  }
+
+  // ---- ending a workflow ----
+
+  private void completeWorkflow(Decision d) {
+    endWorkflow(d, WorkflowStatus.COMPLETED, null, null, false, null);
+  }
+
+  /**
+   * Ends the workflow: status, output, failed task names, and every unfinished task canceled.
+   * {@code byDecider} marks failures that start the failure workflow (an API terminate does not).
+   */
+  void endWorkflow(Decision d, WorkflowStatus status, String reason, Map<String, Object> output,
+      boolean byDecider, String failureTaskId) {
+    Workflow wf = d.workflow();
+    wf.status = status;
+    wf.endTime = d.now();
+    wf.updateTime = d.now();
+    if (reason != null) {
+      wf.reasonForIncompletion = reason;
+    }
+    wf.output = output != null ? output : computeOutput(d);
+    for (Task t : wf.tasks) {
+      if (!t.retried && (t.status == TaskStatus.FAILED || t.status == TaskStatus.FAILED_WITH_TERMINAL_ERROR)) {
+        wf.failedReferenceTaskNames.add(t.referenceTaskName);
+        wf.failedTaskNames.add(t.taskDefName);
+      }
+    }
+    cancelNonTerminal(d);
+    d.changes.workflow = true;
+    d.changes.workflowStatusChanged = true;
+    if (byDecider && status != WorkflowStatus.COMPLETED && wf.workflowDefinition.failureWorkflow != null
+        && !wf.workflowDefinition.failureWorkflow.isBlank()) {
+      d.changes.startFailureWorkflow = true;
+      d.changes.failureTaskId = failureTaskId;
+    }
+  }
+
+  /** Output of a finished workflow: outputParameters if any, else the last task's output. */
+  private Map<String, Object> computeOutput(Decision d) {
+    Workflow wf = d.workflow();
+    Map<String, Object> params = wf.workflowDefinition.outputParameters;
+    if (params != null && !params.isEmpty()) {
+      return resolver.resolve(params, ResolutionContext.of(wf, d.live::latestForResolution), null);
+    }
+    List<Task> tasks = wf.tasks;
+    for (int i = tasks.size() - 1; i >= 0; i--) {
+      Task last = tasks.get(i);
+      if (!last.retried && last.status != TaskStatus.SKIPPED) {
+        return last.outputData == null ? new LinkedHashMap<>() : new LinkedHashMap<>(last.outputData);
+      }
+    }
+    return new LinkedHashMap<>();
+  }
+
+  private void cancelNonTerminal(Decision d) {
+    for (Task t : d.live.tasks()) {
+      if (!t.retried && !t.isTerminal()) {
+        TaskType type = types.of(t.workflowTask.type);
+        boolean wasQueued = t.status == TaskStatus.SCHEDULED;
+        t.status = TaskStatus.CANCELED;
+        t.endTime = d.now();
+        t.updateTime = d.now();
+        d.statusChanged(t);
+        if (type.isWorkerTask()) {
+          if (wasQueued) {
+            dequeue(d, t);
+          }
+        } else {
+          type.cancel(d, t);
+        }
+      }
+    }
+  }
+}

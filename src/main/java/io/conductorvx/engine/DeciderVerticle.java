@@ -1,0 +1,415 @@
+package io.conductorvx.engine;
+
+import io.conductorvx.error.ConductorException;
+import io.conductorvx.live.LiveEvents;
+import io.conductorvx.model.Json;
+import io.conductorvx.model.StartWorkflowRequest;
+import io.conductorvx.model.Task;
+import io.conductorvx.model.TaskStatus;
+import io.conductorvx.model.Workflow;
+import io.conductorvx.queue.QueueMessage;
+import io.conductorvx.queue.QueueNames;
+import io.conductorvx.queue.QueueStore;
+import io.conductorvx.store.ExecutionStore;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.Vertx;
+import io.conductorvx.tasks.TaskServices;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+/**
+ * One decider partition: the single writer of the workflows that hash to it. Commands for one
+ * workflow run strictly one after another, each including its writes; different workflows
+ * interleave freely on this verticle's event loop. Running workflows stay cached here, so a
+ * decision costs no store read.
+ */
+public final class DeciderVerticle extends VerticleBase {
+  private static final DeliveryOptions LOCAL = new DeliveryOptions().setCodecName(LocalCodec.NAME);
+
+  private final int partition;
+  private final WorkflowEngine engine;
+  private final WorkflowOperations operations;
+  private final ExecutionStore store;
+  private final QueueStore queues;
+  private final Map<String, LiveWorkflow> live = new HashMap<>();
+  private final Map<String, Future<?>> tails = new HashMap<>();
+  private MessageConsumer<Object> consumer;
+  private TaskServices services;
+
+  public DeciderVerticle(int partition, WorkflowEngine engine) {
+    this.partition = partition;
+    this.engine = engine;
+    this.operations = new WorkflowOperations(engine.decider());
+    this.store = engine.backends().executions();
+    this.queues = engine.backends().queues();
+  }
+
+
+  @Override
+  public Future<?> start() {
+    Vertx v = vertx;
+    services = new TaskServices() {
+      @Override
+      public Vertx vertx() {
+        return v;
+      }
+
+      @Override
+      public WorkflowEngine engine() {
+        return engine;
+      }
+    };
+    consumer = vertx.eventBus().consumer(engine.deciderAddress(partition), this::onCommand);
+    MessageConsumer<String> requeue = vertx.eventBus().consumer(engine.deciderAddress(partition) + ".requeue",
+        msg -> requeue(msg.body()).onSuccess(n -> msg.reply(n, LOCAL)).onFailure(err -> msg.fail(500, err.getMessage())));
+    return Future.all(consumer.completion(), requeue.completion());
+  }
+
+  /** Pushes again every scheduled task of that type this partition owns; a push never duplicates. */
+  private Future<Integer> requeue(String taskType) {
+    List<Task> scheduled = new ArrayList<>();
+    for (LiveWorkflow lw : live.values()) {
+      for (Task t : lw.tasks()) {
+        if (!t.retried && t.status == TaskStatus.SCHEDULED && taskType.equals(t.taskType)
+            && engine.decider().types().of(t.workflowTask.type).isWorkerTask()) {
+          scheduled.add(t);
+        }
+      }
+    }
+    Future<Void> chain = Future.succeededFuture();
+    for (Task t : scheduled) {
+      chain = chain.compose(v -> queues.push(QueueNames.taskQueue(t.taskType, t.domain),
+          new QueueMessage(t.taskId, t.workflowInstanceId, t.workflowPriority), 0));
+    }
+    return chain.map(v -> scheduled.size());
+  }
+
+  private void onCommand(Message<Object> message) {
+    Command command = (Command) message.body();
+    inOrder(command.workflowId(), () -> handle(command))
+        .onSuccess(result -> message.reply(result, LOCAL))
+        .onFailure(err -> {
+          int status = err instanceof ConductorException ce ? ce.status() : 500;
+          message.fail(status, err.getMessage() == null ? err.toString() : err.getMessage());
+        });
+  }
+
+  /** Runs the action after every earlier action on the same workflow has finished. */
+  private <T> Future<T> inOrder(String workflowId, Supplier<Future<T>> action) {
+    Future<?> previous = tails.get(workflowId);
+    Future<T> next = previous == null ? run(action) : previous.transform(ignored -> run(action));
+    tails.put(workflowId, next);
+    next.onComplete(ignored -> tails.remove(workflowId, next));
+    return next;
+  }
+
+  private static <T> Future<T> run(Supplier<Future<T>> action) {
+    try {
+      return action.get();
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
+    }
+  }
+
+  private Future<?> handle(Command command) {
+    if (command instanceof Command.Start c) {
+      LiveWorkflow lw = new LiveWorkflow(c.workflow());
+      live.put(lw.id(), lw);
+      return apply(lw, d -> {
+        operations.start(d);
+        return lw.id();
+      });
+    }
+    if (command instanceof Command.UpdateTask c) {
+      return withWorkflow(c.workflowId(), lw -> apply(lw, d -> operations.updateTask(d, c.result())));
+    }
+    if (command instanceof Command.UpdateTaskByRef c) {
+      return withWorkflow(c.workflowId(), lw -> apply(lw, d -> operations.updateTaskByRef(d, c)));
+    }
+    if (command instanceof Command.ClaimTask c) {
+      return load(c.workflowId(), false).compose(lw -> lw == null
+          ? Future.succeededFuture(new Command.Claim(Command.Claim.Outcome.DROP, null))
+          : apply(lw, d -> operations.claim(d, c.taskId(), c.workerId())));
+    }
+    if (command instanceof Command.Decide c) {
+      return load(c.workflowId(), false).compose(lw -> {
+        if (lw == null) {
+          return queues.remove(QueueNames.DECIDER, c.workflowId()).mapEmpty();
+        }
+        Future<Void> decided = apply(lw, d -> {
+          operations.decide(d);
+          return null;
+        }).mapEmpty();
+        return c.repair() ? decided.compose(v -> repairQueues(lw)) : decided;
+      });
+    }
+    if (command instanceof Command.Pause c) {
+      return withWorkflow(c.workflowId(), lw -> apply(lw, d -> {
+        operations.pause(d);
+        return null;
+      }));
+    }
+    if (command instanceof Command.Resume c) {
+      return withWorkflow(c.workflowId(), lw -> apply(lw, d -> {
+        operations.resume(d);
+        return null;
+      }));
+    }
+    if (command instanceof Command.Terminate c) {
+      return withWorkflow(c.workflowId(), lw -> apply(lw, d -> {
+        operations.terminate(d, c.reason());
+        return null;
+      }));
+    }
+    if (command instanceof Command.TaskWorkDone c) {
+      return load(c.workflowId(), false).compose(lw -> lw == null ? Future.succeededFuture() : apply(lw, d -> {
+        operations.workDone(d, c);
+        return null;
+      }));
+    }
+    if (command instanceof Command.Remove c) {
+      return remove(c.workflowId());
+    }
+    return Future.failedFuture(new IllegalArgumentException("Unknown command " + command));
+  }
+
+  private <T> Future<T> withWorkflow(String workflowId, Function<LiveWorkflow, Future<T>> action) {
+    return load(workflowId, true).compose(action);
+  }
+
+  /** The cached workflow, else the stored one; null (or 404 when required) if there is none. */
+  private Future<LiveWorkflow> load(String workflowId, boolean required) {
+    LiveWorkflow cached = live.get(workflowId);
+    if (cached != null) {
+      return Future.succeededFuture(cached);
+    }
+    return store.getWorkflow(workflowId, true).compose(wf -> {
+      if (wf == null) {
+        return required
+            ? Future.failedFuture(ConductorException.notFound("Workflow with id: " + workflowId + " not found."))
+            : Future.succeededFuture(null);
+      }
+      LiveWorkflow lw = new LiveWorkflow(wf);
+      if (!wf.status.isTerminal()) {
+        live.put(workflowId, lw);
+      }
+      return Future.succeededFuture(lw);
+    });
+  }
+
+  /** Runs an operation, then makes its changes durable, queued and published, in that order. */
+  private <T> Future<T> apply(LiveWorkflow lw, Function<Decision, T> operation) {
+    long now = System.currentTimeMillis();
+    Decision d = new Decision(lw, now, engine.decider());
+    T result;
+    try {
+      result = operation.apply(d);
+    } catch (RuntimeException e) {
+      if (!d.changes.isEmpty()) {
+        live.remove(lw.id()); // partly applied in memory: reload the stored truth next time
+      }
+      return Future.failedFuture(e);
+    }
+    return commit(lw, d).map(ignored -> result);
+  }
+
+  private Future<Void> commit(LiveWorkflow lw, Decision d) {
+    Changes changes = d.changes;
+    Workflow wf = lw.workflow;
+    if (changes.isEmpty()) {
+      return scheduleCheck(lw, d.now());
+    }
+    wf.updateTime = d.now();
+    return store.save(wf, changes.tasks, changes.removedTaskIds)
+        .recover(err -> {
+          live.remove(lw.id());
+          return Future.failedFuture(err instanceof ConductorException ? err
+              : ConductorException.unavailable("Could not save workflow " + lw.id() + ": " + err.getMessage(), err));
+        })
+        .compose(v -> applyQueueOps(changes))
+        .compose(v -> scheduleCheck(lw, d.now()))
+        .andThen(ignored -> publish(wf, changes))
+        .andThen(ignored -> runOffloads(lw, changes))
+        .andThen(ignored -> {
+          if (changes.workflowStatusChanged && wf.status.isTerminal()) {
+            notifyParent(wf);
+          }
+        })
+        .compose(v -> changes.startFailureWorkflow ? startFailureWorkflow(lw, changes.failureTaskId) : Future.succeededFuture())
+        .andThen(ignored -> {
+          if (wf.status.isTerminal()) {
+            live.remove(lw.id());
+          }
+        });
+  }
+
+  /** Starts each piece of offloaded work; its outcome returns as a command, in order with the rest. */
+  private void runOffloads(LiveWorkflow lw, Changes changes) {
+    for (Changes.Offload offload : changes.offloads) {
+      Future<Object> work;
+      try {
+        work = offload.work().apply(services);
+      } catch (RuntimeException e) {
+        work = Future.failedFuture(e);
+      }
+      work.onComplete(outcome -> engine.send(new Command.TaskWorkDone(lw.id(), offload.taskId(),
+          outcome.succeeded() ? outcome.result() : null, outcome.failed() ? outcome.cause() : null)));
+    }
+  }
+
+  /** A child workflow that ended tells its parent's SUB_WORKFLOW task; the parent's sweeper re-checks if this is lost. */
+  private void notifyParent(Workflow wf) {
+    if (wf.parentWorkflowId == null || wf.parentWorkflowTaskId == null) {
+      return;
+    }
+    Command.ChildEnded ended = new Command.ChildEnded(wf.workflowId, wf.status,
+        wf.output == null ? Map.of() : new LinkedHashMap<>(wf.output), wf.reasonForIncompletion);
+    engine.send(new Command.TaskWorkDone(wf.parentWorkflowId, wf.parentWorkflowTaskId, ended, null));
+  }
+
+  private Future<Void> applyQueueOps(Changes changes) {
+    Future<Void> chain = Future.succeededFuture();
+    Map<String, Integer> readyCounts = new LinkedHashMap<>();
+    for (Changes.QueueOp op : changes.queueOps) {
+      if (op.remove()) {
+        chain = chain.compose(v -> queues.remove(op.queue(), op.message().id()).mapEmpty());
+      } else {
+        chain = chain.compose(v -> queues.push(op.queue(), op.message(), op.delayMs()));
+        if (op.delayMs() <= 0) {
+          readyCounts.merge(op.queue(), 1, Integer::sum);
+        } else {
+          wakePollersLater(op.queue(), op.delayMs());
+        }
+      }
+    }
+    return chain.andThen(ignored -> readyCounts.forEach(this::wakePollers));
+  }
+
+  private void wakePollers(String queue, int count) {
+    vertx.eventBus().publish(engine.address(LiveEvents.QUEUE_READY), new JsonObject().put("queue", queue).put("count", count));
+  }
+
+  /** Delayed messages become visible without a push; parked polls hear of them by timer. */
+  private void wakePollersLater(String queue, long delayMs) {
+    if (delayMs <= 60_000) {
+      vertx.setTimer(delayMs + 1, id -> wakePollers(queue, 1));
+    }
+  }
+
+  /** Keeps the decider queue entry of the workflow at its next timer, or removes it when done. */
+  private Future<Void> scheduleCheck(LiveWorkflow lw, long now) {
+    long next = engine.decider().nextCheckAt(lw, now);
+    if (next == 0) {
+      lw.queuedCheckAt = 0;
+      return queues.remove(QueueNames.DECIDER, lw.id()).mapEmpty();
+    }
+    if (lw.queuedCheckAt > now && lw.queuedCheckAt <= next) {
+      return Future.succeededFuture();
+    }
+    lw.queuedCheckAt = next;
+    return queues.push(QueueNames.DECIDER, new QueueMessage(lw.id(), lw.id(), 0), next - now);
+  }
+
+  /** After a crash between a save and a push, a scheduled task may be missing from its queue. */
+  private Future<Void> repairQueues(LiveWorkflow lw) {
+    if (lw.workflow.status.isTerminal()) {
+      return Future.succeededFuture();
+    }
+    List<Task> scheduled = new ArrayList<>();
+    for (Task t : lw.tasks()) {
+      if (!t.retried && t.status == TaskStatus.SCHEDULED && engine.decider().types().of(t.workflowTask.type).isWorkerTask()) {
+        scheduled.add(t);
+      }
+    }
+    Future<Void> chain = Future.succeededFuture();
+    for (Task t : scheduled) {
+      String queue = QueueNames.taskQueue(t.taskType, t.domain);
+      chain = chain.compose(v -> queues.contains(queue, t.taskId).compose(present -> present
+          ? Future.succeededFuture()
+          : queues.push(queue, new QueueMessage(t.taskId, t.workflowInstanceId, t.workflowPriority), 0)));
+    }
+    return chain;
+  }
+
+  private void publish(Workflow wf, Changes changes) {
+    if (changes.workflowStatusChanged) {
+      vertx.eventBus().publish(LiveEvents.WORKFLOW, new JsonObject()
+          .put("workflowId", wf.workflowId)
+          .put("workflowName", wf.workflowName())
+          .put("status", wf.status.name())
+          .put("updateTime", wf.updateTime));
+    }
+    for (Task t : changes.statusChanges) {
+      vertx.eventBus().publish(LiveEvents.TASK, new JsonObject()
+          .put("taskId", t.taskId)
+          .put("workflowId", t.workflowInstanceId)
+          .put("referenceTaskName", t.referenceTaskName)
+          .put("taskType", t.taskType)
+          .put("status", t.status.name())
+          .put("updateTime", t.updateTime));
+    }
+  }
+
+  /**
+   * Starts the definition's failure workflow with Conductor's input, and records its id (or why it
+   * could not start) in the failed workflow's output.
+   */
+  private Future<Void> startFailureWorkflow(LiveWorkflow lw, String failureTaskId) {
+    Workflow wf = lw.workflow;
+    String name = wf.workflowDefinition.failureWorkflow;
+    if (name.startsWith("${workflow.input.") && name.endsWith("}")) {
+      Object fromInput = wf.input.get(name.substring("${workflow.input.".length(), name.length() - 1));
+      name = fromInput == null ? null : fromInput.toString();
+    }
+    StartWorkflowRequest request = new StartWorkflowRequest();
+    request.name = name;
+    request.version = wf.workflowDefinition.failureWorkflowVersion;
+    request.correlationId = wf.correlationId;
+    request.taskToDomain = wf.taskToDomain;
+    Map<String, Object> input = new LinkedHashMap<>(wf.input);
+    input.put("workflowId", wf.workflowId);
+    input.put("reason", wf.reasonForIncompletion);
+    input.put("failureStatus", wf.status.name());
+    if (failureTaskId != null) {
+      input.put("failureTaskId", failureTaskId);
+    }
+    input.put("failedWorkflow", Json.toMap(wf));
+    request.input = input;
+    String failureName = name;
+    Future<String> started = failureName == null
+        ? Future.failedFuture("failure workflow name resolved to null")
+        : engine.startWorkflow(request);
+    return started
+        .map(id -> (Object) id)
+        .recover(err -> Future.succeededFuture("Error starting failure workflow " + failureName + ": " + err.getMessage()))
+        .compose(value -> {
+          wf.output = new LinkedHashMap<>(wf.output);
+          wf.output.put("conductor.failure_workflow", value);
+          return store.save(wf, List.of(), List.of());
+        });
+  }
+
+  private Future<Void> remove(String workflowId) {
+    return load(workflowId, true).compose(lw -> {
+      live.remove(workflowId);
+      Future<Void> chain = queues.remove(QueueNames.DECIDER, workflowId).mapEmpty();
+      for (Task t : lw.tasks()) {
+        if (!t.isTerminal() && engine.decider().types().of(t.workflowTask.type).isWorkerTask()) {
+          String queue = QueueNames.taskQueue(t.taskType, t.domain);
+          chain = chain.compose(v -> queues.remove(queue, t.taskId).mapEmpty());
+        }
+      }
+      return chain.compose(v -> store.removeWorkflow(workflowId)).mapEmpty();
+    });
+  }
+}

@@ -1,0 +1,85 @@
+package io.conductorvx.engine;
+
+import io.conductorvx.model.Task;
+import io.conductorvx.model.Workflow;
+import io.conductorvx.model.WorkflowStatus;
+import io.conductorvx.tasks.TaskContext;
+import io.conductorvx.model.WorkflowTask;
+import io.conductorvx.tasks.TaskServices;
+import io.vertx.core.Future;
+import java.util.Map;
+import java.util.function.Function;
+
+/** One command's view of a live workflow: its state, the time, and the changes made so far. */
+final class Decision implements TaskContext {
+  final LiveWorkflow live;
+  final Changes changes = new Changes();
+  private final long now;
+  private final Decider decider;
+
+  Decision(LiveWorkflow live, long now, Decider decider) {
+    this.live = live;
+    this.now = now;
+    this.decider = decider;
+  }
+
+  @Override
+  public Workflow workflow() {
+    return live.workflow;
+  }
+
+  @Override
+  public long now() {
+    return now;
+  }
+
+  @Override
+  public Object resolve(Object value, String taskId) {
+    return decider.resolver().resolveValue(value, ResolutionContext.of(live.workflow, live::latestForResolution), taskId);
+  }
+
+  @Override
+  public Task taskByRef(String referenceName) {
+    return live.latest(referenceName);
+  }
+
+  @Override
+  public void changed(Task task) {
+    changes.task(task);
+  }
+
+  @Override
+  public void workflowChanged() {
+    changes.workflow = true;
+  }
+
+  @Override
+  public void endWorkflow(WorkflowStatus status, String reason, Map<String, Object> output) {
+    decider.endWorkflow(this, status, reason, output, status != WorkflowStatus.COMPLETED, null);
+  }
+
+  @Override
+  public void statusChanged(Task task) {
+    changes.task(task);
+    changes.statusChanges.add(task);
+  }
+
+  @Override
+  public Task schedule(WorkflowTask node, int iteration) {
+    return decider.schedule(this, node, iteration);
+  }
+
+  @Override
+  public boolean offload(Task task, Function<TaskServices, Future<Object>> work) {
+    if (!live.offloaded.add(task.taskId)) {
+      return false;
+    }
+    changes.offloads.add(new Changes.Offload(task.taskId, work));
+    return true;
+  }
+
+  @Override
+  public boolean isOffloaded(Task task) {
+    return live.offloaded.contains(task.taskId);
+  }
+}

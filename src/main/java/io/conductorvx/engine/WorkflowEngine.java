@@ -1,0 +1,224 @@
+package io.conductorvx.engine;
+
+import io.conductorvx.Backends;
+import io.conductorvx.config.ServerConfig;
+import io.conductorvx.error.ConductorException;
+import io.conductorvx.model.StartWorkflowRequest;
+import io.conductorvx.model.TaskDef;
+import io.conductorvx.model.Workflow;
+import io.conductorvx.model.WorkflowDef;
+import io.conductorvx.model.WorkflowStatus;
+import io.conductorvx.model.WorkflowTask;
+import io.conductorvx.queue.ActiveWorkers;
+import io.conductorvx.tasks.TaskTypes;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.ReplyException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * The way in to workflows for everything outside the owner partitions (HTTP API, sweeper, task
+ * polling): prepares starts and routes each command to the partition that owns its workflow.
+ * Shared by all verticles; holds no mutable state of its own.
+ */
+public final class WorkflowEngine {
+  private final Vertx vertx;
+  private final ServerConfig config;
+  private final Backends backends;
+  private final TaskTypes types;
+  private final ActiveWorkers activeWorkers;
+  private final Decider decider;
+  private final DeliveryOptions delivery;
+  /** Prefix of this server's event bus addresses, so servers sharing a Vert.x never mix. */
+  private final String busPrefix = "conductor." + UUID.randomUUID().toString().substring(0, 8) + ".";
+
+  public WorkflowEngine(Vertx vertx, ServerConfig config, Backends backends, TaskTypes types, ActiveWorkers activeWorkers) {
+    this.vertx = vertx;
+    this.config = config;
+    this.backends = backends;
+    this.types = types;
+    this.activeWorkers = activeWorkers;
+    this.decider = new Decider(types, new ParameterResolver(), activeWorkers,
+        config.workflowRecheckSeconds(), config.activeWorkerSeconds());
+    this.delivery = new DeliveryOptions().setCodecName(LocalCodec.NAME).setSendTimeout(config.commandTimeoutMs());
+  }
+
+  public Backends backends() {
+    return backends;
+  }
+
+  public ServerConfig config() {
+    return config;
+  }
+
+  public ActiveWorkers activeWorkers() {
+    return activeWorkers;
+  }
+
+  Decider decider() {
+    return decider;
+  }
+
+  /** This server's name for a bus address. */
+  public String address(String name) {
+    return busPrefix + name;
+  }
+
+  public String deciderAddress(int partition) {
+    return address("decider." + partition);
+  }
+
+  public static int partitionOf(String workflowId, int partitions) {
+    return Math.floorMod(workflowId.hashCode(), partitions);
+  }
+
+  /** Sends a command to the owner of its workflow; owner failures come back as ConductorException. */
+  @SuppressWarnings("unchecked")
+  public <T> Future<T> send(Command command) {
+    String address = deciderAddress(partitionOf(command.workflowId(), config.deciderPartitions()));
+    return vertx.eventBus().request(address, command, delivery)
+        .map(reply -> (T) reply.body())
+        .recover(err -> Future.failedFuture(translate(err)));
+  }
+
+  private static Throwable translate(Throwable err) {
+    if (err instanceof ReplyException re) {
+      return switch (re.failureType()) {
+        case RECIPIENT_FAILURE -> new ConductorException(re.failureCode(), re.getMessage(), re.failureCode() == 503);
+        case TIMEOUT -> ConductorException.unavailable("The workflow engine did not answer in time", err);
+        default -> ConductorException.unavailable("The workflow engine is not available", err);
+      };
+    }
+    return err;
+  }
+
+  /** Re-queues every scheduled task of that type, on every partition. Replies how many. */
+  public Future<Integer> requeue(String taskType) {
+    List<Future<Integer>> counts = new ArrayList<>();
+    for (int p = 0; p < config.deciderPartitions(); p++) {
+      counts.add(vertx.eventBus().<Integer>request(deciderAddress(p) + ".requeue", taskType, delivery).map(m -> m.body()));
+    }
+    return Future.all(counts).map(all -> {
+      int total = 0;
+      for (int i = 0; i < all.size(); i++) {
+        total += all.<Integer>resultAt(i);
+      }
+      return total;
+    });
+  }
+
+  // ---- starting workflows ----
+
+  /** Validates the request, resolves definitions, and starts the workflow. Replies its id. */
+  public Future<String> startWorkflow(StartWorkflowRequest request) {
+    return startWorkflow(request, null, null, null);
+  }
+
+  public Future<String> startWorkflow(StartWorkflowRequest request, String parentWorkflowId, String parentTaskId, String event) {
+    if (request.name == null || request.name.isBlank()) {
+      if (request.workflowDef == null || request.workflowDef.name == null) {
+        return Future.failedFuture(ConductorException.badRequest("Workflow name cannot be null or empty"));
+      }
+      request.name = request.workflowDef.name;
+    }
+    int priority = request.priority == null ? 0 : request.priority;
+    if (priority < 0 || priority > 99) {
+      return Future.failedFuture(ConductorException.badRequest("priority: Priority must be between 0 and 99, got " + priority));
+    }
+    if (request.input == null && request.externalInputPayloadStoragePath == null) {
+      return Future.failedFuture(ConductorException.badRequest("NULL input passed when starting workflow " + request.name));
+    }
+    Future<WorkflowDef> def = request.workflowDef != null
+        ? Future.succeededFuture(request.workflowDef)
+        : backends.metadata().getWorkflowDef(request.name, request.version);
+    return def
+        .compose(d -> d != null ? Future.succeededFuture(d) : Future.failedFuture(ConductorException.notFound(
+            "No such workflow found by name: " + request.name + ", version: " + request.version)))
+        .compose(d -> {
+          List<String> problems = DefinitionValidator.validate(d);
+          if (!problems.isEmpty()) {
+            return Future.failedFuture(ConductorException.badRequest(String.join("; ", problems)));
+          }
+          return attachTaskDefs(d);
+        })
+        .map(d -> newExecution(d, request, priority, parentWorkflowId, parentTaskId, event))
+        .compose(wf -> this.<String>send(new Command.Start(wf)));
+  }
+
+  /**
+   * Gives every node its task definition: an inline one wins, then a registered one by name, else
+   * Conductor's synthetic defaults. The execution keeps this snapshot.
+   */
+  private Future<WorkflowDef> attachTaskDefs(WorkflowDef def) {
+    List<WorkflowTask> nodes = new ArrayList<>();
+    collect(def.tasks, nodes);
+    for (WorkflowTask node : nodes) {
+      if (types.isUnsupported(node.type)) {
+        return Future.failedFuture(ConductorException.badRequest(
+            "Task type " + node.type + " (task " + node.taskReferenceName + ") is not supported by this server yet"));
+      }
+    }
+    Set<String> names = new LinkedHashSet<>();
+    nodes.stream().filter(n -> n.taskDefinition == null).forEach(n -> names.add(n.name));
+    List<Future<TaskDef>> lookups = new ArrayList<>();
+    List<String> order = new ArrayList<>(names);
+    order.forEach(n -> lookups.add(backends.metadata().getTaskDef(n)));
+    return Future.all(lookups).map(all -> {
+      Map<String, TaskDef> found = new HashMap<>();
+      for (int i = 0; i < order.size(); i++) {
+        TaskDef td = all.resultAt(i);
+        if (td != null) {
+          found.put(order.get(i), td);
+        }
+      }
+      for (WorkflowTask node : nodes) {
+        if (node.taskDefinition == null) {
+          TaskDef registered = found.get(node.name);
+          node.taskDefinition = registered != null ? registered : TaskDef.synthetic(node.name, types.of(node.type).isWorkerTask());
+        }
+      }
+      return def;
+    });
+  }
+
+  private static void collect(List<WorkflowTask> list, List<WorkflowTask> out) {
+    for (WorkflowTask node : list) {
+      out.add(node);
+      collect(node.children(), out);
+    }
+  }
+
+  private static Workflow newExecution(WorkflowDef def, StartWorkflowRequest request, int priority,
+      String parentWorkflowId, String parentTaskId, String event) {
+    long now = System.currentTimeMillis();
+    Workflow wf = new Workflow();
+    wf.workflowId = UUID.randomUUID().toString();
+    wf.status = WorkflowStatus.RUNNING;
+    wf.createTime = now;
+    wf.updateTime = now;
+    wf.workflowDefinition = def;
+    wf.input = request.input == null ? new LinkedHashMap<>() : new LinkedHashMap<>(request.input);
+    if (def.inputTemplate != null) {
+      def.inputTemplate.forEach(wf.input::putIfAbsent);
+    }
+    wf.correlationId = request.correlationId;
+    wf.priority = priority;
+    wf.taskToDomain = request.taskToDomain == null ? new LinkedHashMap<>() : new LinkedHashMap<>(request.taskToDomain);
+    wf.variables = def.variables == null ? new LinkedHashMap<>() : new LinkedHashMap<>(def.variables);
+    wf.parentWorkflowId = parentWorkflowId;
+    wf.parentWorkflowTaskId = parentTaskId;
+    wf.event = event;
+    wf.idempotencyKey = request.idempotencyKey;
+    wf.createdBy = request.createdBy;
+    wf.externalInputPayloadStoragePath = request.externalInputPayloadStoragePath;
+    return wf;
+  }
+}

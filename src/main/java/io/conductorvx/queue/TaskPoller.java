@@ -1,0 +1,149 @@
+package io.conductorvx.queue;
+
+import io.conductorvx.engine.Command;
+import io.conductorvx.engine.WorkflowEngine;
+import io.conductorvx.error.ConductorException;
+import io.conductorvx.live.LiveEvents;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Hands queued tasks to polling workers. A poll pops due messages with a lease, asks each task's
+ * owner to mark it IN_PROGRESS, and acknowledges the message once that is saved. A poll that finds
+ * nothing parks (a promise and a timer, no thread) until a push to its queue wakes it or its
+ * timeout ends. One instance per HTTP verticle, used only on that verticle's event loop.
+ */
+public final class TaskPoller {
+  /** A parked poll: woken by a push to its queue, or by its deadline. */
+  private static final class Waiter {
+    final Promise<Void> promise = Promise.promise();
+    long timerId;
+  }
+
+  private final Vertx vertx;
+  private final WorkflowEngine engine;
+  private final QueueStore queues;
+  private final long leaseMs;
+  private final long postponeMs;
+  private final Map<String, Deque<Waiter>> waiters = new HashMap<>();
+  private final MessageConsumer<JsonObject> wakeups;
+
+  public TaskPoller(Vertx vertx, WorkflowEngine engine) {
+    this.vertx = vertx;
+    this.engine = engine;
+    this.queues = engine.backends().queues();
+    this.leaseMs = engine.config().queueLeaseSeconds() * 1000;
+    this.postponeMs = engine.config().limitPostponeSeconds() * 1000;
+    this.wakeups = vertx.eventBus().consumer(engine.address(LiveEvents.QUEUE_READY), msg -> wake(msg.body().getString("queue"), msg.body().getInteger("count", 1)));
+  }
+
+  public Future<Void> close() {
+    return wakeups.unregister();
+  }
+
+  /**
+   * Up to {@code count} tasks as JSON, waiting up to {@code timeoutMs} for the first one. Answers as
+   * soon as at least one task is claimed.
+   */
+  public Future<List<byte[]>> poll(String taskType, String domain, String workerId, int count, long timeoutMs) {
+    long now = System.currentTimeMillis();
+    engine.activeWorkers().polled(taskType, domain, workerId, now);
+    String queue = QueueNames.taskQueue(taskType, domain);
+    return attempt(queue, workerId, Math.max(1, count), now + Math.max(0, timeoutMs));
+  }
+
+  private Future<List<byte[]>> attempt(String queue, String workerId, int count, long deadline) {
+    return queues.pop(queue, count, leaseMs)
+        .compose(messages -> claimAll(queue, messages, workerId).map(tasks -> {
+          if (!tasks.isEmpty() || System.currentTimeMillis() >= deadline) {
+            return Future.succeededFuture(tasks);
+          }
+          // popped only stale messages: there may be more behind them, look again at once
+          return messages.isEmpty() ? park(queue, deadline).compose(v -> attempt(queue, workerId, count, deadline))
+              : attempt(queue, workerId, count, deadline);
+        }))
+        .compose(f -> f);
+  }
+
+  private Future<List<byte[]>> claimAll(String queue, List<QueueMessage> messages, String workerId) {
+    if (messages.isEmpty()) {
+      return Future.succeededFuture(List.of());
+    }
+    List<Future<byte[]>> claims = new ArrayList<>(messages.size());
+    for (QueueMessage m : messages) {
+      claims.add(claim(queue, m, workerId));
+    }
+    return Future.join(claims).transform(ignored -> {
+      List<byte[]> tasks = new ArrayList<>();
+      for (Future<byte[]> c : claims) {
+        if (c.succeeded() && c.result() != null) {
+          tasks.add(c.result());
+        }
+      }
+      return Future.succeededFuture(tasks);
+    });
+  }
+
+  /** The task's JSON if it was handed out; null if the message was stale or postponed. */
+  private Future<byte[]> claim(String queue, QueueMessage message, String workerId) {
+    if (message.payload() == null) {
+      return queues.ack(queue, message.id()).map(v -> null);
+    }
+    return engine.<Command.Claim>send(new Command.ClaimTask(message.payload(), message.id(), workerId))
+        .compose(claim -> switch (claim.outcome()) {
+          case CLAIMED -> queues.ack(queue, message.id()).map(v -> claim.taskJson());
+          case DROP -> queues.ack(queue, message.id()).map(v -> (byte[]) null);
+          case POSTPONE -> queues.push(queue, message, postponeMs).map(v -> (byte[]) null);
+        })
+        .recover(err -> {
+          // an unknown workflow means a stale message; anything else: the lease brings it back
+          if (err instanceof ConductorException ce && ce.status() == 404) {
+            return queues.ack(queue, message.id()).map(v -> null);
+          }
+          return Future.succeededFuture(null);
+        });
+  }
+
+  private Future<Void> park(String queue, long deadline) {
+    long wait = deadline - System.currentTimeMillis();
+    if (wait <= 0) {
+      return Future.succeededFuture();
+    }
+    Waiter waiter = new Waiter();
+    Deque<Waiter> parked = waiters.computeIfAbsent(queue, q -> new ArrayDeque<>());
+    parked.addLast(waiter);
+    waiter.timerId = vertx.setTimer(wait, id -> {
+      parked.remove(waiter);
+      if (parked.isEmpty()) {
+        waiters.remove(queue, parked);
+      }
+      waiter.promise.tryComplete();
+    });
+    return waiter.promise.future();
+  }
+
+  /** Wakes up to {@code count} polls parked on the queue, oldest first. */
+  private void wake(String queue, int count) {
+    Deque<Waiter> parked = waiters.get(queue);
+    if (parked == null) {
+      return;
+    }
+    for (int i = 0; i < count && !parked.isEmpty(); i++) {
+      Waiter w = parked.pollFirst();
+      vertx.cancelTimer(w.timerId);
+      w.promise.tryComplete();
+    }
+    if (parked.isEmpty()) {
+      waiters.remove(queue, parked);
+    }
+  }
+}

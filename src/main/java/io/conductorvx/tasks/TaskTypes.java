@@ -1,0 +1,39 @@
+package io.conductorvx.tasks;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+
+/** Finds the behaviour for a definition's {@code type}. Unknown types are worker tasks. */
+public final class TaskTypes {
+  /** Conductor's built-in types this server does not run yet; starting a workflow using one is a 400. */
+  private static final Set<String> NOT_YET_SUPPORTED = Set.of(
+      "SWITCH", "DECISION", "FORK_JOIN", "FORK_JOIN_DYNAMIC", "JOIN", "EXCLUSIVE_JOIN", "DO_WHILE",
+      "SUB_WORKFLOW", "DYNAMIC", "SET_VARIABLE", "INLINE", "LAMBDA", "JSON_JQ_TRANSFORM", "TERMINATE",
+      "WAIT", "HUMAN", "EVENT", "HTTP", "START_WORKFLOW", "NOOP", "KAFKA_PUBLISH");
+
+  private final Map<String, TaskType> byName = new HashMap<>();
+  private final TaskType worker = new WorkerTask();
+
+  public TaskTypes() {
+    register(worker);
+  }
+
+  public TaskTypes register(TaskType type) {
+    byName.put(type.type(), type);
+    return this;
+  }
+
+  public TaskType of(String type) {
+    if (type == null) {
+      return worker;
+    }
+    TaskType t = byName.get(type);
+    return t != null ? t : worker;
+  }
+
+  /** True when the name is a Conductor built-in this server cannot run yet. */
+  public boolean isUnsupported(String type) {
+    return type != null && NOT_YET_SUPPORTED.contains(type) && !byName.containsKey(type);
+  }
+}
