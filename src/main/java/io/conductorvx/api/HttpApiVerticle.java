@@ -30,7 +30,8 @@ public final class HttpApiVerticle extends VerticleBase {
     Router router = Router.router(vertx);
     router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(engine.config().maxBodyBytes()));
     new HealthResource().mount(router);
-    new MetadataResource(engine.backends().metadata()).mount(router);
+    new MetadataResource(engine.backends().metadata(), engine.taskDefs()).mount(router);
+    new BulkResource(engine).mount(router);
     new WorkflowResource(engine).mount(router);
     new TaskResource(engine, poller).mount(router);
     router.route().failureHandler(ApiErrors::handle);

@@ -2,6 +2,7 @@ package io.conductorvx.api;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import io.conductorvx.engine.DefinitionValidator;
+import io.conductorvx.engine.TaskDefCache;
 import io.conductorvx.error.ConductorException;
 import io.conductorvx.model.BulkResponse;
 import io.conductorvx.model.TaskDef;
@@ -23,9 +24,11 @@ final class MetadataResource {
   private static final TypeReference<List<WorkflowDef>> WORKFLOW_DEFS = new TypeReference<>() {};
 
   private final MetadataStore store;
+  private final TaskDefCache taskDefCache;
 
-  MetadataResource(MetadataStore store) {
+  MetadataResource(MetadataStore store, TaskDefCache taskDefCache) {
     this.store = store;
+    this.taskDefCache = taskDefCache;
   }
 
   void mount(Router r) {
@@ -65,7 +68,10 @@ final class MetadataResource {
     if (!problems.isEmpty()) {
       throw ConductorException.invalid(problems);
     }
-    return store.saveTaskDefs(defs).map(v -> Reply.ok());
+    return store.saveTaskDefs(defs).map(v -> {
+      taskDefCache.putAll(defs);
+      return Reply.ok();
+    });
   }
 
   private Future<Reply> updateTaskDef(RoutingContext ctx) {
@@ -81,7 +87,10 @@ final class MetadataResource {
       def.createTime = existing.createTime;
       def.createdBy = existing.createdBy;
       def.updateTime = System.currentTimeMillis();
-      return store.saveTaskDefs(List.of(def)).map(v -> Reply.ok());
+      return store.saveTaskDefs(List.of(def)).map(v -> {
+        taskDefCache.put(def);
+        return Reply.ok();
+      });
     });
   }
 
@@ -98,6 +107,7 @@ final class MetadataResource {
   private Future<Reply> deleteTaskDef(RoutingContext ctx) {
     String name = Requests.path(ctx, "name");
     return store.deleteTaskDef(name).map(deleted -> {
+      taskDefCache.remove(name);
       if (!deleted) {
         throw ConductorException.notFound("No such task definition: " + name);
       }

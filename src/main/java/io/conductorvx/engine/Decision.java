@@ -65,6 +65,23 @@ final class Decision implements TaskContext {
   }
 
   @Override
+  public WorkflowTask nextNode(WorkflowTask node) {
+    return live.definition.next(node);
+  }
+
+  @Override
+  public io.conductorvx.model.TaskDef taskDef(String name) {
+    return decider.taskDefs().get(name);
+  }
+
+  @Override
+  public void removeTask(Task task) {
+    live.remove(task);
+    changes.tasks.remove(task);
+    changes.removedTaskIds.add(task.taskId);
+  }
+
+  @Override
   public Task schedule(WorkflowTask node, int iteration) {
     return decider.schedule(this, node, iteration);
   }

@@ -73,6 +73,20 @@ final class LiveWorkflow {
     return t != null ? t : latestByRef.get(baseRef);
   }
 
+  /** Deletes one task; the ref lookups fall back to the latest remaining attempt. */
+  void remove(Task t) {
+    workflow.tasks.remove(t);
+    byId.remove(t.taskId);
+    latestByRef.remove(t.referenceTaskName, t);
+    latestByBaseRef.remove(DefinitionIndex.baseRef(t.referenceTaskName), t);
+    for (Task other : workflow.tasks) {
+      if (other.referenceTaskName.equals(t.referenceTaskName)
+          || DefinitionIndex.baseRef(other.referenceTaskName).equals(DefinitionIndex.baseRef(t.referenceTaskName))) {
+        index(other);
+      }
+    }
+  }
+
   /** Drops every task; used by restart and rerun, which rebuild the task list. */
   void clearTasks() {
     workflow.tasks.clear();

@@ -36,6 +36,8 @@ public final class WorkflowEngine {
   private final TaskTypes types;
   private final ActiveWorkers activeWorkers;
   private final Decider decider;
+  private final TaskDefCache taskDefs = new TaskDefCache();
+  private final ExecutionLimits limits = new ExecutionLimits();
   private final DeliveryOptions delivery;
   /** Prefix of this server's event bus addresses, so servers sharing a Vert.x never mix. */
   private final String busPrefix = "conductor." + UUID.randomUUID().toString().substring(0, 8) + ".";
@@ -46,7 +48,7 @@ public final class WorkflowEngine {
     this.backends = backends;
     this.types = types;
     this.activeWorkers = activeWorkers;
-    this.decider = new Decider(types, new ParameterResolver(), activeWorkers,
+    this.decider = new Decider(types, taskDefs, new ParameterResolver(), activeWorkers,
         config.workflowRecheckSeconds(), config.activeWorkerSeconds());
     this.delivery = new DeliveryOptions().setCodecName(LocalCodec.NAME).setSendTimeout(config.commandTimeoutMs());
   }
@@ -65,6 +67,15 @@ public final class WorkflowEngine {
 
   Decider decider() {
     return decider;
+  }
+
+  ExecutionLimits limits() {
+    return limits;
+  }
+
+  /** Registered task definitions, readable synchronously; the metadata API keeps it current. */
+  public TaskDefCache taskDefs() {
+    return taskDefs;
   }
 
   /** This server's name for a bus address. */
@@ -115,6 +126,35 @@ public final class WorkflowEngine {
     });
   }
 
+  /** Restarts a finished workflow from its first task, with the latest definitions if asked. */
+  public Future<Void> restart(String workflowId, boolean useLatestDefinitions) {
+    if (!useLatestDefinitions) {
+      return send(new Command.Restart(workflowId, null, null, null));
+    }
+    return backends.executions().getWorkflow(workflowId, false)
+        .compose(wf -> wf == null
+            ? Future.failedFuture(ConductorException.notFound("Workflow with id: " + workflowId + " not found."))
+            : backends.metadata().getWorkflowDef(wf.workflowDefinition.name, null))
+        .compose(def -> def == null
+            ? Future.failedFuture(ConductorException.notFound("The workflow's definition no longer exists"))
+            : attachTaskDefs(def))
+        .compose(def -> send(new Command.Restart(workflowId, def, null, null)));
+  }
+
+  /** Reruns a finished workflow: from scratch (new input, correlation id) or from one task. */
+  public Future<Void> rerun(String workflowId, io.conductorvx.model.RerunWorkflowRequest request) {
+    if (request.reRunFromTaskId != null && !request.reRunFromTaskId.isBlank()) {
+      return send(new Command.RerunFromTask(workflowId, request.reRunFromTaskId, request.taskInput));
+    }
+    Map<String, Object> input = request.workflowInput;
+    if (input == null) {
+      return backends.executions().getWorkflow(workflowId, false).compose(wf -> wf == null
+          ? Future.failedFuture(ConductorException.notFound("Workflow with id: " + workflowId + " not found."))
+          : send(new Command.Restart(workflowId, null, wf.input, request.correlationId)));
+    }
+    return send(new Command.Restart(workflowId, null, input, request.correlationId));
+  }
+
   // ---- starting workflows ----
 
   /** Validates the request, resolves definitions, and starts the workflow. Replies its id. */
@@ -123,6 +163,15 @@ public final class WorkflowEngine {
   }
 
   public Future<String> startWorkflow(StartWorkflowRequest request, String parentWorkflowId, String parentTaskId, String event) {
+    return startWorkflow(request, null, parentWorkflowId, parentTaskId, event);
+  }
+
+  /**
+   * Starts a workflow under a chosen id (null: a new random one). With a chosen id the start is
+   * idempotent: if that workflow exists already, its id is answered and nothing else happens.
+   */
+  public Future<String> startWorkflow(StartWorkflowRequest request, String workflowId, String parentWorkflowId,
+      String parentTaskId, String event) {
     if (request.name == null || request.name.isBlank()) {
       if (request.workflowDef == null || request.workflowDef.name == null) {
         return Future.failedFuture(ConductorException.badRequest("Workflow name cannot be null or empty"));
@@ -150,7 +199,12 @@ public final class WorkflowEngine {
           return attachTaskDefs(d);
         })
         .map(d -> newExecution(d, request, priority, parentWorkflowId, parentTaskId, event))
-        .compose(wf -> this.<String>send(new Command.Start(wf)));
+        .compose(wf -> {
+          if (workflowId != null) {
+            wf.workflowId = workflowId;
+          }
+          return this.<String>send(new Command.Start(wf, workflowId != null));
+        });
   }
 
   /**
@@ -166,27 +220,13 @@ public final class WorkflowEngine {
             "Task type " + node.type + " (task " + node.taskReferenceName + ") is not supported by this server yet"));
       }
     }
-    Set<String> names = new LinkedHashSet<>();
-    nodes.stream().filter(n -> n.taskDefinition == null).forEach(n -> names.add(n.name));
-    List<Future<TaskDef>> lookups = new ArrayList<>();
-    List<String> order = new ArrayList<>(names);
-    order.forEach(n -> lookups.add(backends.metadata().getTaskDef(n)));
-    return Future.all(lookups).map(all -> {
-      Map<String, TaskDef> found = new HashMap<>();
-      for (int i = 0; i < order.size(); i++) {
-        TaskDef td = all.resultAt(i);
-        if (td != null) {
-          found.put(order.get(i), td);
-        }
+    for (WorkflowTask node : nodes) {
+      if (node.taskDefinition == null) {
+        TaskDef registered = taskDefs.get(node.name);
+        node.taskDefinition = registered != null ? registered : TaskDef.synthetic(node.name, types.of(node.type).isWorkerTask());
       }
-      for (WorkflowTask node : nodes) {
-        if (node.taskDefinition == null) {
-          TaskDef registered = found.get(node.name);
-          node.taskDefinition = registered != null ? registered : TaskDef.synthetic(node.name, types.of(node.type).isWorkerTask());
-        }
-      }
-      return def;
-    });
+    }
+    return Future.succeededFuture(def);
   }
 
   private static void collect(List<WorkflowTask> list, List<WorkflowTask> out) {

@@ -39,6 +39,15 @@ public interface TaskContext {
    */
   Task schedule(WorkflowTask node, int iteration);
 
+  /** The node that follows {@code node} in the definition (null at the end of a branch or loop body). */
+  WorkflowTask nextNode(WorkflowTask node);
+
+  /** The registered task definition of that name, or null. */
+  io.conductorvx.model.TaskDef taskDef(String name);
+
+  /** Deletes a task from the execution (DO_WHILE keepLastN). */
+  void removeTask(Task task);
+
   /** Ends the workflow with that status, as a TERMINATE task does. */
   void endWorkflow(WorkflowStatus status, String reason, Map<String, Object> output);
 

@@ -21,6 +21,15 @@ public interface TaskType {
     return true;
   }
 
+  /**
+   * The node actually scheduled for {@code node}, given its resolved input. DYNAMIC answers the
+   * worker task it names; every other type the node itself.
+   */
+  default io.conductorvx.model.WorkflowTask expand(TaskContext ctx, io.conductorvx.model.WorkflowTask node,
+      java.util.Map<String, Object> resolvedInput) {
+    return node;
+  }
+
   /** Runs once, right after a system task was scheduled. May complete it at once. */
   default void start(TaskContext ctx, Task task) {}
 
