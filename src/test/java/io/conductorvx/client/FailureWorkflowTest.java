@@ -38,7 +38,24 @@ class FailureWorkflowTest extends ClientTestBase {
     log("conductor.failure_workflow visible " + (System.currentTimeMillis() - t0) + " ms after status " + failed.getStatus());
     Object ref = withKey.getOutput().get("conductor.failure_workflow");
     assertInstanceOf(String.class, ref, "conductor.failure_workflow is the new workflow's id: " + withKey.getOutput());
-    return workflow((String) ref);
+    String failureId = (String) ref;
+    // the id must name an existing execution as soon as it is visible (OSS starts the failure
+    // workflow first, then records its id)
+    try {
+      return workflow(failureId);
+    } catch (com.netflix.conductor.client.exception.ConductorClientException e) {
+      long t1 = System.currentTimeMillis();
+      String later;
+      try {
+        Workflow eventually = Await.await("failure workflow " + failureId + " to exist", Duration.ofSeconds(3),
+            () -> workflow(failureId), w -> true);
+        later = "it appeared " + (System.currentTimeMillis() - t1) + " ms later (" + eventually.getStatus() + ")";
+      } catch (AssertionError never) {
+        later = "it never appeared within 3 s";
+      }
+      throw new AssertionError("conductor.failure_workflow=" + failureId + " is visible but GET answers "
+          + e.getStatus() + "; " + later, e);
+    }
   }
 
   @Test
