@@ -128,6 +128,22 @@ class FailureWorkflowTest extends ClientTestBase {
   }
 
   @Test
+  void unknownFailureWorkflowIsReportedInTheOutput() {
+    String type = uniq("doomed_unknown");
+    String wf = uniq("fails_unknown");
+    String missing = uniq("no_such_failure_wf");
+    registerWorkflow(wf, List.of(simpleTask(type, "d", Map.of())), d -> d.setFailureWorkflow(missing));
+    String id = start(wf, map());
+    taskClient.updateTask(TestWorker.result(awaitPoll(type, "manual", null, DONE),
+        TaskResult.Status.FAILED_WITH_TERMINAL_ERROR, "nope", Map.of()));
+    awaitStatus(id, DONE, Workflow.WorkflowStatus.FAILED);
+    Workflow w = awaitWorkflow("output names the failure-workflow problem", id, Duration.ofSeconds(3),
+        x -> x.getOutput() != null && x.getOutput().get("conductor.failure_workflow") instanceof String s && s.contains(missing));
+    log("unknown failure workflow -> output conductor.failure_workflow = '" + w.getOutput().get("conductor.failure_workflow") + "'");
+    assertEquals(Workflow.WorkflowStatus.FAILED, w.getStatus());
+  }
+
+  @Test
   void terminateApiDoesNotStartTheFailureWorkflow() {
     String handler = registerFailureHandler();
     String wf = uniq("terminated_by_api");

@@ -72,6 +72,35 @@ class RetryTest extends ClientTestBase {
   }
 
   @Test
+  void workerExceptionFailsTheTaskWithItsMessageAndIsRetried() {
+    // the SDK turns an exception thrown by Worker.execute into a FAILED result with the message
+    String type = uniq("throws");
+    registerTaskDef(type, d -> {
+      d.setRetryCount(1);
+      d.setRetryDelaySeconds(0);
+    });
+    String wf = uniq("throws_wf");
+    registerWorkflow(wf, List.of(simpleTask(type, "x", Map.of())), null);
+    TestWorker worker = TestWorker.of(type, t -> {
+      if (t.getRetryCount() == 0) {
+        throw new IllegalStateException("kaboom from the worker");
+      }
+      return TestWorker.result(t, TaskResult.Status.COMPLETED, null, Map.of("ok", true));
+    });
+    runWorkers(worker);
+    String id = start(wf, map());
+    Workflow w = awaitStatus(id, DONE, Workflow.WorkflowStatus.COMPLETED, Workflow.WorkflowStatus.FAILED);
+    assertEquals(Workflow.WorkflowStatus.COMPLETED, w.getStatus(), Describe.workflow(w));
+    Task failed = attempts(w, "x").get(0);
+    assertEquals(Task.Status.FAILED, failed.getStatus());
+    assertTrue(failed.getReasonForIncompletion() != null && failed.getReasonForIncompletion().contains("kaboom from the worker"),
+        "reason carries the exception message: " + failed.getReasonForIncompletion());
+    List<com.netflix.conductor.common.metadata.tasks.TaskExecLog> logs = taskClient.getTaskLogs(failed.getTaskId());
+    assertTrue(logs != null && logs.stream().anyMatch(l -> l.getLog().contains("kaboom")),
+        "the SDK's stack-trace log entry is stored: " + logs);
+  }
+
+  @Test
   void exhaustedRetriesFailTheWorkflowWithTheSpecReason() {
     String type = uniq("always_fails");
     registerTaskDef(type, d -> {

@@ -144,6 +144,19 @@ class WorkflowApiTest extends ClientTestBase {
   }
 
   @Test
+  void removingARunningWorkflowDropsItsQueuedTasks() {
+    String type = uniq("orphan");
+    String wf = uniq("orphan_wf");
+    registerWorkflow(wf, List.of(simpleTask(type, "t", Map.of())), null);
+    String id = start(wf, map());
+    workflowClient.deleteWorkflow(id, false);
+    expectStatus(404, () -> workflowClient.getWorkflow(id, true));
+    assertTrue(taskClient.batchPollTasksByTaskType(type, "orphan-worker", 5, 300).isEmpty(),
+        "a task of a removed workflow must not be handed out");
+    assertNull(taskClient.pollTask(type, "orphan-worker", null));
+  }
+
+  @Test
   void unknownWorkflowAndTaskIdsAre404() {
     expectStatus(404, () -> workflowClient.getWorkflow(UUID.randomUUID().toString(), true));
     expectStatus(404, () -> taskClient.getTaskDetails(UUID.randomUUID().toString()));
