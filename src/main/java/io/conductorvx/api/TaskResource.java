@@ -53,7 +53,9 @@ final class TaskResource {
     Routes.handle(r.get("/api/tasks/queue/all"), ctx -> queues.sizes().map(Reply::json));
     Routes.handle(r.get("/api/tasks/queue/polldata/all"), ctx -> Future.succeededFuture(Reply.json(engine.activeWorkers().all())));
     Routes.handle(r.get("/api/tasks/queue/polldata"), ctx -> {
-      List<PollData> data = engine.activeWorkers().forType(Requests.requiredQuery(ctx, "taskType"));
+      // the Java SDK's getAllPollData calls this without a taskType
+      String type = Requests.query(ctx, "taskType");
+      List<PollData> data = type == null || type.isBlank() ? engine.activeWorkers().all() : engine.activeWorkers().forType(type);
       return Future.succeededFuture(Reply.json(data));
     });
     Routes.handle(r.post("/api/tasks/queue/requeue/:taskType"),
