@@ -69,13 +69,14 @@ class ConcurrencyRaceTest extends ClientTestBase {
       List<Future<?>> starts = new ArrayList<>();
       for (int i = 0; i < WORKFLOWS; i++) {
         final int index = i;
-        final Role role = i % 6 == 0 ? Role.TERMINATE : i % 6 == 3 ? Role.PAUSE_RESUME : Role.PLAIN;
+        final Role role = roleOf(i);
         starts.add(starters.submit(() -> {
           String id = workflowClient.startWorkflow(new com.netflix.conductor.common.metadata.workflow.StartWorkflowRequest()
               .withName(wf).withVersion(1).withInput(new HashMap<>(map("i", index))));
           indexOf.put(id, index);
           expected.put(id, Expect.COMPLETED);
-          long delay = ThreadLocalRandom.current().nextLong(0, 40);
+          // half act almost at once (running workflows), half later (often finished ones -> 409)
+          long delay = index % 12 < 6 ? ThreadLocalRandom.current().nextLong(0, 50) : ThreadLocalRandom.current().nextLong(500, 3_000);
           if (role == Role.TERMINATE) {
             chaos.add(operators.schedule(() -> terminate(id, expected, terminateConflicts, operatorErrors), delay, TimeUnit.MILLISECONDS));
           } else if (role == Role.PAUSE_RESUME) {
@@ -158,6 +159,14 @@ class ConcurrencyRaceTest extends ClientTestBase {
       updateErrors.addAll(worker.updateErrors());
     }
 
+    Map<Role, List<Long>> durations = new java.util.EnumMap<>(Role.class);
+    finals.forEach((id, w) -> durations.computeIfAbsent(roleOf(indexOf.get(id)), r -> new ArrayList<>())
+        .add(w.getEndTime() - w.getStartTime()));
+    durations.forEach((role, list) -> {
+      List<Long> sorted = list.stream().sorted().toList();
+      log("race: " + role + " start→end ms: p50=" + sorted.get(sorted.size() / 2) + " p90="
+          + sorted.get(sorted.size() * 9 / 10) + " max=" + sorted.get(sorted.size() - 1));
+    });
     long terminated = expected.values().stream().filter(x -> x == Expect.TERMINATED).count();
     log("race: " + WORKFLOWS + " workflows settled in " + elapsed + " ms; terminated " + terminated
         + ", terminate→409 " + terminateConflicts.get() + ", pause→409 " + pauseConflicts.get()
@@ -172,6 +181,10 @@ class ConcurrencyRaceTest extends ClientTestBase {
     for (String type : List.of(a, b, c)) {
       Await.await("queue " + type + " empty", Duration.ofSeconds(5), () -> taskClient.getQueueSizeForTask(type) == 0);
     }
+  }
+
+  private static Role roleOf(int i) {
+    return i % 6 == 0 ? Role.TERMINATE : i % 6 == 3 ? Role.PAUSE_RESUME : Role.PLAIN;
   }
 
   private TestWorker raceWorker(String type, String step) {

@@ -27,9 +27,17 @@ class FailureWorkflowTest extends ClientTestBase {
     return name;
   }
 
+  /**
+   * The failure workflow recorded in the failed workflow's output. OSS writes the output key in a
+   * second update right after the status change, so allow a short window before it appears.
+   */
   private Workflow failureWorkflowOf(Workflow failed) {
-    Object ref = failed.getOutput().get("conductor.failure_workflow");
-    assertInstanceOf(String.class, ref, "failed workflow output has conductor.failure_workflow: " + failed.getOutput());
+    long t0 = System.currentTimeMillis();
+    Workflow withKey = awaitWorkflow("output has conductor.failure_workflow", failed.getWorkflowId(), Duration.ofSeconds(3),
+        w -> w.getOutput() != null && w.getOutput().get("conductor.failure_workflow") != null);
+    log("conductor.failure_workflow visible " + (System.currentTimeMillis() - t0) + " ms after status " + failed.getStatus());
+    Object ref = withKey.getOutput().get("conductor.failure_workflow");
+    assertInstanceOf(String.class, ref, "conductor.failure_workflow is the new workflow's id: " + withKey.getOutput());
     return workflow((String) ref);
   }
 

@@ -29,18 +29,25 @@ class RetryTest extends ClientTestBase {
       d.setRetryDelaySeconds(0);
     });
     String wf = uniq("flaky_wf");
-    registerWorkflow(wf, List.of(simpleTask(type, "flaky_ref", map("in", expr("workflow.input.v")))), null);
+    String after = uniq("after_flaky");
+    registerWorkflow(wf, List.of(simpleTask(type, "flaky_ref", map("in", expr("workflow.input.v"))),
+        simpleTask(after, "after_ref", map("seenAttempt", expr("flaky_ref.output.attempt"), "seenRetryCount", expr("flaky_ref.retryCount")))),
+        null);
+    TestWorker afterW = TestWorker.completing(after, t -> map("seenAttempt", t.getInputData().get("seenAttempt")));
     TestWorker worker = TestWorker.of(type, task -> task.getRetryCount() < 2
         ? TestWorker.result(task, TaskResult.Status.FAILED, "attempt " + task.getRetryCount() + " failed", Map.of("attempt", task.getRetryCount()))
         : TestWorker.result(task, TaskResult.Status.COMPLETED, null, Map.of("attempt", task.getRetryCount(), "in", task.getInputData().get("in"))));
-    runWorkers(worker);
+    runWorkers(worker, afterW);
 
     String id = start(wf, map("v", "hello"));
     Workflow w = awaitStatus(id, DONE, Workflow.WorkflowStatus.COMPLETED);
 
     List<Task> attempts = attempts(w, "flaky_ref");
     assertEquals(3, attempts.size(), Describe.workflow(w));
-    assertEquals(3, w.getTasks().size(), "only attempts of the one task exist");
+    assertEquals(4, w.getTasks().size(), "three attempts plus the next task: " + Describe.workflow(w));
+    Map<String, Object> afterInput = w.getTaskByRefName("after_ref").getInputData();
+    assertEquals(2, ((Number) afterInput.get("seenAttempt")).intValue(), "${ref.output} is the latest attempt's output");
+    assertEquals(2, ((Number) afterInput.get("seenRetryCount")).intValue(), "${ref.retryCount} of the latest attempt");
     assertEquals(3, new HashSet<>(attempts.stream().map(Task::getTaskId).toList()).size(), "each attempt has a new taskId");
     for (int i = 0; i < 3; i++) {
       Task t = attempts.get(i);
@@ -60,7 +67,7 @@ class RetryTest extends ClientTestBase {
     assertFalse(attempts.get(2).isRetried());
     assertEquals("attempt 0 failed", attempts.get(0).getReasonForIncompletion());
     assertEquals("attempt 1 failed", attempts.get(1).getReasonForIncompletion());
-    assertEquals(2, ((Number) w.getOutput().get("attempt")).intValue(), "output of the successful attempt");
+    assertEquals(2, ((Number) attempts.get(2).getOutputData().get("attempt")).intValue(), "output of the successful attempt");
     assertEquals(3, worker.executions().size(), "worker ran three times");
   }
 

@@ -46,8 +46,9 @@ public final class TestServer implements AutoCloseable {
         .writeTimeout(10_000)
         .configureOkHttp(b -> b.addInterceptor(chain -> {
           okhttp3.Request req = chain.request();
+          long sent = System.currentTimeMillis();
           okhttp3.Response res = chain.proceed(req);
-          record(req.method() + " " + req.url().encodedPath()
+          record((sent % 100_000) + "+" + (System.currentTimeMillis() - sent) + "ms " + req.method() + " " + req.url().encodedPath()
               + (req.url().encodedQuery() != null ? "?" + req.url().encodedQuery() : "")
               + " -> " + res.code() + " " + res.header("Content-Type", ""));
           return res;
@@ -58,20 +59,47 @@ public final class TestServer implements AutoCloseable {
     this.taskClient = new TaskClient(conductorClient);
   }
 
-  /** Starts a server with {@link #fastSettings()} overridden by {@code overrides}. */
+  /**
+   * Starts a server with {@link #fastSettings()} overridden by {@code overrides}.
+   *
+   * <p>Port: the server API supports port 0, but with several HTTP verticles (httpInstances =
+   * cores by default) the first binds port 0 and the others then try the actual port, which
+   * Vert.x treats as a different server -> BindException (see the test report). Unless the
+   * caller chose a port, we therefore pick a free port ourselves and retry on a bind race.
+   */
   public static TestServer start(JsonObject overrides) {
-    Vertx vertx = Vertx.vertx();
     JsonObject settings = fastSettings().mergeIn(overrides == null ? new JsonObject() : overrides);
-    try {
-      ConductorServer server = await(ConductorServer.start(vertx, ServerConfig.fromJson(settings)), 30);
-      return new TestServer(vertx, server);
-    } catch (RuntimeException | Error e) {
-      try {
-        await(vertx.close(), 10);
-      } catch (RuntimeException ignored) {
-        // already failing
+    boolean pickPort = settings.getInteger("port") == 0 && !Boolean.getBoolean("conductorvx.test.port0");
+    RuntimeException last = null;
+    for (int attempt = 0; attempt < 3; attempt++) {
+      if (pickPort) {
+        settings.put("port", freePort());
       }
-      throw e;
+      Vertx vertx = Vertx.vertx();
+      try {
+        ConductorServer server = await(ConductorServer.start(vertx, ServerConfig.fromJson(settings)), 30);
+        return new TestServer(vertx, server);
+      } catch (RuntimeException e) {
+        last = e;
+        try {
+          await(vertx.close(), 10);
+        } catch (RuntimeException ignored) {
+          // already failing
+        }
+        if (!pickPort || !String.valueOf(e.getMessage()).contains("BindException")) {
+          throw e;
+        }
+      }
+    }
+    throw last;
+  }
+
+  private static int freePort() {
+    try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+      socket.setReuseAddress(true);
+      return socket.getLocalPort();
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException("no free port", e);
     }
   }
 

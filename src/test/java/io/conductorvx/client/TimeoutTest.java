@@ -149,7 +149,7 @@ class TimeoutTest extends ClientTestBase {
     assertEquals(1, w.getTasks().size(), "the lease kept the first attempt alive: " + Describe.workflow(w));
     assertEquals(1, worker.executions().size());
     // one or more lease extensions plus the final update
-    assertTrue(server.allExchanges().stream().filter(e -> e.startsWith("POST /api/tasks ")).count() >= 2,
+    assertTrue(server.allExchanges().stream().filter(e -> e.contains("ms POST /api/tasks ")).count() >= 2,
         "expected lease-extension POSTs to /api/tasks: " + server.lastExchanges(30));
   }
 
@@ -213,6 +213,31 @@ class TimeoutTest extends ClientTestBase {
     complete(task, map("finally", true));
     Workflow w = awaitStatus(id, Duration.ofSeconds(5), Workflow.WorkflowStatus.COMPLETED);
     assertEquals(Task.Status.COMPLETED, w.getTasks().get(0).getStatus());
+  }
+
+  @Test
+  void totalTimeoutSecondsStopsFurtherRetries() {
+    String type = uniq("total_budget");
+    registerTaskDef(type, d -> {
+      d.setRetryCount(50);
+      d.setRetryDelaySeconds(0);
+      d.setTotalTimeoutSeconds(2);
+      d.setTimeoutPolicy(TaskDef.TimeoutPolicy.TIME_OUT_WF);
+    });
+    TestWorker worker = TestWorker.of(type, t -> {
+      Await.sleep(100);
+      return TestWorker.result(t, TaskResult.Status.FAILED, "again", Map.of());
+    });
+    runWorkers(worker);
+    String id = start(workflowWithOneTask(type), map());
+    Workflow w = awaitStatus(id, Duration.ofSeconds(8), Workflow.WorkflowStatus.TIMED_OUT, Workflow.WorkflowStatus.FAILED,
+        Workflow.WorkflowStatus.COMPLETED);
+    log("totalTimeoutSeconds=2: workflow " + w.getStatus() + " after " + (w.getEndTime() - w.getStartTime())
+        + " ms and " + attempts(w, "t").size() + " attempts");
+    assertTrue(w.getStatus() == Workflow.WorkflowStatus.TIMED_OUT || w.getStatus() == Workflow.WorkflowStatus.FAILED,
+        Describe.workflow(w));
+    assertTrue(attempts(w, "t").size() < 51, "retries stopped by the total budget");
+    assertTrue(w.getEndTime() - w.getStartTime() < 5_000, "ended within about the 2 s budget");
   }
 
   // ---------------------------------------------------------------- poll timeout
