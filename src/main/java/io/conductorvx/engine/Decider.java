@@ -519,7 +519,8 @@ final class Decider {
     if (byDecider && status != WorkflowStatus.COMPLETED && wf.workflowDefinition.failureWorkflow != null
         && !wf.workflowDefinition.failureWorkflow.isBlank()) {
       // the id is chosen now so the failed workflow is saved with it in one write
-      d.changes.failureWorkflowId = UUID.randomUUID().toString();
+      d.changes.failureWorkflowId = UUID.nameUUIDFromBytes(
+          ("failure:" + wf.workflowId + ":" + wf.lastRetriedTime).getBytes(java.nio.charset.StandardCharsets.UTF_8)).toString();
       d.changes.failureTaskId = failureTaskId;
       wf.output = new LinkedHashMap<>(wf.output);
       wf.output.put("conductor.failure_workflow", d.changes.failureWorkflowId);

@@ -297,7 +297,9 @@ public final class DeciderVerticle extends VerticleBase {
       return scheduleCheck(lw, d.now());
     }
     wf.updateTime = d.now();
-    return store.save(wf, changes.tasks, changes.removedTaskIds)
+    // the failure workflow exists before anyone can read the failure that names it
+    Future<Void> before = changes.failureWorkflowId != null ? startFailureWorkflow(lw, changes) : Future.succeededFuture();
+    return before.compose(v -> store.save(wf, changes.tasks, changes.removedTaskIds))
         .recover(err -> {
           live.remove(lw.id());
           return Future.failedFuture(err instanceof ConductorException ? err
@@ -316,7 +318,6 @@ public final class DeciderVerticle extends VerticleBase {
             engine.send(new Command.ChildReopened(wf.parentWorkflowId, wf.parentWorkflowTaskId));
           }
         })
-        .compose(v -> changes.failureWorkflowId != null ? startFailureWorkflow(lw, changes) : Future.succeededFuture())
         .andThen(ignored -> {
           if (wf.status.isTerminal()) {
             live.remove(lw.id());
@@ -433,7 +434,8 @@ public final class DeciderVerticle extends VerticleBase {
 
   /**
    * Starts the definition's failure workflow with Conductor's input under the id already written to
-   * the failed workflow's output; if it cannot start, the output says why instead.
+   * the failed workflow's output; if it cannot start, the output says why instead. Runs before the
+   * failure is saved; the id is derived from the failed run, so doing it twice starts it once.
    */
   private Future<Void> startFailureWorkflow(LiveWorkflow lw, Changes changes) {
     Workflow wf = lw.workflow;
@@ -463,7 +465,7 @@ public final class DeciderVerticle extends VerticleBase {
     return started.<Void>mapEmpty().recover(err -> {
       wf.output = new LinkedHashMap<>(wf.output);
       wf.output.put("conductor.failure_workflow", "Error starting failure workflow " + failureName + ": " + err.getMessage());
-      return store.save(wf, List.of(), List.of());
+      return Future.succeededFuture();
     });
   }
 
