@@ -304,6 +304,36 @@ public abstract class ExecutionStoreContract {
   }
 
   @Test
+  void searchFiltersByClausesAndFreeTextAndPagesInSortOrder(VertxTestContext ctx) {
+    Workflow child = workflow("s4", "order", 1, WorkflowStatus.RUNNING, "c-2", 40);
+    child.parentWorkflowId = "s1";
+    Workflow tagged = workflow("s3", "order", 1, WorkflowStatus.FAILED, "c-1", 30);
+    tagged.input.put("customer", "Acme Corp");
+    check(ctx, () -> store.save(workflow("s1", "order", 1, WorkflowStatus.COMPLETED, "c-1", 10), List.of(), List.of())
+        .compose(v -> store.save(workflow("s2", "order", 2, WorkflowStatus.FAILED, "c-2", 20), List.of(), List.of()))
+        .compose(v -> store.save(tagged, List.of(), List.of()))
+        .compose(v -> store.save(child, List.of(), List.of()))
+        .compose(v -> store.save(workflow("x1", "other", 1, WorkflowStatus.FAILED, "c-1", 50), List.of(), List.of()))
+        .compose(v -> store.searchWorkflows(SearchQuery.parse(
+            "workflowType = \"order\" AND status IN (FAILED,TIMED_OUT)", "*", 0, 10, "startTime:DESC")))
+        .compose(found -> {
+          assertEquals(2, found.totalHits());
+          assertEquals(List.of("s3", "s2"), found.results().stream().map(w -> w.workflowId).toList());
+          assertTrue(found.results().get(0).tasks.isEmpty(), "search hits carry no tasks");
+          return store.searchWorkflows(SearchQuery.parse("workflowType = order AND startTime > 10", "*", 1, 2, "startTime:ASC"));
+        })
+        .compose(page -> {
+          assertEquals(3, page.totalHits(), "the total counts every match, not just the page");
+          assertEquals(List.of("s3", "s4"), page.results().stream().map(w -> w.workflowId).toList());
+          return store.searchWorkflows(SearchQuery.parse("parentWorkflowId = \"\" AND correlationId = 'c-*'", "acme", 0, 10, null));
+        })
+        .map(text -> {
+          assertEquals(List.of("s3"), text.results().stream().map(w -> w.workflowId).toList());
+          return null;
+        }));
+  }
+
+  @Test
   void workflowIdsCreatedBetweenIncludeBothBounds(VertxTestContext ctx) {
     check(ctx, () -> store.save(workflow("before", "flow", 1, WorkflowStatus.RUNNING, null, 99), List.of(), List.of())
         .compose(v -> store.save(workflow("start", "flow", 1, WorkflowStatus.COMPLETED, null, 100), List.of(), List.of()))

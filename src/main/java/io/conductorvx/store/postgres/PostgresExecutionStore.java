@@ -81,6 +81,25 @@ public final class PostgresExecutionStore implements ExecutionStore {
   private static final String GET_POLL_DATA = POLL_DATA_COLUMNS + " WHERE queue_name = $1 ORDER BY domain";
   private static final String ALL_POLL_DATA = POLL_DATA_COLUMNS + " ORDER BY queue_name, domain";
 
+  /** Search fields: their SQL expression, and whether they compare as numbers. */
+  private record SearchField(String sql, boolean numeric) {}
+
+  private static final java.util.Map<String, SearchField> SEARCH_FIELDS = java.util.Map.ofEntries(
+      java.util.Map.entry("workflowId", new SearchField("workflow_id", false)),
+      java.util.Map.entry("correlationId", new SearchField("correlation_id", false)),
+      java.util.Map.entry("workflowType", new SearchField("name", false)),
+      java.util.Map.entry("workflowName", new SearchField("name", false)),
+      java.util.Map.entry("version", new SearchField("version", true)),
+      java.util.Map.entry("status", new SearchField("status", false)),
+      java.util.Map.entry("startTime", new SearchField("create_time", true)),
+      java.util.Map.entry("createTime", new SearchField("create_time", true)),
+      java.util.Map.entry("updateTime", new SearchField("(json->>'updateTime')::bigint", true)),
+      java.util.Map.entry("endTime", new SearchField("coalesce((json->>'endTime')::bigint, 0)", true)),
+      java.util.Map.entry("parentWorkflowId", new SearchField("coalesce(json->>'parentWorkflowId', '')", false)),
+      java.util.Map.entry("priority", new SearchField("coalesce((json->>'priority')::int, 0)", true)),
+      java.util.Map.entry("idempotencyKey", new SearchField("coalesce(json->>'idempotencyKey', '')", false)),
+      java.util.Map.entry("event", new SearchField("coalesce(json->>'event', '')", false)));
+
   private final PostgresDatabase db;
   private final Pool pool;
 
@@ -121,6 +140,67 @@ public final class PostgresExecutionStore implements ExecutionStore {
       return PgJson.write(workflow);
     } finally {
       workflow.tasks = tasks;
+    }
+  }
+
+  /** Translates the query to one count and one page query over the workflow table, all values bound. */
+  @Override
+  public Future<io.conductorvx.model.SearchResult<Workflow>> searchWorkflows(io.conductorvx.store.SearchQuery query) {
+    StringBuilder where = new StringBuilder(" FROM workflow WHERE TRUE");
+    Tuple params = Tuple.tuple();
+    for (io.conductorvx.store.SearchQuery.Clause c : query.clauses()) {
+      SearchField f = searchField(c.field());
+      where.append(" AND ").append(f.sql());
+      switch (c.op()) {
+        case "IN" -> {
+          where.append(" IN (");
+          for (int i = 0; i < c.values().size(); i++) {
+            where.append(i > 0 ? ", " : "").append('$').append(params.size() + 1);
+            params.addValue(bind(f, c.values().get(i)));
+          }
+          where.append(c.values().isEmpty() ? "NULL)" : ")");
+        }
+        case "=", "!=" -> {
+          boolean like = !f.numeric() && c.values().get(0).contains("*");
+          where.append(like ? ("=".equals(c.op()) ? " LIKE $" : " NOT LIKE $") : " " + ("=".equals(c.op()) ? "=" : "<>") + " $")
+              .append(params.size() + 1);
+          params.addValue(like ? c.values().get(0).replace("%", "\\%").replace("_", "\\_").replace('*', '%') : bind(f, c.values().get(0)));
+        }
+        default -> {
+          where.append(' ').append(c.op()).append(" $").append(params.size() + 1);
+          params.addValue(bind(f, c.values().get(0)));
+        }
+      }
+    }
+    if (!"*".equals(query.freeText())) {
+      where.append(" AND json::text ILIKE $").append(params.size() + 1);
+      params.addValue("%" + query.freeText().replace("%", "\\%").replace("_", "\\_") + "%");
+    }
+    String order = " ORDER BY " + searchField(query.sortField() == null ? "startTime" : query.sortField()).sql()
+        + (query.descending() ? " DESC" : " ASC") + ", workflow_id";
+    String page = "SELECT json::text" + where + order + " LIMIT " + query.size() + " OFFSET " + query.start();
+    return pool.preparedQuery("SELECT count(*)" + where).execute(params)
+        .compose(count -> pool.preparedQuery(page).execute(params)
+            .map(rows -> new io.conductorvx.model.SearchResult<>(count.iterator().next().getLong(0), workflows(rows, false))))
+        .recover(db::unavailable);
+  }
+
+  private static SearchField searchField(String name) {
+    SearchField f = SEARCH_FIELDS.get(name);
+    if (f == null) {
+      throw io.conductorvx.error.ConductorException.badRequest("Unknown search field: " + name);
+    }
+    return f;
+  }
+
+  private static Object bind(SearchField f, String value) {
+    if (!f.numeric()) {
+      return value;
+    }
+    try {
+      return Long.parseLong(value);
+    } catch (NumberFormatException e) {
+      throw io.conductorvx.error.ConductorException.badRequest("Search value for a number field must be a number: " + value);
     }
   }
 
