@@ -61,6 +61,9 @@ final class TaskResource {
     });
     Routes.handle(r.post("/api/tasks/queue/requeue/:taskType"),
         ctx -> engine.requeue(Requests.path(ctx, "taskType")).map(n -> Reply.text(String.valueOf(n))));
+    Routes.handle(r.get("/api/tasks/queue/:taskType/:taskId"), this::removeFromQueue);
+    Routes.handle(r.delete("/api/tasks/queue/:taskType/:taskId"), this::removeFromQueue);
+    Routes.handle(r.post("/api/tasks/:taskId/ack"), ctx -> Future.succeededFuture(Reply.json(Boolean.TRUE)));
     // before update-by-ref: ".../{status}/signal" has the same shape as ".../{ref}/{status}"
     Routes.handle(r.post("/api/tasks/:workflowId/:status/signal/sync"), ctx -> signal(ctx, true));
     Routes.handle(r.post("/api/tasks/:workflowId/:status/signal"), ctx -> signal(ctx, false));
@@ -254,6 +257,19 @@ final class TaskResource {
         return Reply.json(body);
       });
     }));
+  }
+
+  /**
+   * SDK-only (not in Conductor OSS): takes a task out of its queue. The Java client uses GET for
+   * this; DELETE is accepted too. The task's domain decides the queue, so it is looked up.
+   */
+  private Future<Reply> removeFromQueue(RoutingContext ctx) {
+    String type = Requests.path(ctx, "taskType");
+    String taskId = Requests.path(ctx, "taskId");
+    return store.getTask(taskId).compose(task -> {
+      String domain = task == null ? null : task.domain;
+      return queues.remove(QueueNames.taskQueue(type, domain), taskId);
+    }).map(removed -> Reply.ok());
   }
 
   private Future<Reply> addLog(RoutingContext ctx) {
