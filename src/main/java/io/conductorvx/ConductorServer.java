@@ -5,6 +5,7 @@ import io.conductorvx.config.ServerConfig;
 import io.conductorvx.engine.DeciderVerticle;
 import io.conductorvx.engine.LocalCodec;
 import io.conductorvx.engine.WorkflowEngine;
+import io.conductorvx.events.EventProcessorVerticle;
 import io.conductorvx.queue.ActiveWorkers;
 import io.conductorvx.sweeper.SweeperVerticle;
 import io.conductorvx.tasks.TaskTypes;
@@ -47,6 +48,11 @@ public final class ConductorServer {
       AtomicInteger nextPartition = new AtomicInteger();
       return engine.taskDefs().load(backends.metadata()).compose(loaded -> vertx.deployVerticle(() -> new DeciderVerticle(nextPartition.getAndIncrement(), engine),
               new DeploymentOptions().setInstances(config.deciderPartitions())))
+          .compose(id -> {
+            deployments.add(id);
+            // before the sweeper wakes workflows whose EVENT tasks may publish
+            return vertx.deployVerticle(new EventProcessorVerticle(engine));
+          })
           .compose(id -> {
             deployments.add(id);
             return vertx.deployVerticle(new SweeperVerticle(engine));

@@ -10,13 +10,14 @@ public final class TaskTypes {
   private static final Set<String> NOT_YET_SUPPORTED = Set.of(
       "SWITCH", "DECISION", "FORK_JOIN", "FORK_JOIN_DYNAMIC", "JOIN", "EXCLUSIVE_JOIN", "DO_WHILE",
       "SUB_WORKFLOW", "DYNAMIC", "SET_VARIABLE", "INLINE", "LAMBDA", "JSON_JQ_TRANSFORM", "TERMINATE",
-      "WAIT", "HUMAN", "EVENT", "HTTP", "START_WORKFLOW", "NOOP", "KAFKA_PUBLISH");
+      "WAIT", "HUMAN", "HTTP", "START_WORKFLOW", "NOOP", "KAFKA_PUBLISH");
 
   private final Map<String, TaskType> byName = new HashMap<>();
   private final TaskType worker = new WorkerTask();
 
   public TaskTypes() {
     register(worker);
+    register(new EventTask());
   }
 
   public TaskTypes register(TaskType type) {
