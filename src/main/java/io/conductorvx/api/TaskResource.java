@@ -85,7 +85,8 @@ final class TaskResource {
     if (count < 1 || count > MAX_BATCH) {
       throw ConductorException.badRequest("count must be between 1 and " + MAX_BATCH + ", got " + count);
     }
-    return poller.poll(type, Requests.query(ctx, "domain"), Requests.query(ctx, "workerid"), count, timeout)
+    return poller.poll(type, Requests.query(ctx, "domain"), Requests.query(ctx, "workerid"), count, timeout,
+            () -> ctx.response().closed())
         .map(Reply::rawJsonArray);
   }
 
