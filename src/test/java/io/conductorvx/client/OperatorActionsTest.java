@@ -96,6 +96,25 @@ class OperatorActionsTest extends ClientTestBase {
   }
 
   @Test
+  void restartWithLatestDefinitionsUsesTheNewestVersion() {
+    String type = uniq("restart_latest");
+    String extra = uniq("restart_latest_extra");
+    String wf = uniq("restart_latest_wf");
+    registerWorkflow(wf, List.of(simpleTask(type, "t", Map.of())), null);
+    String id = start(wf, map());
+    completeNext(type, map());
+    awaitStatus(id, DONE, Workflow.WorkflowStatus.COMPLETED);
+    metadataClient.registerWorkflowDef(workflowDef(wf, 2, List.of(simpleTask(type, "t", Map.of()), simpleTask(extra, "x", Map.of()))));
+
+    workflowClient.restart(id, true);
+    Workflow w = workflow(id);
+    assertEquals(2, w.getWorkflowVersion(), "useLatestDefinitions=true switches to v2");
+    completeNext(type, map());
+    completeNext(extra, map("v2", true));
+    assertEquals(map("v2", true), awaitStatus(id, DONE, Workflow.WorkflowStatus.COMPLETED).getOutput());
+  }
+
+  @Test
   void restartOfARunningWorkflowIs409() {
     String s = uniq("restart_running");
     String id = start(threeStep(s), map());

@@ -72,6 +72,35 @@ class RetryTest extends ClientTestBase {
   }
 
   @Test
+  void workerExceptionFailsTheTaskWithItsMessageAndIsRetried() {
+    // the SDK turns an exception thrown by Worker.execute into a FAILED result with the message
+    String type = uniq("throws");
+    registerTaskDef(type, d -> {
+      d.setRetryCount(1);
+      d.setRetryDelaySeconds(0);
+    });
+    String wf = uniq("throws_wf");
+    registerWorkflow(wf, List.of(simpleTask(type, "x", Map.of())), null);
+    TestWorker worker = TestWorker.of(type, t -> {
+      if (t.getRetryCount() == 0) {
+        throw new IllegalStateException("kaboom from the worker");
+      }
+      return TestWorker.result(t, TaskResult.Status.COMPLETED, null, Map.of("ok", true));
+    });
+    runWorkers(worker);
+    String id = start(wf, map());
+    Workflow w = awaitStatus(id, DONE, Workflow.WorkflowStatus.COMPLETED, Workflow.WorkflowStatus.FAILED);
+    assertEquals(Workflow.WorkflowStatus.COMPLETED, w.getStatus(), Describe.workflow(w));
+    Task failed = attempts(w, "x").get(0);
+    assertEquals(Task.Status.FAILED, failed.getStatus());
+    assertTrue(failed.getReasonForIncompletion() != null && failed.getReasonForIncompletion().contains("kaboom from the worker"),
+        "reason carries the exception message: " + failed.getReasonForIncompletion());
+    List<com.netflix.conductor.common.metadata.tasks.TaskExecLog> logs = taskClient.getTaskLogs(failed.getTaskId());
+    assertTrue(logs != null && logs.stream().anyMatch(l -> l.getLog().contains("kaboom")),
+        "the SDK's stack-trace log entry is stored: " + logs);
+  }
+
+  @Test
   void exhaustedRetriesFailTheWorkflowWithTheSpecReason() {
     String type = uniq("always_fails");
     registerTaskDef(type, d -> {
@@ -164,6 +193,42 @@ class RetryTest extends ClientTestBase {
     assertEquals(Task.Status.COMPLETED, w.getTaskByRefName("next").getStatus());
     assertEquals("COMPLETED_WITH_ERRORS", w.getTaskByRefName("next").getInputData().get("prevStatus"));
     assertEquals(1, nextW.executions().size());
+  }
+
+  @Test
+  void unregisteredTaskIsRetriedWithTheDefaultSixtySecondDelay() {
+    // synthesized default TaskDef: retryCount 3, retryDelaySeconds 60, FIXED
+    String type = uniq("unregistered_retry");
+    String wf = uniq("unregistered_retry_wf");
+    registerWorkflow(wf, List.of(simpleTask(type, "u", Map.of())), null);
+    String id = start(wf, map());
+    Task t = awaitPoll(type, "manual", null, DONE);
+    fail(t, "first");
+    Workflow w = awaitWorkflow("retry scheduled", id, DONE, x -> attempts(x, "u").size() == 2);
+    Task retry = attempts(w, "u").get(1);
+    assertEquals(60, retry.getCallbackAfterSeconds(), Describe.task(retry));
+    assertEquals(1, retry.getRetryCount());
+    workflowClient.terminateWorkflow(id, "done");
+  }
+
+  @Test
+  void optionalTaskWithTerminalErrorCompletesWithErrorsWithoutRetry() {
+    String opt = uniq("optional_terminal");
+    registerTaskDef(opt, d -> {
+      d.setRetryCount(2);
+      d.setRetryDelaySeconds(0);
+    });
+    WorkflowTask optional = simpleTask(opt, "opt", Map.of());
+    optional.setOptional(true);
+    String wf = uniq("optional_terminal_wf");
+    registerWorkflow(wf, List.of(optional), null);
+    String id = start(wf, map());
+    taskClient.updateTask(TestWorker.result(awaitPoll(opt, "manual", null, DONE),
+        TaskResult.Status.FAILED_WITH_TERMINAL_ERROR, "fatal but optional", Map.of()));
+    Workflow w = awaitStatus(id, DONE, Workflow.WorkflowStatus.COMPLETED, Workflow.WorkflowStatus.FAILED);
+    assertEquals(Workflow.WorkflowStatus.COMPLETED, w.getStatus(), Describe.workflow(w));
+    assertEquals(1, w.getTasks().size(), "terminal errors are not retried even when optional: " + Describe.workflow(w));
+    assertEquals(Task.Status.COMPLETED_WITH_ERRORS, w.getTasks().get(0).getStatus());
   }
 
   // ---------------------------------------------------------------- backoff

@@ -235,6 +235,21 @@ class SimpleWorkflowTest extends ClientTestBase {
     awaitStatus(id, DONE, Workflow.WorkflowStatus.COMPLETED);
   }
 
+  @Test
+  void nonAsciiTextSurvivesTheRoundTrip() {
+    String type = uniq("unicode");
+    String wf = uniq("unicode_wf");
+    String text = "héllo wörld – 日本語 – emoji \uD83C\uDF0D – quote \" backslash \\ ";
+    registerWorkflow(wf, List.of(simpleTask(type, "u", map("text", expr("workflow.input.text"),
+        "mixed", "<" + expr("workflow.input.text") + ">"))), null);
+    runWorkers(TestWorker.completing(type, t -> map("echo", t.getInputData().get("text"), "mixed", t.getInputData().get("mixed"))));
+    String id = start(wf, map("text", text));
+    Workflow w = awaitStatus(id, DONE, Workflow.WorkflowStatus.COMPLETED);
+    assertEquals(text, w.getInput().get("text"));
+    assertEquals(text, w.getOutput().get("echo"));
+    assertEquals("<" + text + ">", w.getOutput().get("mixed"));
+  }
+
   /** Turns every integral Number into Integer so maps compare with literals regardless of Long/Integer. */
   @SuppressWarnings("unchecked")
   static <T> T normalizeNumbers(T value) {

@@ -60,46 +60,22 @@ public final class TestServer implements AutoCloseable {
   }
 
   /**
-   * Starts a server with {@link #fastSettings()} overridden by {@code overrides}.
-   *
-   * <p>Port: the server API supports port 0, but with several HTTP verticles (httpInstances =
-   * cores by default) the first binds port 0 and the others then try the actual port, which
-   * Vert.x treats as a different server -> BindException (see the test report). Unless the
-   * caller chose a port, we therefore pick a free port ourselves and retry on a bind race.
+   * Starts a server with {@link #fastSettings()} overridden by {@code overrides} (port 0 = a free
+   * port chosen by the server; read it back with {@link #port()}).
    */
   public static TestServer start(JsonObject overrides) {
     JsonObject settings = fastSettings().mergeIn(overrides == null ? new JsonObject() : overrides);
-    boolean pickPort = settings.getInteger("port") == 0 && !Boolean.getBoolean("conductorvx.test.port0");
-    RuntimeException last = null;
-    for (int attempt = 0; attempt < 3; attempt++) {
-      if (pickPort) {
-        settings.put("port", freePort());
-      }
-      Vertx vertx = Vertx.vertx();
+    Vertx vertx = Vertx.vertx();
+    try {
+      ConductorServer server = await(ConductorServer.start(vertx, ServerConfig.fromJson(settings)), 30);
+      return new TestServer(vertx, server);
+    } catch (RuntimeException e) {
       try {
-        ConductorServer server = await(ConductorServer.start(vertx, ServerConfig.fromJson(settings)), 30);
-        return new TestServer(vertx, server);
-      } catch (RuntimeException e) {
-        last = e;
-        try {
-          await(vertx.close(), 10);
-        } catch (RuntimeException ignored) {
-          // already failing
-        }
-        if (!pickPort || !String.valueOf(e.getMessage()).contains("BindException")) {
-          throw e;
-        }
+        await(vertx.close(), 10);
+      } catch (RuntimeException ignored) {
+        // already failing
       }
-    }
-    throw last;
-  }
-
-  private static int freePort() {
-    try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
-      socket.setReuseAddress(true);
-      return socket.getLocalPort();
-    } catch (java.io.IOException e) {
-      throw new IllegalStateException("no free port", e);
+      throw e;
     }
   }
 

@@ -49,6 +49,8 @@ class WorkflowApiTest extends ClientTestBase {
     assertNotNull(w.getWorkflowDefinition(), "the def snapshot is part of the execution");
     assertEquals(wf, w.getWorkflowDefinition().getName());
     assertEquals(1, w.getTasks().size(), "first task scheduled before start returns");
+    Workflow withoutTasks = workflowClient.getWorkflow(id, false);
+    assertTrue(withoutTasks.getTasks() == null || withoutTasks.getTasks().isEmpty(), "includeTasks=false");
     Task t = w.getTasks().get(0);
     assertEquals(Task.Status.SCHEDULED, t.getStatus());
     assertEquals("y", t.getInputData().get("x"));
@@ -139,6 +141,19 @@ class WorkflowApiTest extends ClientTestBase {
     workflowClient.deleteWorkflow(other, false);
     expectStatus(404, () -> workflowClient.getWorkflow(other, true));
     workflowClient.terminateWorkflow(a, "closed");
+  }
+
+  @Test
+  void removingARunningWorkflowDropsItsQueuedTasks() {
+    String type = uniq("orphan");
+    String wf = uniq("orphan_wf");
+    registerWorkflow(wf, List.of(simpleTask(type, "t", Map.of())), null);
+    String id = start(wf, map());
+    workflowClient.deleteWorkflow(id, false);
+    expectStatus(404, () -> workflowClient.getWorkflow(id, true));
+    assertTrue(taskClient.batchPollTasksByTaskType(type, "orphan-worker", 5, 300).isEmpty(),
+        "a task of a removed workflow must not be handed out");
+    assertNull(taskClient.pollTask(type, "orphan-worker", null));
   }
 
   @Test
@@ -284,6 +299,26 @@ class WorkflowApiTest extends ClientTestBase {
   }
 
   @Test
+  void updateV2HandsOutTheNextTaskFromTheSameDomainOnly() {
+    String type = uniq("v2_domain");
+    String wf = uniq("v2_domain_wf");
+    registerWorkflow(wf, List.of(simpleTask(type, "t", Map.of())), null);
+    String inDomain = start(new StartWorkflowRequest().withName(wf).withVersion(1).withInput(map())
+        .withTaskToDomain(Map.of(type, "dv2")));
+    String noDomain = start(wf, map());
+    Task t = awaitPoll(type, "v2d-worker", "dv2", DONE);
+    assertEquals(inDomain, t.getWorkflowInstanceId());
+    TaskResult r = TestWorker.result(t, TaskResult.Status.COMPLETED, null, Map.of());
+    r.setWorkerId("v2d-worker");
+    assertNull(taskClient.updateTaskV2(r), "the only other task is domain-less: nothing for this domain");
+    Task plain = awaitPoll(type, "plain-worker", null, DONE);
+    assertEquals(noDomain, plain.getWorkflowInstanceId());
+    complete(plain, map());
+    awaitStatus(inDomain, DONE, Workflow.WorkflowStatus.COMPLETED);
+    awaitStatus(noDomain, DONE, Workflow.WorkflowStatus.COMPLETED);
+  }
+
+  @Test
   void sdkTaskRunnerWithUpdateV2CompletesEveryWorkflow() {
     String type = uniq("v2_runner");
     String wf = uniq("v2_runner_wf");
@@ -347,6 +382,38 @@ class WorkflowApiTest extends ClientTestBase {
     assertTrue(tasks.stream().allMatch(t -> t.getStatus() == Task.Status.IN_PROGRESS && "batch-worker".equals(t.getWorkerId())));
     assertTrue(taskClient.batchPollTasksByTaskType(type, "batch-worker", 5, 100).isEmpty(), "each handed out once");
     for (Task t : tasks) {
+      complete(t, map());
+    }
+  }
+
+  @Test
+  void ackEndpointAnswersTrue() {
+    // SDK-only endpoint (not in OSS); spec decision: implement it
+    String type = uniq("acked");
+    String wf = uniq("acked_wf");
+    registerWorkflow(wf, List.of(simpleTask(type, "t", Map.of())), null);
+    String id = start(wf, map());
+    Task t = awaitPoll(type, "ack-worker", null, DONE);
+    assertEquals(Boolean.TRUE, taskClient.ack(t.getTaskId(), "ack-worker"));
+    workflowClient.terminateWorkflow(id, "done");
+  }
+
+  @Test
+  void requeuePendingTasksDoesNotDuplicateQueueEntries() {
+    String type = uniq("requeued");
+    String wf = uniq("requeued_wf");
+    registerWorkflow(wf, List.of(simpleTask(type, "t", Map.of())), null);
+    String a = start(wf, map());
+    String b = start(wf, map());
+    String count = taskClient.requeuePendingTasksByTaskType(type);
+    log("requeue of 2 SCHEDULED tasks answered '" + count + "'");
+    assertEquals("2", count == null ? null : count.strip(), "text/plain count of re-pushed tasks");
+    assertEquals(2, taskClient.getQueueSizeForTask(type), "re-pushing must not duplicate queue messages");
+    List<Task> polled = taskClient.batchPollTasksByTaskType(type, "rq-worker", 5, 500);
+    assertEquals(Set.of(a, b), polled.stream().map(Task::getWorkflowInstanceId).collect(Collectors.toSet()));
+    assertEquals(2, polled.size(), "each task delivered once");
+    assertTrue(taskClient.batchPollTasksByTaskType(type, "rq-worker", 5, 200).isEmpty());
+    for (Task t : polled) {
       complete(t, map());
     }
   }
