@@ -15,10 +15,12 @@ import io.conductorvx.store.ExecutionStore;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -28,7 +30,9 @@ import java.util.logging.Logger;
  * takes effect at once), it evaluates the condition and runs the actions one after another:
  * {@code start_workflow}, {@code complete_task}, {@code fail_task}. A failing action is logged
  * and does not stop the others; failures the engine calls transient are tried again a few times.
- * Nothing is recorded about executions yet (Conductor's EventExecution).
+ * A started workflow's id is derived from the message, handler and action, so a retried start or a
+ * message published again (an EVENT task re-run after a restart) starts it only once. Nothing is
+ * recorded about executions yet (Conductor's EventExecution).
  *
  * <p>Messages on the {@link StatusQueues} are task updates from the queue admin API instead.
  *
@@ -68,23 +72,28 @@ public final class EventProcessor {
         return Future.<Void>succeededFuture();
       }
       Object payload = parse(message.payload());
+      Object expanded = expand(payload); // conditions always see nested JSON parsed
       List<Future<Void>> done = new ArrayList<>();
       for (EventHandler handler : active) {
-        done.add(handle(handler, message, payload));
+        done.add(handle(handler, message, payload, expanded));
       }
       return Future.join(done).<Void>mapEmpty();
     }).onFailure(err -> LOG.log(Level.WARNING, "Event " + message.event() + " message " + message.id()
         + " could not be processed: " + err.getMessage())).otherwiseEmpty();
   }
 
-  private Future<Void> handle(EventHandler handler, EventMessage message, Object payload) {
-    return conditions.test(handler, expand(payload)).compose(fires -> {
+  private Future<Void> handle(EventHandler handler, EventMessage message, Object payload, Object expanded) {
+    return conditions.test(handler, expanded).compose(fires -> {
       if (!fires) {
         return Future.<Void>succeededFuture(); // Conductor records a SKIPPED execution here
       }
       Future<Void> chain = Future.succeededFuture();
-      for (EventHandler.Action action : handler.actions) {
-        chain = chain.compose(v -> withRetries(() -> run(action, message, payload), ATTEMPTS)
+      for (int i = 0; i < handler.actions.size(); i++) {
+        EventHandler.Action action = handler.actions.get(i);
+        // the same message, handler and action always start the same workflow id: redelivery and retries start it once
+        String startId = UUID.nameUUIDFromBytes(("event:" + message.event() + ":" + message.id() + ":" + handler.name + ":" + i)
+            .getBytes(StandardCharsets.UTF_8)).toString();
+        chain = chain.compose(v -> withRetries(() -> run(action, message, payload, expanded, startId), ATTEMPTS)
             .onFailure(err -> LOG.warning("Event handler " + handler.name + ": action " + (action == null ? null : action.action)
                 + " for message " + message.id() + " failed: " + err.getMessage()))
             .<Void>mapEmpty()
@@ -97,21 +106,23 @@ public final class EventProcessor {
     });
   }
 
-  private Future<?> run(EventHandler.Action action, EventMessage message, Object rawPayload) {
+  private Future<?> run(EventHandler.Action action, EventMessage message, Object rawPayload, Object expanded,
+      String startId) {
     if (action == null || action.action == null) {
       return Future.failedFuture(new IllegalArgumentException("action has no type"));
     }
-    Object payload = action.expandInlineJSON ? expand(rawPayload) : rawPayload;
+    Object payload = action.expandInlineJSON ? expanded : rawPayload;
     Map<String, Object> context = payload instanceof Map<?, ?> ? asMap(payload) : Map.of();
     return switch (action.action) {
-      case start_workflow -> startWorkflow(action.start_workflow, context, message);
+      case start_workflow -> startWorkflow(action.start_workflow, context, message, startId);
       case complete_task -> updateTask(action.complete_task, TaskResult.Status.COMPLETED, context, message);
       case fail_task -> updateTask(action.fail_task, TaskResult.Status.FAILED, context, message);
       default -> Future.failedFuture(new UnsupportedOperationException("Action " + action.action + " is not supported"));
     };
   }
 
-  private Future<String> startWorkflow(EventHandler.StartWorkflow params, Map<String, Object> payload, EventMessage message) {
+  private Future<String> startWorkflow(EventHandler.StartWorkflow params, Map<String, Object> payload, EventMessage message,
+      String workflowId) {
     if (params == null || params.name == null || params.name.isBlank()) {
       return Future.failedFuture(new IllegalArgumentException("start_workflow names no workflow"));
     }
@@ -123,7 +134,7 @@ public final class EventProcessor {
     request.input.put(MESSAGE_ID_KEY, message.id());
     request.input.put(EVENT_NAME_KEY, message.event());
     request.taskToDomain = taskToDomain(params.taskToDomain, payload);
-    return engine.startWorkflow(request, null, null, message.event());
+    return engine.startWorkflow(request, workflowId, null, null, message.event());
   }
 
   /** The action's own taskToDomain (resolved), else a {@code taskToDomain} map in the payload. */
