@@ -6,11 +6,14 @@ import java.util.Set;
 
 /** Finds the behaviour for a definition's {@code type}. Unknown types are worker tasks. */
 public final class TaskTypes {
-  /** Conductor's built-in types this server does not run yet; starting a workflow using one is a 400. */
-  private static final Set<String> NOT_YET_SUPPORTED = Set.of(
+  /**
+   * Every built-in type of Conductor. One that is not registered here is not run yet, and starting a
+   * workflow that uses it is a 400 (never a worker task by accident).
+   */
+  private static final Set<String> BUILT_INS = Set.of(
       "SWITCH", "DECISION", "FORK_JOIN", "FORK_JOIN_DYNAMIC", "JOIN", "EXCLUSIVE_JOIN", "DO_WHILE",
-      "DYNAMIC", "SET_VARIABLE", "INLINE", "LAMBDA", "JSON_JQ_TRANSFORM", "TERMINATE",
-      "EVENT", "NOOP", "KAFKA_PUBLISH");
+      "SUB_WORKFLOW", "DYNAMIC", "SET_VARIABLE", "INLINE", "LAMBDA", "JSON_JQ_TRANSFORM", "TERMINATE",
+      "WAIT", "HUMAN", "EVENT", "HTTP", "START_WORKFLOW", "NOOP", "KAFKA_PUBLISH");
 
   private final Map<String, TaskType> byName = new HashMap<>();
   private final TaskType worker = new WorkerTask();
@@ -22,6 +25,7 @@ public final class TaskTypes {
     register(new WaitTask());
     register(new HumanTask());
     register(new HttpTask());
+    register(new EventTask());
   }
 
   public TaskTypes register(TaskType type) {
@@ -39,6 +43,6 @@ public final class TaskTypes {
 
   /** True when the name is a Conductor built-in this server cannot run yet. */
   public boolean isUnsupported(String type) {
-    return type != null && NOT_YET_SUPPORTED.contains(type) && !byName.containsKey(type);
+    return type != null && BUILT_INS.contains(type) && !byName.containsKey(type);
   }
 }
