@@ -13,6 +13,7 @@ import io.conductorvx.store.memory.MemoryEventHandlerStore;
 import io.conductorvx.store.memory.MemoryExecutionStore;
 import io.conductorvx.store.memory.MemoryMetadataStore;
 import io.conductorvx.store.postgres.PostgresDatabase;
+import io.conductorvx.store.postgres.PostgresEventHandlerStore;
 import io.conductorvx.store.postgres.PostgresExecutionStore;
 import io.conductorvx.store.postgres.PostgresMetadataStore;
 import io.vertx.core.Future;
@@ -59,8 +60,7 @@ public record Backends(MetadataStore metadata, ExecutionStore executions, QueueS
 
   private static Backends metadataAndExecutions(ServerConfig config, PostgresDatabase db) {
     return POSTGRES.equals(config.store())
-        // TODO(postgres): a PostgreSQL EventHandlerStore; until then handlers live in memory on every backend
-        ? new Backends(new PostgresMetadataStore(db), new PostgresExecutionStore(db), null, new MemoryEventHandlerStore(), null)
+        ? new Backends(new PostgresMetadataStore(db), new PostgresExecutionStore(db), null, new PostgresEventHandlerStore(db), null)
         : new Backends(new MemoryMetadataStore(), new MemoryExecutionStore(), null, new MemoryEventHandlerStore(), null);
   }
 
