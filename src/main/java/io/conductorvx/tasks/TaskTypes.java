@@ -8,15 +8,24 @@ import java.util.Set;
 public final class TaskTypes {
   /** Conductor's built-in types this server does not run yet; starting a workflow using one is a 400. */
   private static final Set<String> NOT_YET_SUPPORTED = Set.of(
-      "SWITCH", "DECISION", "FORK_JOIN", "FORK_JOIN_DYNAMIC", "JOIN", "EXCLUSIVE_JOIN", "DO_WHILE",
-      "SUB_WORKFLOW", "DYNAMIC", "SET_VARIABLE", "INLINE", "LAMBDA", "JSON_JQ_TRANSFORM", "TERMINATE",
-      "WAIT", "HUMAN", "EVENT", "HTTP", "START_WORKFLOW", "NOOP", "KAFKA_PUBLISH");
+      "FORK_JOIN", "FORK_JOIN_DYNAMIC", "JOIN", "EXCLUSIVE_JOIN",
+      "SUB_WORKFLOW", "DYNAMIC",
+      "WAIT", "HUMAN", "EVENT", "HTTP", "START_WORKFLOW", "KAFKA_PUBLISH");
 
   private final Map<String, TaskType> byName = new HashMap<>();
   private final TaskType worker = new WorkerTask();
 
   public TaskTypes() {
     register(worker);
+    register(new InlineTask());
+    register(new LambdaTask());
+    register(new SwitchTask());
+    register(new DecisionTask());
+    register(new SetVariableTask());
+    register(new NoopTask());
+    register(new TerminateTask());
+    register(new JsonJqTransformTask());
+    register(new DoWhileTask());
   }
 
   public TaskTypes register(TaskType type) {
