@@ -61,24 +61,21 @@ public final class ConductorServer {
   }
 
   /**
-   * The first HTTP verticle binds the configured port (maybe 0 = any free port); the others then
-   * share the port it actually got.
+   * Every HTTP verticle listens on the same port. Port 0 means any free port: Vert.x shares a random
+   * port among servers that ask for the same negative port, so all instances ask for -1.
    */
   private static Future<Integer> deployHttp(Vertx vertx, WorkflowEngine engine, ServerConfig config, List<String> deployments) {
-    HttpApiVerticle first = new HttpApiVerticle(engine, config.port());
-    return vertx.deployVerticle(first).compose(id -> {
-      deployments.add(id);
-      int port = first.actualPort();
-      if (config.httpInstances() <= 1) {
-        return Future.succeededFuture(port);
-      }
-      return vertx.deployVerticle(() -> new HttpApiVerticle(engine, port),
-              new DeploymentOptions().setInstances(config.httpInstances() - 1))
-          .map(more -> {
-            deployments.add(more);
-            return port;
-          });
-    });
+    int port = config.port() == 0 ? -1 : config.port();
+    List<HttpApiVerticle> instances = new ArrayList<>();
+    return vertx.deployVerticle(() -> {
+          HttpApiVerticle v = new HttpApiVerticle(engine, port);
+          instances.add(v);
+          return v;
+        }, new DeploymentOptions().setInstances(config.httpInstances()))
+        .map(id -> {
+          deployments.add(id);
+          return instances.get(0).actualPort();
+        });
   }
 
   private static Future<Void> undeployAll(Vertx vertx, List<String> deployments) {
