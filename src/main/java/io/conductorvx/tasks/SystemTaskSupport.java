@@ -50,11 +50,11 @@ final class SystemTaskSupport {
 
   /** Hands a JavaScript evaluation to the script threads; the result comes back to {@code resume}. */
   static void offloadScript(TaskContext ctx, Task task, String script, Map<String, Object> bindings) {
-    ctx.offload(task, services -> ScriptEvaluator.shared().evaluateAsync(services, script, bindings));
+    ctx.offload(task, services -> ScriptEvaluator.evaluateAsync(services, script, bindings));
   }
 
   static void offloadJq(TaskContext ctx, Task task, String query, Map<String, Object> input) {
-    ctx.offload(task, services -> JqTransformer.shared().transformAsync(services, query, input).map(r -> (Object) r));
+    ctx.offload(task, services -> JqTransformer.transformAsync(services, query, input).map(r -> (Object) r));
   }
 
   static String message(Throwable error) {

@@ -22,7 +22,6 @@ import net.thisptr.jackson.jq.exception.JsonQueryException;
 public final class JqTransformer {
   private static final int MAX_CACHED_QUERIES = 1000;
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final JqTransformer SHARED = new JqTransformer();
 
   /** Built-in functions, loaded once; each query runs in a child scope of it. */
   private final Scope builtins = Scope.newEmptyScope();
@@ -44,15 +43,20 @@ public final class JqTransformer {
     builtins.setValue("ENV", JSON.createObjectNode());
   }
 
+  /** Built on first use, on a script thread (loading jq's built-ins parses a few hundred definitions). */
+  private static final class Holder {
+    static final JqTransformer INSTANCE = new JqTransformer();
+  }
+
   public static JqTransformer shared() {
-    return SHARED;
+    return Holder.INSTANCE;
   }
 
   /** Applies the query to a copy of {@code input} taken now, on a script thread. */
-  public Future<Result> transformAsync(TaskServices services, String query, Map<String, Object> input) {
+  public static Future<Result> transformAsync(TaskServices services, String query, Map<String, Object> input) {
     JsonNode tree = JSON.valueToTree(input);
     long limit = ScriptEvaluator.limitMs(services);
-    return ScriptThreads.run(services.vertx(), limit, () -> transform(query, tree, limit));
+    return ScriptThreads.run(services.vertx(), limit, () -> shared().transform(query, tree, limit));
   }
 
   /** @throws ScriptEvaluationException with the first meaningful message of a query error */

@@ -58,7 +58,6 @@ public final class ScriptEvaluator {
   private static final String DEADLINE = "conductor.deadline";
   private static final Pattern FOR_CONST = Pattern.compile("(\\bfor\\s*\\(\\s*)const\\s+");
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final ScriptEvaluator SHARED = new ScriptEvaluator();
 
   private final ContextFactory factory = new LimitedContextFactory();
   private final ScriptableObject standardObjects;
@@ -101,8 +100,13 @@ public final class ScriptEvaluator {
     }
   }
 
+  /** Built on first use, on a script thread: setting Rhino up takes a moment an event loop must not spend. */
+  private static final class Holder {
+    static final ScriptEvaluator INSTANCE = new ScriptEvaluator();
+  }
+
   public static ScriptEvaluator shared() {
-    return SHARED;
+    return Holder.INSTANCE;
   }
 
   /** The configured limit, in ms, for scripts of this server. */
@@ -115,7 +119,7 @@ public final class ScriptEvaluator {
    * Evaluates on a script thread with the server's time limit. The input is copied (as JSON) right
    * away, on the caller's thread, so later changes to it do not reach the script.
    */
-  public Future<Object> evaluateAsync(TaskServices services, String script, Map<String, Object> input) {
+  public static Future<Object> evaluateAsync(TaskServices services, String script, Map<String, Object> input) {
     String inputJson;
     try {
       inputJson = JSON.writeValueAsString(input);
@@ -123,7 +127,7 @@ public final class ScriptEvaluator {
       return Future.failedFuture(new ScriptEvaluationException("Script input is not JSON: " + e.getOriginalMessage(), false));
     }
     long limit = limitMs(services);
-    return ScriptThreads.run(services.vertx(), limit, () -> evaluate(script, inputJson, limit));
+    return ScriptThreads.run(services.vertx(), limit, () -> shared().evaluate(script, inputJson, limit));
   }
 
   /**
