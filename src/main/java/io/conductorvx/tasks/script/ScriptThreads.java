@@ -32,8 +32,7 @@ public final class ScriptThreads {
     Context caller = vertx.getOrCreateContext();
     Promise<T> promise = Promise.promise();
     POOL.execute(() -> {
-      long backstop = vertx.setTimer(limitMs + BACKSTOP_GRACE_MS,
-          id -> caller.runOnContext(v -> promise.tryFail(ScriptEvaluationException.timeout(limitMs))));
+      long backstop = backstop(vertx, caller, promise, limitMs);
       T result = null;
       Throwable error = null;
       try {
@@ -41,7 +40,9 @@ public final class ScriptThreads {
       } catch (Throwable t) { // whatever a script does, its task gets an answer
         error = t;
       }
-      vertx.cancelTimer(backstop);
+      if (backstop >= 0) {
+        vertx.cancelTimer(backstop);
+      }
       T value = result;
       Throwable failure = error;
       caller.runOnContext(v -> {
@@ -53,6 +54,15 @@ public final class ScriptThreads {
       });
     });
     return promise.future();
+  }
+
+  private static <T> long backstop(Vertx vertx, Context caller, Promise<T> promise, long limitMs) {
+    try {
+      return vertx.setTimer(limitMs + BACKSTOP_GRACE_MS,
+          id -> caller.runOnContext(v -> promise.tryFail(ScriptEvaluationException.timeout(limitMs))));
+    } catch (IllegalStateException closing) {
+      return -1; // Vert.x is shutting down: nobody waits for this answer any more
+    }
   }
 
   private static java.util.concurrent.ThreadFactory daemonThreads() {
