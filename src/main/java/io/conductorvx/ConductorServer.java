@@ -4,6 +4,10 @@ import io.conductorvx.api.HttpApiVerticle;
 import io.conductorvx.config.ServerConfig;
 import io.conductorvx.engine.DeciderVerticle;
 import io.conductorvx.engine.LocalCodec;
+import io.conductorvx.engine.ParameterResolver;
+import io.conductorvx.engine.ResolutionContext;
+import io.conductorvx.model.Json;
+import io.conductorvx.model.Workflow;
 import io.conductorvx.engine.WorkflowEngine;
 import io.conductorvx.queue.ActiveWorkers;
 import io.conductorvx.sweeper.SweeperVerticle;
@@ -36,6 +40,7 @@ public final class ConductorServer {
 
   /** Connects the backends and deploys every verticle; fails if a backend cannot be reached. */
   public static Future<ConductorServer> start(Vertx vertx, ServerConfig config) {
+    warmUp();
     try {
       vertx.eventBus().registerCodec(new LocalCodec());
     } catch (IllegalStateException alreadyRegistered) {
@@ -58,6 +63,17 @@ public final class ConductorServer {
           .map(port -> new ConductorServer(vertx, config, backends, deployments, port))
           .recover(err -> undeployAll(vertx, deployments).eventually(backends::close).transform(ignored -> Future.failedFuture(err)));
     });
+  }
+
+  /**
+   * Loads and initializes the heavy classes (JSON mapping, JSONPath) on the starting thread, so the
+   * first request or decision does not pay for it on an event loop.
+   */
+  private static void warmUp() {
+    Workflow probe = new Workflow();
+    probe.workflowDefinition = new io.conductorvx.model.WorkflowDef();
+    Json.fromBytes(Json.toBytes(probe), Workflow.class);
+    new ParameterResolver().resolveValue("${workflow.input.x}", ResolutionContext.of(probe, ref -> null), null);
   }
 
   /**

@@ -60,6 +60,9 @@ final class TaskResource {
     });
     Routes.handle(r.post("/api/tasks/queue/requeue/:taskType"),
         ctx -> engine.requeue(Requests.path(ctx, "taskType")).map(n -> Reply.text(String.valueOf(n))));
+    Routes.handle(r.get("/api/tasks/queue/:taskType/:taskId"), this::removeFromQueue);
+    Routes.handle(r.delete("/api/tasks/queue/:taskType/:taskId"), this::removeFromQueue);
+    Routes.handle(r.post("/api/tasks/:taskId/ack"), ctx -> Future.succeededFuture(Reply.json(Boolean.TRUE)));
     Routes.handle(r.post("/api/tasks/:workflowId/:taskRefName/:status"), this::updateByRef);
     Routes.handle(r.post("/api/tasks/:taskId/log"), this::addLog);
     Routes.handle(r.get("/api/tasks/:taskId/log"), this::getLogs);
@@ -153,6 +156,19 @@ final class TaskResource {
     return engine.<String>send(new Command.UpdateTaskByRef(Requests.path(ctx, "workflowId"),
             Requests.path(ctx, "taskRefName"), status, typed, Requests.query(ctx, "workerid")))
         .map(taskId -> taskId == null ? Reply.ok() : Reply.text(taskId));
+  }
+
+  /**
+   * SDK-only (not in Conductor OSS): takes a task out of its queue. The Java client uses GET for
+   * this; DELETE is accepted too. The task's domain decides the queue, so it is looked up.
+   */
+  private Future<Reply> removeFromQueue(RoutingContext ctx) {
+    String type = Requests.path(ctx, "taskType");
+    String taskId = Requests.path(ctx, "taskId");
+    return store.getTask(taskId).compose(task -> {
+      String domain = task == null ? null : task.domain;
+      return queues.remove(QueueNames.taskQueue(type, domain), taskId);
+    }).map(removed -> Reply.ok());
   }
 
   private Future<Reply> addLog(RoutingContext ctx) {

@@ -89,7 +89,7 @@ public record SearchQuery(List<Clause> clauses, String freeText, int start, int 
         return false;
       }
     }
-    return "*".equals(freeText) || text.contains(freeText);
+    return "*".equals(freeText) || text.toLowerCase(Locale.ROOT).contains(freeText.toLowerCase(Locale.ROOT));
   }
 
   private static boolean matches(Clause c, Object actual) {

@@ -299,6 +299,26 @@ class WorkflowApiTest extends ClientTestBase {
   }
 
   @Test
+  void updateV2HandsOutTheNextTaskFromTheSameDomainOnly() {
+    String type = uniq("v2_domain");
+    String wf = uniq("v2_domain_wf");
+    registerWorkflow(wf, List.of(simpleTask(type, "t", Map.of())), null);
+    String inDomain = start(new StartWorkflowRequest().withName(wf).withVersion(1).withInput(map())
+        .withTaskToDomain(Map.of(type, "dv2")));
+    String noDomain = start(wf, map());
+    Task t = awaitPoll(type, "v2d-worker", "dv2", DONE);
+    assertEquals(inDomain, t.getWorkflowInstanceId());
+    TaskResult r = TestWorker.result(t, TaskResult.Status.COMPLETED, null, Map.of());
+    r.setWorkerId("v2d-worker");
+    assertNull(taskClient.updateTaskV2(r), "the only other task is domain-less: nothing for this domain");
+    Task plain = awaitPoll(type, "plain-worker", null, DONE);
+    assertEquals(noDomain, plain.getWorkflowInstanceId());
+    complete(plain, map());
+    awaitStatus(inDomain, DONE, Workflow.WorkflowStatus.COMPLETED);
+    awaitStatus(noDomain, DONE, Workflow.WorkflowStatus.COMPLETED);
+  }
+
+  @Test
   void sdkTaskRunnerWithUpdateV2CompletesEveryWorkflow() {
     String type = uniq("v2_runner");
     String wf = uniq("v2_runner_wf");
