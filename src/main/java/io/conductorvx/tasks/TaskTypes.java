@@ -26,6 +26,15 @@ public final class TaskTypes {
     register(new HumanTask());
     register(new HttpTask());
     register(new EventTask());
+    register(new InlineTask());
+    register(new LambdaTask());
+    register(new SwitchTask());
+    register(new DecisionTask());
+    register(new SetVariableTask());
+    register(new NoopTask());
+    register(new TerminateTask());
+    register(new JsonJqTransformTask());
+    register(new DoWhileTask());
   }
 
   public TaskTypes register(TaskType type) {
