@@ -1,6 +1,8 @@
 package io.conductorvx.events;
 
 import io.conductorvx.model.EventHandler;
+import io.conductorvx.tasks.TaskServices;
+import io.conductorvx.tasks.script.ScriptEvaluator;
 import io.vertx.core.Future;
 import java.util.Map;
 
@@ -10,13 +12,18 @@ import java.util.Map;
  *
  * <ul>
  *   <li>{@code evaluatorType} null, {@code javascript} or {@code graaljs}: the condition is a
- *       JavaScript expression over {@code $} = the payload. See the TODO below: for now only the
- *       subset {@link SimpleCondition} understands.
+ *       JavaScript expression over {@code $} = the payload, run by the script engine off the event
+ *       loop with the server's script time limit.
  *   <li>{@code value-param}: the condition names a top-level payload key; its value is tested.
  *   <li>any other type: an error, so the handler does not fire.
  * </ul>
  */
 final class EventConditions {
+  private final TaskServices services;
+
+  EventConditions(TaskServices services) {
+    this.services = services;
+  }
 
   /** Completes with the verdict, or fails when the condition cannot be evaluated. */
   Future<Boolean> test(EventHandler handler, Object payload) {
@@ -28,15 +35,19 @@ final class EventConditions {
     try {
       return switch (type) {
         case "value-param" -> Future.succeededFuture(truthy(payload instanceof Map<?, ?> m ? m.get(condition.trim()) : null));
-        // TODO(scripts): once branch `scripts` is on main, evaluate JavaScript with
-        //  io.conductorvx.tasks.script.ScriptEvaluator.shared().evaluateAsync(services, condition, payloadMap)
-        //  (off the event loop, time-limited) and apply truthy() to its result; SimpleCondition then goes.
-        case "javascript", "graaljs" -> Future.succeededFuture(truthy(SimpleCondition.evaluate(condition, payload)));
+        case "javascript", "graaljs" -> ScriptEvaluator.evaluateAsync(services, condition, asInput(payload))
+            .map(EventConditions::truthy);
         default -> Future.failedFuture(new IllegalArgumentException("Unsupported evaluatorType: " + handler.evaluatorType));
       };
     } catch (IllegalArgumentException e) {
       return Future.failedFuture(e);
     }
+  }
+
+  /** The script's {@code $}: the payload object, or {@code {}} for a payload that is not one. */
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> asInput(Object payload) {
+    return payload instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of();
   }
 
   /** Conductor's reading of a condition's result: boolean true, or a number greater than zero. */

@@ -3,6 +3,7 @@ package io.conductorvx.events;
 import io.conductorvx.engine.Command;
 import io.conductorvx.engine.ParameterResolver;
 import io.conductorvx.engine.WorkflowEngine;
+import io.conductorvx.tasks.TaskServices;
 import io.conductorvx.error.ConductorException;
 import io.conductorvx.model.EventHandler;
 import io.conductorvx.model.Json;
@@ -50,13 +51,24 @@ public final class EventProcessor {
   private final EventHandlerStore handlers;
   private final ExecutionStore executions;
   private final ParameterResolver resolver = new ParameterResolver();
-  private final EventConditions conditions = new EventConditions();
+  private final EventConditions conditions;
 
   public EventProcessor(Vertx vertx, WorkflowEngine engine) {
     this.vertx = vertx;
     this.engine = engine;
     this.handlers = engine.backends().eventHandlers();
     this.executions = engine.backends().executions();
+    this.conditions = new EventConditions(new TaskServices() {
+      @Override
+      public Vertx vertx() {
+        return vertx;
+      }
+
+      @Override
+      public WorkflowEngine engine() {
+        return engine;
+      }
+    });
   }
 
   /** Handles one message; completes when every handler is done (never fails). */
