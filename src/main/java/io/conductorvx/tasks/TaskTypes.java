@@ -8,8 +8,8 @@ import java.util.Set;
 public final class TaskTypes {
   /** Conductor's built-in types this server does not run yet; starting a workflow using one is a 400. */
   private static final Set<String> NOT_YET_SUPPORTED = Set.of(
-      "SWITCH", "DECISION", "FORK_JOIN", "FORK_JOIN_DYNAMIC", "JOIN", "EXCLUSIVE_JOIN", "DO_WHILE",
-      "SUB_WORKFLOW", "DYNAMIC", "SET_VARIABLE", "INLINE", "LAMBDA", "JSON_JQ_TRANSFORM", "TERMINATE",
+      "SWITCH", "DECISION", "DO_WHILE",
+      "SUB_WORKFLOW", "SET_VARIABLE", "INLINE", "LAMBDA", "JSON_JQ_TRANSFORM", "TERMINATE",
       "WAIT", "HUMAN", "EVENT", "HTTP", "START_WORKFLOW", "NOOP", "KAFKA_PUBLISH");
 
   private final Map<String, TaskType> byName = new HashMap<>();
@@ -17,6 +17,11 @@ public final class TaskTypes {
 
   public TaskTypes() {
     register(worker);
+    register(new ForkJoinTask());
+    register(new ForkJoinDynamicTask());
+    register(new JoinTask());
+    register(new ExclusiveJoinTask());
+    register(new DynamicTask());
   }
 
   public TaskTypes register(TaskType type) {
