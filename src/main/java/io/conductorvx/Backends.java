@@ -3,37 +3,68 @@ package io.conductorvx;
 import io.conductorvx.config.ServerConfig;
 import io.conductorvx.queue.QueueStore;
 import io.conductorvx.queue.memory.MemoryQueueStore;
+import io.conductorvx.queue.postgres.PostgresQueueStore;
+import io.conductorvx.queue.redis.RedisQueueStore;
 import io.conductorvx.store.ExecutionStore;
 import io.conductorvx.store.MetadataStore;
 import io.conductorvx.store.memory.MemoryExecutionStore;
 import io.conductorvx.store.memory.MemoryMetadataStore;
+import io.conductorvx.store.postgres.PostgresDatabase;
+import io.conductorvx.store.postgres.PostgresExecutionStore;
+import io.conductorvx.store.postgres.PostgresMetadataStore;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import java.util.Set;
 
 /** The stores the configuration asks for, connected and ready. */
 public record Backends(MetadataStore metadata, ExecutionStore executions, QueueStore queues) {
+  static final String POSTGRES = "postgres";
+  static final String REDIS = "redis";
+  private static final Set<String> STORES = Set.of(ServerConfig.MEMORY, POSTGRES);
+  private static final Set<String> QUEUES = Set.of(ServerConfig.MEMORY, POSTGRES, REDIS);
 
+  /**
+   * Connects every backend the configuration names (one PostgreSQL pool shared by all the stores
+   * that use it). Fails with a one-line message when a name is unknown or a backend is unreachable;
+   * whatever was already connected is closed again.
+   */
   public static Future<Backends> create(Vertx vertx, ServerConfig config) {
-    return metadataAndExecutions(vertx, config)
-        .compose(stores -> queues(vertx, config)
-            .map(queue -> new Backends(stores.metadata(), stores.executions(), queue)));
+    // Names first: a typo should not wait for a connection attempt.
+    if (!STORES.contains(config.store())) {
+      return Future.failedFuture(new IllegalArgumentException("Unknown store: " + config.store() + " (expected memory or postgres)"));
+    }
+    if (!QUEUES.contains(config.queue())) {
+      return Future.failedFuture(new IllegalArgumentException("Unknown queue: " + config.queue() + " (expected memory, postgres or redis)"));
+    }
+    boolean usesPostgres = POSTGRES.equals(config.store()) || POSTGRES.equals(config.queue());
+    Future<PostgresDatabase> postgres = usesPostgres
+        ? PostgresDatabase.connect(vertx, config.postgresUrl(), config.postgresPoolSize())
+        : Future.succeededFuture();
+    return postgres.compose(db -> {
+      Backends stores = metadataAndExecutions(config, db);
+      return queues(vertx, config, db)
+          .map(queue -> new Backends(stores.metadata(), stores.executions(), queue))
+          .onFailure(err -> stores.close());
+    });
   }
 
-  private static Future<Backends> metadataAndExecutions(Vertx vertx, ServerConfig config) {
-    return switch (config.store()) {
-      case ServerConfig.MEMORY -> Future.succeededFuture(new Backends(new MemoryMetadataStore(), new MemoryExecutionStore(), null));
-      default -> Future.failedFuture(new IllegalArgumentException("Unknown store: " + config.store() + " (expected memory)"));
-    };
+  private static Backends metadataAndExecutions(ServerConfig config, PostgresDatabase db) {
+    return POSTGRES.equals(config.store())
+        ? new Backends(new PostgresMetadataStore(db), new PostgresExecutionStore(db), null)
+        : new Backends(new MemoryMetadataStore(), new MemoryExecutionStore(), null);
   }
 
-  private static Future<QueueStore> queues(Vertx vertx, ServerConfig config) {
+  private static Future<QueueStore> queues(Vertx vertx, ServerConfig config, PostgresDatabase db) {
     return switch (config.queue()) {
-      case ServerConfig.MEMORY -> Future.succeededFuture(new MemoryQueueStore());
-      default -> Future.failedFuture(new IllegalArgumentException("Unknown queue: " + config.queue() + " (expected memory)"));
+      case POSTGRES -> Future.succeededFuture(new PostgresQueueStore(db));
+      case REDIS -> RedisQueueStore.create(vertx, config.redisUrl(), config.redisPoolSize(), RedisQueueStore.DEFAULT_PREFIX)
+          .map(QueueStore.class::cast);
+      default -> Future.succeededFuture(new MemoryQueueStore());
     };
   }
 
+  /** Closes every store; queues is null only on the failure path of {@link #create}. */
   public Future<Void> close() {
-    return Future.join(metadata.close(), executions.close(), queues.close()).mapEmpty();
+    return Future.join(metadata.close(), executions.close(), queues == null ? Future.succeededFuture() : queues.close()).mapEmpty();
   }
 }

@@ -4,6 +4,10 @@ import io.conductorvx.api.HttpApiVerticle;
 import io.conductorvx.config.ServerConfig;
 import io.conductorvx.engine.DeciderVerticle;
 import io.conductorvx.engine.LocalCodec;
+import io.conductorvx.engine.ParameterResolver;
+import io.conductorvx.engine.ResolutionContext;
+import io.conductorvx.model.Json;
+import io.conductorvx.model.Workflow;
 import io.conductorvx.engine.WorkflowEngine;
 import io.conductorvx.queue.ActiveWorkers;
 import io.conductorvx.sweeper.SweeperVerticle;
@@ -36,6 +40,7 @@ public final class ConductorServer {
 
   /** Connects the backends and deploys every verticle; fails if a backend cannot be reached. */
   public static Future<ConductorServer> start(Vertx vertx, ServerConfig config) {
+    warmUp();
     try {
       vertx.eventBus().registerCodec(new LocalCodec());
     } catch (IllegalStateException alreadyRegistered) {
@@ -61,24 +66,32 @@ public final class ConductorServer {
   }
 
   /**
-   * The first HTTP verticle binds the configured port (maybe 0 = any free port); the others then
-   * share the port it actually got.
+   * Loads and initializes the heavy classes (JSON mapping, JSONPath) on the starting thread, so the
+   * first request or decision does not pay for it on an event loop.
+   */
+  private static void warmUp() {
+    Workflow probe = new Workflow();
+    probe.workflowDefinition = new io.conductorvx.model.WorkflowDef();
+    Json.fromBytes(Json.toBytes(probe), Workflow.class);
+    new ParameterResolver().resolveValue("${workflow.input.x}", ResolutionContext.of(probe, ref -> null), null);
+  }
+
+  /**
+   * Every HTTP verticle listens on the same port. Port 0 means any free port: Vert.x shares a random
+   * port among servers that ask for the same negative port, so all instances ask for -1.
    */
   private static Future<Integer> deployHttp(Vertx vertx, WorkflowEngine engine, ServerConfig config, List<String> deployments) {
-    HttpApiVerticle first = new HttpApiVerticle(engine, config.port());
-    return vertx.deployVerticle(first).compose(id -> {
-      deployments.add(id);
-      int port = first.actualPort();
-      if (config.httpInstances() <= 1) {
-        return Future.succeededFuture(port);
-      }
-      return vertx.deployVerticle(() -> new HttpApiVerticle(engine, port),
-              new DeploymentOptions().setInstances(config.httpInstances() - 1))
-          .map(more -> {
-            deployments.add(more);
-            return port;
-          });
-    });
+    int port = config.port() == 0 ? -1 : config.port();
+    List<HttpApiVerticle> instances = new ArrayList<>();
+    return vertx.deployVerticle(() -> {
+          HttpApiVerticle v = new HttpApiVerticle(engine, port);
+          instances.add(v);
+          return v;
+        }, new DeploymentOptions().setInstances(config.httpInstances()))
+        .map(id -> {
+          deployments.add(id);
+          return instances.get(0).actualPort();
+        });
   }
 
   private static Future<Void> undeployAll(Vertx vertx, List<String> deployments) {

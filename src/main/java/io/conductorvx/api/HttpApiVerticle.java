@@ -31,6 +31,7 @@ public final class HttpApiVerticle extends VerticleBase {
     router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(engine.config().maxBodyBytes()));
     new HealthResource().mount(router);
     new MetadataResource(engine.backends().metadata(), engine.taskDefs()).mount(router);
+    new BulkResource(engine).mount(router);
     new WorkflowResource(engine).mount(router);
     new TaskResource(engine, poller).mount(router);
     router.route().failureHandler(ApiErrors::handle);

@@ -53,7 +53,9 @@ final class TaskResource {
     Routes.handle(r.get("/api/tasks/queue/all"), ctx -> queues.sizes().map(Reply::json));
     Routes.handle(r.get("/api/tasks/queue/polldata/all"), ctx -> Future.succeededFuture(Reply.json(engine.activeWorkers().all())));
     Routes.handle(r.get("/api/tasks/queue/polldata"), ctx -> {
-      List<PollData> data = engine.activeWorkers().forType(Requests.requiredQuery(ctx, "taskType"));
+      // the Java SDK's getAllPollData calls this without a taskType
+      String type = Requests.query(ctx, "taskType");
+      List<PollData> data = type == null || type.isBlank() ? engine.activeWorkers().all() : engine.activeWorkers().forType(type);
       return Future.succeededFuture(Reply.json(data));
     });
     Routes.handle(r.post("/api/tasks/queue/requeue/:taskType"),
@@ -83,7 +85,8 @@ final class TaskResource {
     if (count < 1 || count > MAX_BATCH) {
       throw ConductorException.badRequest("count must be between 1 and " + MAX_BATCH + ", got " + count);
     }
-    return poller.poll(type, Requests.query(ctx, "domain"), Requests.query(ctx, "workerid"), count, timeout)
+    return poller.poll(type, Requests.query(ctx, "domain"), Requests.query(ctx, "workerid"), count, timeout,
+            () -> ctx.response().closed())
         .map(Reply::rawJsonArray);
   }
 

@@ -4,9 +4,14 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import io.conductorvx.engine.Command;
 import io.conductorvx.engine.WorkflowEngine;
 import io.conductorvx.error.ConductorException;
+import io.conductorvx.model.RerunWorkflowRequest;
+import io.conductorvx.model.SkipTaskRequest;
 import io.conductorvx.model.StartWorkflowRequest;
 import io.conductorvx.model.Task;
+import io.conductorvx.model.SearchResult;
 import io.conductorvx.model.Workflow;
+import io.conductorvx.model.WorkflowSummary;
+import io.conductorvx.store.SearchQuery;
 import io.conductorvx.model.WorkflowStatusSummary;
 import io.conductorvx.store.ExecutionStore;
 import io.vertx.core.Future;
@@ -33,6 +38,9 @@ final class WorkflowResource {
   void mount(Router r) {
     Routes.handle(r.post("/api/workflow"), this::start);
     Routes.handle(r.get("/api/workflow/running/:name"), this::running);
+    Routes.handle(r.get("/api/workflow/search"), ctx -> search(ctx).map(found -> Reply.json(
+        new SearchResult<>(found.totalHits(), found.results().stream().map(WorkflowSummary::of).toList()))));
+    Routes.handle(r.get("/api/workflow/search-v2"), ctx -> search(ctx).map(Reply::json));
     Routes.handle(r.put("/api/workflow/decide/:workflowId"), this::decide);
     Routes.handle(r.post("/api/workflow/:name/correlated"), this::correlatedBatch);
     Routes.handle(r.get("/api/workflow/:name/correlated/:correlationId"), this::correlated);
@@ -43,6 +51,14 @@ final class WorkflowResource {
     Routes.handle(r.put("/api/workflow/:workflowId/resume"),
         ctx -> engine.send(new Command.Resume(Requests.path(ctx, "workflowId"))).map(v -> Reply.ok()));
     Routes.handle(r.delete("/api/workflow/:workflowId/remove"), this::remove);
+    Routes.handle(r.post("/api/workflow/:workflowId/retry"), ctx -> engine.send(new Command.Retry(
+        Requests.path(ctx, "workflowId"), Requests.boolQuery(ctx, "resumeSubworkflowTasks", false))).map(v -> Reply.noContent()));
+    Routes.handle(r.post("/api/workflow/:workflowId/restart"), ctx -> engine.restart(
+        Requests.path(ctx, "workflowId"), Requests.boolQuery(ctx, "useLatestDefinitions", false)).map(v -> Reply.noContent()));
+    Routes.handle(r.post("/api/workflow/:workflowId/rerun"), this::rerun);
+    Routes.handle(r.post("/api/workflow/:workflowId/resetcallbacks"),
+        ctx -> engine.send(new Command.ResetCallbacks(Requests.path(ctx, "workflowId"))).map(v -> Reply.noContent()));
+    Routes.handle(r.put("/api/workflow/:workflowId/skiptask/:taskReferenceName"), this::skipTask);
     Routes.handle(r.post("/api/workflow/:name"), this::startByName);
     Routes.handle(r.get("/api/workflow/:workflowId"), this::get);
     Routes.handle(r.delete("/api/workflow/:workflowId"), this::terminate);
@@ -98,7 +114,7 @@ final class WorkflowResource {
         }
       }
       List<Task> page = matching.subList(Math.min(start, matching.size()), Math.min(matching.size(), start + count));
-      return Reply.json(new io.conductorvx.model.SearchResult<>(matching.size(), page));
+      return Reply.json(new SearchResult<>(matching.size(), page));
     });
   }
 
@@ -127,6 +143,16 @@ final class WorkflowResource {
     return chain.map(v -> Reply.json(out));
   }
 
+  private Future<SearchResult<Workflow>> search(RoutingContext ctx) {
+    String query = Requests.query(ctx, "query");
+    if (Requests.boolQuery(ctx, "topLevelOnly", false)) {
+      query = (query == null || query.isBlank() ? "" : query + " AND ") + "parentWorkflowId = \"\"";
+    }
+    SearchQuery q = SearchQuery.parse(query, Requests.query(ctx, "freeText"), Requests.intQuery(ctx, "start", 0),
+        Requests.intQuery(ctx, "size", 100), Requests.query(ctx, "sort"));
+    return store.searchWorkflows(q);
+  }
+
   private Future<Reply> running(RoutingContext ctx) {
     String name = Requests.path(ctx, "name");
     int version = Requests.intQuery(ctx, "version", 1);
@@ -145,6 +171,22 @@ final class WorkflowResource {
   private Future<Reply> terminate(RoutingContext ctx) {
     return engine.send(new Command.Terminate(Requests.path(ctx, "workflowId"), Requests.query(ctx, "reason")))
         .map(v -> Reply.ok());
+  }
+
+  private Future<Reply> rerun(RoutingContext ctx) {
+    String workflowId = Requests.path(ctx, "workflowId");
+    RerunWorkflowRequest request = Requests.optionalBody(ctx, RerunWorkflowRequest.class);
+    return engine.rerun(workflowId, request == null ? new RerunWorkflowRequest() : request).map(v -> Reply.text(workflowId));
+  }
+
+  /** The Java SDK sends a JSON body; Conductor also binds query parameters: accept both. */
+  private Future<Reply> skipTask(RoutingContext ctx) {
+    SkipTaskRequest request = Requests.optionalBody(ctx, SkipTaskRequest.class);
+    if (request == null) {
+      request = new SkipTaskRequest();
+    }
+    return engine.send(new Command.SkipTask(Requests.path(ctx, "workflowId"), Requests.path(ctx, "taskReferenceName"),
+        request.taskInput, request.taskOutput)).map(v -> Reply.ok());
   }
 
   private Future<Reply> remove(RoutingContext ctx) {

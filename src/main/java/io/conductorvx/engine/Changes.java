@@ -28,9 +28,11 @@ final class Changes {
   final List<Offload> offloads = new ArrayList<>();
   boolean workflow;
   boolean workflowStatusChanged;
-  /** Set when the workflow failed in a way that starts its failure workflow. */
+  /** A finished workflow runs again: a parent waiting on it must run again too. */
+  boolean reopened;
+  /** Set when the workflow failed in a way that starts its failure workflow: the id it will get. */
+  String failureWorkflowId;
   String failureTaskId;
-  boolean startFailureWorkflow;
 
   void task(Task t) {
     tasks.add(t);

@@ -11,8 +11,11 @@ import java.util.Map;
 public sealed interface Command {
   String workflowId();
 
-  /** Create a prepared execution and decide it. Replies the workflow id. */
-  record Start(Workflow workflow) implements Command {
+  /**
+   * Create a prepared execution and decide it. Replies the workflow id. {@code idempotent}: the id
+   * was chosen by the caller, so an existing workflow with that id means "already started".
+   */
+  record Start(Workflow workflow, boolean idempotent) implements Command {
     public String workflowId() {
       return workflow.workflowId;
     }
@@ -38,6 +41,28 @@ public sealed interface Command {
   record Terminate(String workflowId, String reason) implements Command {}
 
   record Remove(String workflowId) implements Command {}
+
+  /** Retry the latest failed attempts of a finished workflow. */
+  record Retry(String workflowId, boolean resumeSubworkflowTasks) implements Command {}
+
+  /**
+   * Run a finished workflow again from the start, same id. {@code definition} replaces its
+   * definition (restart with useLatestDefinitions), {@code input}/{@code correlationId} its input
+   * (rerun); null keeps what it had.
+   */
+  record Restart(String workflowId, io.conductorvx.model.WorkflowDef definition, Map<String, Object> input,
+      String correlationId) implements Command {}
+
+  /** Run a finished workflow again from one of its tasks, optionally with new task input. */
+  record RerunFromTask(String workflowId, String taskId, Map<String, Object> taskInput) implements Command {}
+
+  record SkipTask(String workflowId, String referenceName, Map<String, Object> taskInput,
+      Map<String, Object> taskOutput) implements Command {}
+
+  record ResetCallbacks(String workflowId) implements Command {}
+
+  /** A child workflow was retried, restarted or rerun: its parent's SUB_WORKFLOW task runs again. */
+  record ChildReopened(String workflowId, String parentTaskId) implements Command {}
 
   /** Offloaded work of a system task came back (or a child workflow ended): resume the task. */
   record TaskWorkDone(String workflowId, String taskId, Object result, Throwable error) implements Command {}

@@ -311,6 +311,17 @@ final class Decider {
       return false;
     }
     long delaySeconds = RetryPolicy.delaySeconds(def, failed.retryCount);
+    newAttempt(d, failed, delaySeconds, RetryPolicy.jitterMs(def));
+    return true;
+  }
+
+  /**
+   * Replaces an ended attempt with a new one of the same reference: new id, retryCount + 1, input
+   * re-resolved over the old input, queued after the delay (workers) or started (system tasks).
+   */
+  Task newAttempt(Decision d, Task failed, long delaySeconds, long jitterMs) {
+    WorkflowTask node = failed.workflowTask;
+    TaskType type = types.of(node.type);
     Task next = newTask(d, node, failed.referenceTaskName, failed.iteration, type);
     Map<String, Object> input = new LinkedHashMap<>(failed.inputData);
     input.putAll(next.inputData);
@@ -325,12 +336,12 @@ final class Decider {
     d.live.add(next);
     d.statusChanged(next);
     if (type.isWorkerTask()) {
-      enqueue(d, next, delaySeconds * 1000 + RetryPolicy.jitterMs(def));
+      enqueue(d, next, delaySeconds * 1000 + jitterMs);
     } else {
       next.startTime = d.now();
       type.start(d, next);
     }
-    return true;
+    return next;
   }
 
   private static boolean totalTimeoutExceeded(Decision d, Task task, TaskDef def) {
@@ -513,8 +524,12 @@ final class Decider {
     d.changes.workflowStatusChanged = true;
     if (byDecider && status != WorkflowStatus.COMPLETED && wf.workflowDefinition.failureWorkflow != null
         && !wf.workflowDefinition.failureWorkflow.isBlank()) {
-      d.changes.startFailureWorkflow = true;
+      // the id is chosen now so the failed workflow is saved with it in one write
+      d.changes.failureWorkflowId = UUID.nameUUIDFromBytes(
+          ("failure:" + wf.workflowId + ":" + wf.lastRetriedTime).getBytes(java.nio.charset.StandardCharsets.UTF_8)).toString();
       d.changes.failureTaskId = failureTaskId;
+      wf.output = new LinkedHashMap<>(wf.output);
+      wf.output.put("conductor.failure_workflow", d.changes.failureWorkflowId);
     }
   }
 

@@ -123,11 +123,17 @@ public final class DeciderVerticle extends VerticleBase {
 
   private Future<?> handle(Command command) {
     if (command instanceof Command.Start c) {
-      LiveWorkflow lw = new LiveWorkflow(c.workflow());
-      live.put(lw.id(), lw);
-      return apply(lw, d -> {
-        operations.start(d);
-        return lw.id();
+      Future<LiveWorkflow> existing = c.idempotent() ? load(c.workflowId(), false) : Future.succeededFuture();
+      return existing.compose(found -> {
+        if (found != null) {
+          return Future.succeededFuture(found.id());
+        }
+        LiveWorkflow lw = new LiveWorkflow(c.workflow());
+        live.put(lw.id(), lw);
+        return apply(lw, d -> {
+          operations.start(d);
+          return lw.id();
+        });
       });
     }
     if (command instanceof Command.UpdateTask c) {
@@ -139,7 +145,7 @@ public final class DeciderVerticle extends VerticleBase {
     if (command instanceof Command.ClaimTask c) {
       return load(c.workflowId(), false).compose(lw -> lw == null
           ? Future.succeededFuture(new Command.Claim(Command.Claim.Outcome.DROP, null))
-          : apply(lw, d -> operations.claim(d, c.taskId(), c.workerId())));
+          : apply(lw, d -> operations.claim(d, c.taskId(), c.workerId(), engine.limits())));
     }
     if (command instanceof Command.Decide c) {
       return load(c.workflowId(), false).compose(lw -> {
@@ -180,7 +186,68 @@ public final class DeciderVerticle extends VerticleBase {
     if (command instanceof Command.Remove c) {
       return remove(c.workflowId());
     }
+    if (command instanceof Command.Retry c) {
+      return withWorkflow(c.workflowId(), lw -> apply(lw, d -> {
+        operations.retry(d);
+        return null;
+      }));
+    }
+    if (command instanceof Command.Restart c) {
+      return withWorkflow(c.workflowId(), lw -> restart(lw, c));
+    }
+    if (command instanceof Command.RerunFromTask c) {
+      return withWorkflow(c.workflowId(), lw -> apply(lw, d -> {
+        operations.rerunFromTask(d, c.taskId(), c.taskInput());
+        return null;
+      }));
+    }
+    if (command instanceof Command.SkipTask c) {
+      return withWorkflow(c.workflowId(), lw -> apply(lw, d -> {
+        operations.skipTask(d, c);
+        return null;
+      }));
+    }
+    if (command instanceof Command.ResetCallbacks c) {
+      return withWorkflow(c.workflowId(), lw -> apply(lw, d -> {
+        operations.resetCallbacks(d);
+        return null;
+      }));
+    }
+    if (command instanceof Command.ChildReopened c) {
+      return withWorkflow(c.workflowId(), lw -> apply(lw, d -> {
+        operations.childReopened(d, c.parentTaskId());
+        return null;
+      }));
+    }
     return Future.failedFuture(new IllegalArgumentException("Unknown command " + command));
+  }
+
+  /**
+   * Restart and rerun from scratch: the same execution with an empty task list (and maybe a new
+   * definition or input), decided as if just started. The definition index is rebuilt.
+   */
+  private Future<Void> restart(LiveWorkflow lw, Command.Restart c) {
+    Workflow wf = lw.workflow;
+    WorkflowOperations.checkRestartable(wf, c.input() != null || c.correlationId() != null);
+    List<String> oldTaskIds = new ArrayList<>();
+    lw.tasks().forEach(t -> oldTaskIds.add(t.taskId));
+    wf.tasks = new ArrayList<>();
+    if (c.definition() != null) {
+      wf.workflowDefinition = c.definition();
+    }
+    if (c.input() != null) {
+      wf.input = new LinkedHashMap<>(c.input());
+    }
+    if (c.correlationId() != null) {
+      wf.correlationId = c.correlationId();
+    }
+    LiveWorkflow fresh = new LiveWorkflow(wf);
+    live.put(fresh.id(), fresh);
+    return apply(fresh, d -> {
+      d.changes.removedTaskIds.addAll(oldTaskIds);
+      operations.restart(d);
+      return null;
+    });
   }
 
   private <T> Future<T> withWorkflow(String workflowId, Function<LiveWorkflow, Future<T>> action) {
@@ -230,7 +297,9 @@ public final class DeciderVerticle extends VerticleBase {
       return scheduleCheck(lw, d.now());
     }
     wf.updateTime = d.now();
-    return store.save(wf, changes.tasks, changes.removedTaskIds)
+    // the failure workflow exists before anyone can read the failure that names it
+    Future<Void> before = changes.failureWorkflowId != null ? startFailureWorkflow(lw, changes) : Future.succeededFuture();
+    return before.compose(v -> store.save(wf, changes.tasks, changes.removedTaskIds))
         .recover(err -> {
           live.remove(lw.id());
           return Future.failedFuture(err instanceof ConductorException ? err
@@ -241,11 +310,14 @@ public final class DeciderVerticle extends VerticleBase {
         .andThen(ignored -> publish(wf, changes))
         .andThen(ignored -> runOffloads(lw, changes))
         .andThen(ignored -> {
+          changes.tasks.forEach(engine.limits()::observe);
           if (changes.workflowStatusChanged && wf.status.isTerminal()) {
             notifyParent(wf);
           }
+          if (changes.reopened && wf.parentWorkflowId != null && wf.parentWorkflowTaskId != null) {
+            engine.send(new Command.ChildReopened(wf.parentWorkflowId, wf.parentWorkflowTaskId));
+          }
         })
-        .compose(v -> changes.startFailureWorkflow ? startFailureWorkflow(lw, changes.failureTaskId) : Future.succeededFuture())
         .andThen(ignored -> {
           if (wf.status.isTerminal()) {
             live.remove(lw.id());
@@ -361,10 +433,11 @@ public final class DeciderVerticle extends VerticleBase {
   }
 
   /**
-   * Starts the definition's failure workflow with Conductor's input, and records its id (or why it
-   * could not start) in the failed workflow's output.
+   * Starts the definition's failure workflow with Conductor's input under the id already written to
+   * the failed workflow's output; if it cannot start, the output says why instead. Runs before the
+   * failure is saved; the id is derived from the failed run, so doing it twice starts it once.
    */
-  private Future<Void> startFailureWorkflow(LiveWorkflow lw, String failureTaskId) {
+  private Future<Void> startFailureWorkflow(LiveWorkflow lw, Changes changes) {
     Workflow wf = lw.workflow;
     String name = wf.workflowDefinition.failureWorkflow;
     if (name.startsWith("${workflow.input.") && name.endsWith("}")) {
@@ -380,23 +453,20 @@ public final class DeciderVerticle extends VerticleBase {
     input.put("workflowId", wf.workflowId);
     input.put("reason", wf.reasonForIncompletion);
     input.put("failureStatus", wf.status.name());
-    if (failureTaskId != null) {
-      input.put("failureTaskId", failureTaskId);
+    if (changes.failureTaskId != null) {
+      input.put("failureTaskId", changes.failureTaskId);
     }
     input.put("failedWorkflow", Json.toMap(wf));
     request.input = input;
     String failureName = name;
     Future<String> started = failureName == null
         ? Future.failedFuture("failure workflow name resolved to null")
-        : engine.startWorkflow(request);
-    return started
-        .map(id -> (Object) id)
-        .recover(err -> Future.succeededFuture("Error starting failure workflow " + failureName + ": " + err.getMessage()))
-        .compose(value -> {
-          wf.output = new LinkedHashMap<>(wf.output);
-          wf.output.put("conductor.failure_workflow", value);
-          return store.save(wf, List.of(), List.of());
-        });
+        : engine.startWorkflow(request, changes.failureWorkflowId, null, null, null);
+    return started.<Void>mapEmpty().recover(err -> {
+      wf.output = new LinkedHashMap<>(wf.output);
+      wf.output.put("conductor.failure_workflow", "Error starting failure workflow " + failureName + ": " + err.getMessage());
+      return Future.succeededFuture();
+    });
   }
 
   private Future<Void> remove(String workflowId) {

@@ -37,6 +37,7 @@ public final class WorkflowEngine {
   private final ActiveWorkers activeWorkers;
   private final Decider decider;
   private final TaskDefCache taskDefs = new TaskDefCache();
+  private final ExecutionLimits limits = new ExecutionLimits();
   private final DeliveryOptions delivery;
   /** Prefix of this server's event bus addresses, so servers sharing a Vert.x never mix. */
   private final String busPrefix = "conductor." + UUID.randomUUID().toString().substring(0, 8) + ".";
@@ -66,6 +67,10 @@ public final class WorkflowEngine {
 
   Decider decider() {
     return decider;
+  }
+
+  ExecutionLimits limits() {
+    return limits;
   }
 
   /** Registered task definitions, readable synchronously; the metadata API keeps it current. */
@@ -121,6 +126,35 @@ public final class WorkflowEngine {
     });
   }
 
+  /** Restarts a finished workflow from its first task, with the latest definitions if asked. */
+  public Future<Void> restart(String workflowId, boolean useLatestDefinitions) {
+    if (!useLatestDefinitions) {
+      return send(new Command.Restart(workflowId, null, null, null));
+    }
+    return backends.executions().getWorkflow(workflowId, false)
+        .compose(wf -> wf == null
+            ? Future.failedFuture(ConductorException.notFound("Workflow with id: " + workflowId + " not found."))
+            : backends.metadata().getWorkflowDef(wf.workflowDefinition.name, null))
+        .compose(def -> def == null
+            ? Future.failedFuture(ConductorException.notFound("The workflow's definition no longer exists"))
+            : attachTaskDefs(def))
+        .compose(def -> send(new Command.Restart(workflowId, def, null, null)));
+  }
+
+  /** Reruns a finished workflow: from scratch (new input, correlation id) or from one task. */
+  public Future<Void> rerun(String workflowId, io.conductorvx.model.RerunWorkflowRequest request) {
+    if (request.reRunFromTaskId != null && !request.reRunFromTaskId.isBlank()) {
+      return send(new Command.RerunFromTask(workflowId, request.reRunFromTaskId, request.taskInput));
+    }
+    Map<String, Object> input = request.workflowInput;
+    if (input == null) {
+      return backends.executions().getWorkflow(workflowId, false).compose(wf -> wf == null
+          ? Future.failedFuture(ConductorException.notFound("Workflow with id: " + workflowId + " not found."))
+          : send(new Command.Restart(workflowId, null, wf.input, request.correlationId)));
+    }
+    return send(new Command.Restart(workflowId, null, input, request.correlationId));
+  }
+
   // ---- starting workflows ----
 
   /** Validates the request, resolves definitions, and starts the workflow. Replies its id. */
@@ -129,6 +163,15 @@ public final class WorkflowEngine {
   }
 
   public Future<String> startWorkflow(StartWorkflowRequest request, String parentWorkflowId, String parentTaskId, String event) {
+    return startWorkflow(request, null, parentWorkflowId, parentTaskId, event);
+  }
+
+  /**
+   * Starts a workflow under a chosen id (null: a new random one). With a chosen id the start is
+   * idempotent: if that workflow exists already, its id is answered and nothing else happens.
+   */
+  public Future<String> startWorkflow(StartWorkflowRequest request, String workflowId, String parentWorkflowId,
+      String parentTaskId, String event) {
     if (request.name == null || request.name.isBlank()) {
       if (request.workflowDef == null || request.workflowDef.name == null) {
         return Future.failedFuture(ConductorException.badRequest("Workflow name cannot be null or empty"));
@@ -156,7 +199,12 @@ public final class WorkflowEngine {
           return attachTaskDefs(d);
         })
         .map(d -> newExecution(d, request, priority, parentWorkflowId, parentTaskId, event))
-        .compose(wf -> this.<String>send(new Command.Start(wf)));
+        .compose(wf -> {
+          if (workflowId != null) {
+            wf.workflowId = workflowId;
+          }
+          return this.<String>send(new Command.Start(wf, workflowId != null));
+        });
   }
 
   /**

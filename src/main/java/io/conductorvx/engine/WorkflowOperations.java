@@ -121,10 +121,13 @@ final class WorkflowOperations {
   }
 
   /** Hands a popped task to a worker: IN_PROGRESS, with the poll recorded. */
-  Command.Claim claim(Decision d, String taskId, String workerId) {
+  Command.Claim claim(Decision d, String taskId, String workerId, ExecutionLimits limits) {
     Task task = d.live.task(taskId);
     if (task == null || task.isTerminal() || d.workflow().status.isTerminal() || task.retried) {
       return new Command.Claim(Command.Claim.Outcome.DROP, null);
+    }
+    if (!limits.tryAcquire(task, d.now())) {
+      return new Command.Claim(Command.Claim.Outcome.POSTPONE, null);
     }
     task.status = TaskStatus.IN_PROGRESS;
     if (task.startTime == 0) {
@@ -180,6 +183,205 @@ final class WorkflowOperations {
   }
 
   void decide(Decision d) {
+    decider.decide(d);
+  }
+
+  // ---- operator actions on finished workflows ----
+
+  /**
+   * Retries the latest failed, timed-out or canceled attempt of every reference. Control-flow
+   * tasks (JOIN, DO_WHILE…) go back to IN_PROGRESS instead of getting a new attempt.
+   */
+  void retry(Decision d) {
+    Workflow wf = d.workflow();
+    if (!wf.status.isTerminal()) {
+      throw ConductorException.notFound("Workflow is still running: " + wf.workflowId + " is " + wf.status);
+    }
+    if (wf.tasks.isEmpty()) {
+      throw ConductorException.conflict("Workflow has not started yet");
+    }
+    Map<String, Task> latest = new LinkedHashMap<>();
+    for (Task t : wf.tasks) {
+      if (!t.retried) {
+        latest.merge(t.referenceTaskName, t, (a, b) -> a.seq >= b.seq ? a : b);
+      }
+    }
+    java.util.List<Task> failed = new java.util.ArrayList<>();
+    for (Task t : latest.values()) {
+      if (t.status == TaskStatus.FAILED || t.status == TaskStatus.FAILED_WITH_TERMINAL_ERROR
+          || t.status == TaskStatus.TIMED_OUT || t.status == TaskStatus.CANCELED) {
+        failed.add(t);
+      }
+    }
+    if (failed.isEmpty() && wf.status != WorkflowStatus.TIMED_OUT) {
+      throw ConductorException.conflict("There are no retryable tasks!");
+    }
+    reopen(d);
+    for (Task t : failed) {
+      if (decider.types().of(t.workflowTask.type).isRetriable()) {
+        decider.newAttempt(d, t, 0, 0);
+      } else {
+        t.status = TaskStatus.IN_PROGRESS;
+        t.executed = false;
+        t.endTime = 0;
+        t.reasonForIncompletion = null;
+        d.statusChanged(t);
+      }
+    }
+    decider.decide(d);
+  }
+
+  /** A finished workflow goes back to RUNNING; its parent hears of it after the save. */
+  private void reopen(Decision d) {
+    Workflow wf = d.workflow();
+    wf.status = WorkflowStatus.RUNNING;
+    wf.lastRetriedTime = d.now();
+    wf.endTime = 0;
+    wf.reasonForIncompletion = null;
+    wf.failedReferenceTaskNames.clear();
+    wf.failedTaskNames.clear();
+    d.changes.workflow = true;
+    d.changes.workflowStatusChanged = true;
+    d.changes.reopened = true;
+  }
+
+  /** Checks that a finished workflow may be restarted or rerun from scratch. */
+  static void checkRestartable(Workflow wf, boolean rerun) {
+    if (!wf.status.isTerminal()) {
+      throw ConductorException.conflict("Workflow " + wf.workflowId + " is " + wf.status + "; only a finished workflow can be "
+          + (rerun ? "rerun" : "restarted"));
+    }
+    if (!rerun && wf.status == WorkflowStatus.COMPLETED && !wf.workflowDefinition.restartable) {
+      throw ConductorException.notFound("Workflow " + wf.workflowId + " is COMPLETED and its definition is not restartable");
+    }
+  }
+
+  /** Starts a workflow whose task list was just emptied, as a fresh execution with the same id. */
+  void restart(Decision d) {
+    Workflow wf = d.workflow();
+    wf.createTime = d.now();
+    wf.output = new LinkedHashMap<>();
+    wf.variables = wf.workflowDefinition.variables == null ? new LinkedHashMap<>() : new LinkedHashMap<>(wf.workflowDefinition.variables);
+    reopen(d);
+    wf.lastRetriedTime = 0;
+    decider.decide(d);
+  }
+
+  /** Resets one task in place, drops every later task, and runs the workflow on from there. */
+  void rerunFromTask(Decision d, String taskId, Map<String, Object> taskInput) {
+    Workflow wf = d.workflow();
+    if (!wf.status.isTerminal()) {
+      throw ConductorException.conflict("Workflow " + wf.workflowId + " is " + wf.status + "; only a finished workflow can be rerun");
+    }
+    Task from = d.live.task(taskId);
+    if (from == null) {
+      throw ConductorException.badRequest("Task " + taskId + " not found");
+    }
+    for (Task t : new java.util.ArrayList<>(wf.tasks)) {
+      if (t.seq > from.seq) {
+        d.removeTask(t);
+      }
+    }
+    reopen(d);
+    wf.output = new LinkedHashMap<>();
+    for (Task t : wf.tasks) {
+      if (t != from && !t.retried && t.isTerminal() && !t.status.isSuccessful()) {
+        reset(d, t, null);
+      }
+    }
+    reset(d, from, taskInput);
+    decider.decide(d);
+  }
+
+  private void reset(Decision d, Task t, Map<String, Object> input) {
+    if (input != null) {
+      t.inputData = new LinkedHashMap<>(input);
+    }
+    t.status = TaskStatus.SCHEDULED;
+    t.outputData = new LinkedHashMap<>();
+    t.retried = false;
+    t.executed = false;
+    t.pollCount = 0;
+    t.startTime = 0;
+    t.endTime = 0;
+    t.scheduledTime = d.now();
+    t.updateTime = d.now();
+    t.callbackAfterSeconds = 0;
+    t.workerId = null;
+    t.reasonForIncompletion = null;
+    d.statusChanged(t);
+    TaskType type = decider.types().of(t.workflowTask.type);
+    if (type.isWorkerTask()) {
+      Decider.enqueue(d, t, 0);
+    } else {
+      t.startTime = d.now();
+      type.start(d, t);
+    }
+  }
+
+  /** Records a reference as SKIPPED before the flow reaches it; the decider steps over it. */
+  void skipTask(Decision d, Command.SkipTask cmd) {
+    Workflow wf = d.workflow();
+    if (wf.status != WorkflowStatus.RUNNING) {
+      throw ConductorException.conflict("Workflow " + wf.workflowId + " is " + wf.status + "; tasks can be skipped only while it runs");
+    }
+    io.conductorvx.model.WorkflowTask node = d.live.definition.node(cmd.referenceName());
+    if (node == null) {
+      throw ConductorException.badRequest("No task with reference name " + cmd.referenceName() + " in the workflow definition");
+    }
+    if (d.live.latest(cmd.referenceName()) != null) {
+      throw ConductorException.conflict("Task " + cmd.referenceName() + " is already scheduled and cannot be skipped");
+    }
+    Task t = new Task();
+    t.taskId = java.util.UUID.randomUUID().toString();
+    t.referenceTaskName = cmd.referenceName();
+    t.workflowTask = node;
+    t.taskType = decider.types().of(node.type).isWorkerTask() && "SIMPLE".equals(node.type) ? node.name : node.type;
+    t.taskDefName = node.name;
+    t.status = TaskStatus.SKIPPED;
+    t.workflowInstanceId = wf.workflowId;
+    t.workflowType = wf.workflowDefinition.name;
+    t.correlationId = wf.correlationId;
+    t.scheduledTime = d.now();
+    t.updateTime = d.now();
+    t.inputData = cmd.taskInput() == null ? new LinkedHashMap<>() : new LinkedHashMap<>(cmd.taskInput());
+    t.outputData = cmd.taskOutput() == null ? new LinkedHashMap<>() : new LinkedHashMap<>(cmd.taskOutput());
+    d.live.add(t);
+    d.statusChanged(t);
+  }
+
+  /** Makes scheduled worker tasks waiting out a callback delay pollable now. */
+  void resetCallbacks(Decision d) {
+    Workflow wf = d.workflow();
+    if (wf.status.isTerminal()) {
+      throw ConductorException.conflict("Workflow " + wf.workflowId + " has ended (" + wf.status + ")");
+    }
+    for (Task t : wf.tasks) {
+      if (!t.retried && t.status == TaskStatus.SCHEDULED && t.callbackAfterSeconds > 0
+          && decider.types().of(t.workflowTask.type).isWorkerTask()) {
+        t.callbackAfterSeconds = 0;
+        d.changed(t);
+        Decider.enqueue(d, t, 0);
+      }
+    }
+  }
+
+  /** The SUB_WORKFLOW task whose child was reopened runs again, and so does this workflow. */
+  void childReopened(Decision d, String parentTaskId) {
+    Task task = d.live.task(parentTaskId);
+    if (task == null) {
+      return;
+    }
+    if (task.isTerminal()) {
+      task.status = TaskStatus.IN_PROGRESS;
+      task.executed = false;
+      task.endTime = 0;
+      task.reasonForIncompletion = null;
+      d.statusChanged(task);
+    }
+    if (d.workflow().status.isTerminal()) {
+      reopen(d);
+    }
     decider.decide(d);
   }
 

@@ -1,6 +1,7 @@
 package io.conductorvx.model;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -9,6 +10,8 @@ import java.util.Map;
  * One attempt of one task of a workflow execution (Conductor's Task). Mutable: only the owner of
  * its workflow changes it.
  */
+// Computed on write only; read back they would land in unknownFields and shadow the live value.
+@JsonIgnoreProperties(value = {"queueWaitTime", "loopOverTask", "taskDefinition"}, allowGetters = true)
 public class Task extends Extensible {
   public String taskId;
   public String taskType;

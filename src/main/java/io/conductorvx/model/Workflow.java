@@ -1,5 +1,6 @@
 package io.conductorvx.model;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -9,6 +10,8 @@ import java.util.Map;
 import java.util.Set;
 
 /** A workflow execution (Conductor's Workflow). Mutable: only its owner partition changes it. */
+// Computed on write only; read back they would land in unknownFields and shadow the live value.
+@JsonIgnoreProperties(value = {"startTime", "workflowName", "workflowVersion"}, allowGetters = true)
 public class Workflow extends Extensible {
   public String workflowId;
   public WorkflowStatus status = WorkflowStatus.RUNNING;

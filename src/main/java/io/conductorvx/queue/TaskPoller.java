@@ -15,6 +15,7 @@ import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 
 /**
  * Hands queued tasks to polling workers. A poll pops due messages with a lease, asks each task's
@@ -55,21 +56,33 @@ public final class TaskPoller {
    * soon as at least one task is claimed.
    */
   public Future<List<byte[]>> poll(String taskType, String domain, String workerId, int count, long timeoutMs) {
+    return poll(taskType, domain, workerId, count, timeoutMs, () -> false);
+  }
+
+  /**
+   * As above; {@code abandoned} tells when the client has gone away, so a parked poll that wakes
+   * for a dead connection takes nothing (a claimed task would wait out its response timeout).
+   */
+  public Future<List<byte[]>> poll(String taskType, String domain, String workerId, int count, long timeoutMs,
+      BooleanSupplier abandoned) {
     long now = System.currentTimeMillis();
     engine.activeWorkers().polled(taskType, domain, workerId, now);
     String queue = QueueNames.taskQueue(taskType, domain);
-    return attempt(queue, workerId, Math.max(1, count), now + Math.max(0, timeoutMs));
+    return attempt(queue, workerId, Math.max(1, count), now + Math.max(0, timeoutMs), abandoned);
   }
 
-  private Future<List<byte[]>> attempt(String queue, String workerId, int count, long deadline) {
+  private Future<List<byte[]>> attempt(String queue, String workerId, int count, long deadline, BooleanSupplier abandoned) {
+    if (abandoned.getAsBoolean()) {
+      return Future.succeededFuture(List.of());
+    }
     return queues.pop(queue, count, leaseMs)
         .compose(messages -> claimAll(queue, messages, workerId).map(tasks -> {
           if (!tasks.isEmpty() || System.currentTimeMillis() >= deadline) {
             return Future.succeededFuture(tasks);
           }
           // popped only stale messages: there may be more behind them, look again at once
-          return messages.isEmpty() ? park(queue, deadline).compose(v -> attempt(queue, workerId, count, deadline))
-              : attempt(queue, workerId, count, deadline);
+          return messages.isEmpty() ? park(queue, deadline).compose(v -> attempt(queue, workerId, count, deadline, abandoned))
+              : attempt(queue, workerId, count, deadline, abandoned);
         }))
         .compose(f -> f);
   }

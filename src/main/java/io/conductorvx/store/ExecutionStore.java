@@ -1,6 +1,7 @@
 package io.conductorvx.store;
 
 import io.conductorvx.model.PollData;
+import io.conductorvx.model.SearchResult;
 import io.conductorvx.model.Task;
 import io.conductorvx.model.TaskExecLog;
 import io.conductorvx.model.Workflow;
@@ -39,6 +40,9 @@ public interface ExecutionStore {
 
   /** Ids of every workflow that is RUNNING or PAUSED: where the sweeper starts after a restart. */
   Future<List<String>> activeWorkflowIds();
+
+  /** Workflows (without tasks) matching the query, with the total number of matches. */
+  Future<SearchResult<Workflow>> searchWorkflows(SearchQuery query);
 
   Future<Void> addTaskLogs(List<TaskExecLog> logs);
 

@@ -55,6 +55,11 @@ import org.junit.jupiter.api.function.Executable;
 public abstract class ClientTestBase {
   private static final AtomicInteger COUNTER = new AtomicInteger();
 
+  static {
+    // the SDK logs every poller start at INFO through JUL; keep the test output readable
+    java.util.logging.Logger.getLogger("com.netflix.conductor").setLevel(java.util.logging.Level.WARNING);
+  }
+
   protected TestServer server;
   protected MetadataClient metadataClient;
   protected WorkflowClient workflowClient;
@@ -71,7 +76,10 @@ public abstract class ClientTestBase {
 
   @BeforeAll
   void startServer() {
+    long t0 = System.nanoTime();
     server = TestServer.start(serverSettings());
+    log(getClass().getSimpleName() + ": server started on port " + server.port() + " in "
+        + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0) + " ms");
     metadataClient = server.metadataClient();
     workflowClient = server.workflowClient();
     taskClient = server.taskClient();
@@ -88,7 +96,12 @@ public abstract class ClientTestBase {
   void stopWorkers(TestInfo info) {
     for (TaskRunnerConfigurer r : runners) {
       try {
+        long t0 = System.nanoTime();
         r.shutdown();
+        long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+        if (ms > 500) {
+          log("[" + info.getDisplayName() + "] TaskRunnerConfigurer.shutdown took " + ms + " ms");
+        }
       } catch (RuntimeException e) {
         System.err.println("[" + info.getDisplayName() + "] worker shutdown failed: " + e);
       }
@@ -297,9 +310,14 @@ public abstract class ClientTestBase {
         System.setProperty("taskUpdateV2", "true");
       }
       try {
+        long t0 = System.nanoTime();
         configurer.init();
         if (!firstPolls.await(10, TimeUnit.SECONDS)) {
           throw new AssertionError("workers did not start polling within 10 s");
+        }
+        long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+        if (ms > 500) {
+          log("workers took " + ms + " ms to issue their first polls");
         }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();

@@ -69,13 +69,14 @@ class ConcurrencyRaceTest extends ClientTestBase {
       List<Future<?>> starts = new ArrayList<>();
       for (int i = 0; i < WORKFLOWS; i++) {
         final int index = i;
-        final Role role = i % 6 == 0 ? Role.TERMINATE : i % 6 == 3 ? Role.PAUSE_RESUME : Role.PLAIN;
+        final Role role = roleOf(i);
         starts.add(starters.submit(() -> {
           String id = workflowClient.startWorkflow(new com.netflix.conductor.common.metadata.workflow.StartWorkflowRequest()
               .withName(wf).withVersion(1).withInput(new HashMap<>(map("i", index))));
           indexOf.put(id, index);
           expected.put(id, Expect.COMPLETED);
-          long delay = ThreadLocalRandom.current().nextLong(0, 40);
+          // half act almost at once (running workflows), half later (often finished ones -> 409)
+          long delay = index % 12 < 6 ? ThreadLocalRandom.current().nextLong(0, 50) : ThreadLocalRandom.current().nextLong(500, 3_000);
           if (role == Role.TERMINATE) {
             chaos.add(operators.schedule(() -> terminate(id, expected, terminateConflicts, operatorErrors), delay, TimeUnit.MILLISECONDS));
           } else if (role == Role.PAUSE_RESUME) {
@@ -158,6 +159,14 @@ class ConcurrencyRaceTest extends ClientTestBase {
       updateErrors.addAll(worker.updateErrors());
     }
 
+    Map<Role, List<Long>> durations = new java.util.EnumMap<>(Role.class);
+    finals.forEach((id, w) -> durations.computeIfAbsent(roleOf(indexOf.get(id)), r -> new ArrayList<>())
+        .add(w.getEndTime() - w.getStartTime()));
+    durations.forEach((role, list) -> {
+      List<Long> sorted = list.stream().sorted().toList();
+      log("race: " + role + " start→end ms: p50=" + sorted.get(sorted.size() / 2) + " p90="
+          + sorted.get(sorted.size() * 9 / 10) + " max=" + sorted.get(sorted.size() - 1));
+    });
     long terminated = expected.values().stream().filter(x -> x == Expect.TERMINATED).count();
     log("race: " + WORKFLOWS + " workflows settled in " + elapsed + " ms; terminated " + terminated
         + ", terminate→409 " + terminateConflicts.get() + ", pause→409 " + pauseConflicts.get()
@@ -172,6 +181,121 @@ class ConcurrencyRaceTest extends ClientTestBase {
     for (String type : List.of(a, b, c)) {
       Await.await("queue " + type + " empty", Duration.ofSeconds(5), () -> taskClient.getQueueSizeForTask(type) == 0);
     }
+  }
+
+  @Test
+  void concurrentDuplicateCompletionsOfOneTaskScheduleItsSuccessorOnce() throws Exception {
+    String a = uniq("dup_a");
+    String b = uniq("dup_b");
+    String wf = uniq("dup_wf");
+    registerWorkflow(wf, List.of(simpleTask(a, "a", Map.of()), simpleTask(b, "b", map("from", expr("a.output.writer")))), null);
+    int workflows = 40;
+    int writers = 4;
+    List<String> ids = new ArrayList<>();
+    for (int i = 0; i < workflows; i++) {
+      ids.add(start(wf, map("i", i)));
+    }
+    List<Task> polled = new ArrayList<>();
+    while (polled.size() < workflows) {
+      List<Task> batch = taskClient.batchPollTasksByTaskType(a, "dup-worker", workflows - polled.size(), 500);
+      assertTrue(!batch.isEmpty() || polled.size() == workflows, "ran out of tasks after " + polled.size());
+      polled.addAll(batch);
+    }
+    ExecutorService pool = Executors.newFixedThreadPool(writers * 2);
+    List<String> errors = new CopyOnWriteArrayList<>();
+    try {
+      List<Future<?>> futures = new ArrayList<>();
+      for (Task t : polled) {
+        java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+        for (int wr = 0; wr < writers; wr++) {
+          final int writer = wr;
+          futures.add(pool.submit(() -> {
+            try {
+              go.await();
+              taskClient.updateTask(TestWorker.result(t, com.netflix.conductor.common.metadata.tasks.TaskResult.Status.COMPLETED,
+                  null, map("writer", writer)));
+            } catch (Exception e) {
+              errors.add(t.getTaskId() + " writer " + writer + ": " + e);
+            }
+          }));
+        }
+        go.countDown();
+      }
+      for (Future<?> f : futures) {
+        f.get(30, TimeUnit.SECONDS);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    assertTrue(errors.isEmpty(), "every duplicate update is accepted (200): " + errors);
+    List<String> problems = new ArrayList<>();
+    for (String id : ids) {
+      Workflow w = awaitWorkflow("successor scheduled", id, Duration.ofSeconds(10), x -> x.getTasks().size() >= 2);
+      List<Task> bs = attempts(w, "b");
+      Task ta = w.getTaskByRefName("a");
+      if (bs.size() != 1 || attempts(w, "a").size() != 1) {
+        problems.add("successor scheduled " + bs.size() + " times: " + Describe.workflow(w));
+      } else if (!java.util.Objects.equals(((Number) ta.getOutputData().get("writer")).intValue(),
+          ((Number) bs.get(0).getInputData().get("from")).intValue())) {
+        problems.add("b's input doesn't match a's stored output: " + Describe.workflow(w));
+      }
+    }
+    assertTrue(problems.isEmpty(), problems.stream().limit(10).collect(Collectors.joining("\n")));
+    Await.holdsFor("no late duplicate successor", Duration.ofMillis(500),
+        () -> ids.stream().mapToInt(id -> attempts(workflow(id), "b").size()).max().orElse(0), n -> n == 1);
+    assertEquals(workflows, taskClient.getQueueSizeForTask(b), "one queued successor per workflow");
+    ids.forEach(id -> workflowClient.terminateWorkflow(id, "done"));
+  }
+
+  @Test
+  void concurrentBatchPollsNeverHandOutATaskTwice() throws Exception {
+    String type = uniq("contended");
+    String wf = uniq("contended_wf");
+    registerWorkflow(wf, List.of(simpleTask(type, "t", Map.of())), null);
+    int total = 200;
+    ExecutorService starters = Executors.newFixedThreadPool(4);
+    List<Future<String>> started = new ArrayList<>();
+    for (int i = 0; i < total; i++) {
+      started.add(starters.submit(() -> workflowClient.startWorkflow(
+          new com.netflix.conductor.common.metadata.workflow.StartWorkflowRequest().withName(wf).withVersion(1).withInput(new HashMap<>()))));
+    }
+    Set<String> ids = new java.util.HashSet<>();
+    for (Future<String> f : started) {
+      ids.add(f.get(30, TimeUnit.SECONDS));
+    }
+    starters.shutdown();
+
+    Map<String, AtomicInteger> handedOut = new ConcurrentHashMap<>();
+    AtomicInteger received = new AtomicInteger();
+    ExecutorService pollers = Executors.newFixedThreadPool(8);
+    List<Future<?>> loops = new ArrayList<>();
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    for (int p = 0; p < 8; p++) {
+      final String worker = "poller-" + p;
+      loops.add(pollers.submit(() -> {
+        while (received.get() < total && System.nanoTime() < deadline) {
+          for (Task t : taskClient.batchPollTasksByTaskType(type, worker, 7, 200)) {
+            handedOut.computeIfAbsent(t.getTaskId(), k -> new AtomicInteger()).incrementAndGet();
+            received.incrementAndGet();
+          }
+        }
+        return null;
+      }));
+    }
+    for (Future<?> f : loops) {
+      f.get(40, TimeUnit.SECONDS);
+    }
+    pollers.shutdownNow();
+    Map<String, Integer> twice = handedOut.entrySet().stream().filter(e -> e.getValue().get() > 1)
+        .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().get()));
+    assertTrue(twice.isEmpty(), "tasks handed out more than once: " + twice);
+    assertEquals(total, handedOut.size(), "every task handed out exactly once");
+    assertEquals(0, taskClient.getQueueSizeForTask(type));
+    ids.forEach(id -> workflowClient.terminateWorkflow(id, "done"));
+  }
+
+  private static Role roleOf(int i) {
+    return i % 6 == 0 ? Role.TERMINATE : i % 6 == 3 ? Role.PAUSE_RESUME : Role.PLAIN;
   }
 
   private TestWorker raceWorker(String type, String step) {

@@ -27,10 +27,35 @@ class FailureWorkflowTest extends ClientTestBase {
     return name;
   }
 
+  /**
+   * The failure workflow recorded in the failed workflow's output. OSS writes the output key in a
+   * second update right after the status change, so allow a short window before it appears.
+   */
   private Workflow failureWorkflowOf(Workflow failed) {
-    Object ref = failed.getOutput().get("conductor.failure_workflow");
-    assertInstanceOf(String.class, ref, "failed workflow output has conductor.failure_workflow: " + failed.getOutput());
-    return workflow((String) ref);
+    long t0 = System.currentTimeMillis();
+    Workflow withKey = awaitWorkflow("output has conductor.failure_workflow", failed.getWorkflowId(), Duration.ofSeconds(3),
+        w -> w.getOutput() != null && w.getOutput().get("conductor.failure_workflow") != null);
+    log("conductor.failure_workflow visible " + (System.currentTimeMillis() - t0) + " ms after status " + failed.getStatus());
+    Object ref = withKey.getOutput().get("conductor.failure_workflow");
+    assertInstanceOf(String.class, ref, "conductor.failure_workflow is the new workflow's id: " + withKey.getOutput());
+    String failureId = (String) ref;
+    // the id must name an existing execution as soon as it is visible (OSS starts the failure
+    // workflow first, then records its id)
+    try {
+      return workflow(failureId);
+    } catch (com.netflix.conductor.client.exception.ConductorClientException e) {
+      long t1 = System.currentTimeMillis();
+      String later;
+      try {
+        Workflow eventually = Await.await("failure workflow " + failureId + " to exist", Duration.ofSeconds(3),
+            () -> workflow(failureId), w -> true);
+        later = "it appeared " + (System.currentTimeMillis() - t1) + " ms later (" + eventually.getStatus() + ")";
+      } catch (AssertionError never) {
+        later = "it never appeared within 3 s";
+      }
+      throw new AssertionError("conductor.failure_workflow=" + failureId + " is visible but GET answers "
+          + e.getStatus() + "; " + later, e);
+    }
   }
 
   @Test
@@ -100,6 +125,22 @@ class FailureWorkflowTest extends ClientTestBase {
     assertEquals("TIMED_OUT", onFailure.getInput().get("failureStatus"));
     assertEquals("v", onFailure.getInput().get("k"));
     workflowClient.terminateWorkflow(onFailure.getWorkflowId(), "cleanup");
+  }
+
+  @Test
+  void unknownFailureWorkflowIsReportedInTheOutput() {
+    String type = uniq("doomed_unknown");
+    String wf = uniq("fails_unknown");
+    String missing = uniq("no_such_failure_wf");
+    registerWorkflow(wf, List.of(simpleTask(type, "d", Map.of())), d -> d.setFailureWorkflow(missing));
+    String id = start(wf, map());
+    taskClient.updateTask(TestWorker.result(awaitPoll(type, "manual", null, DONE),
+        TaskResult.Status.FAILED_WITH_TERMINAL_ERROR, "nope", Map.of()));
+    awaitStatus(id, DONE, Workflow.WorkflowStatus.FAILED);
+    Workflow w = awaitWorkflow("output names the failure-workflow problem", id, Duration.ofSeconds(3),
+        x -> x.getOutput() != null && x.getOutput().get("conductor.failure_workflow") instanceof String s && s.contains(missing));
+    log("unknown failure workflow -> output conductor.failure_workflow = '" + w.getOutput().get("conductor.failure_workflow") + "'");
+    assertEquals(Workflow.WorkflowStatus.FAILED, w.getStatus());
   }
 
   @Test

@@ -29,18 +29,25 @@ class RetryTest extends ClientTestBase {
       d.setRetryDelaySeconds(0);
     });
     String wf = uniq("flaky_wf");
-    registerWorkflow(wf, List.of(simpleTask(type, "flaky_ref", map("in", expr("workflow.input.v")))), null);
+    String after = uniq("after_flaky");
+    registerWorkflow(wf, List.of(simpleTask(type, "flaky_ref", map("in", expr("workflow.input.v"))),
+        simpleTask(after, "after_ref", map("seenAttempt", expr("flaky_ref.output.attempt"), "seenRetryCount", expr("flaky_ref.retryCount")))),
+        null);
+    TestWorker afterW = TestWorker.completing(after, t -> map("seenAttempt", t.getInputData().get("seenAttempt")));
     TestWorker worker = TestWorker.of(type, task -> task.getRetryCount() < 2
         ? TestWorker.result(task, TaskResult.Status.FAILED, "attempt " + task.getRetryCount() + " failed", Map.of("attempt", task.getRetryCount()))
         : TestWorker.result(task, TaskResult.Status.COMPLETED, null, Map.of("attempt", task.getRetryCount(), "in", task.getInputData().get("in"))));
-    runWorkers(worker);
+    runWorkers(worker, afterW);
 
     String id = start(wf, map("v", "hello"));
     Workflow w = awaitStatus(id, DONE, Workflow.WorkflowStatus.COMPLETED);
 
     List<Task> attempts = attempts(w, "flaky_ref");
     assertEquals(3, attempts.size(), Describe.workflow(w));
-    assertEquals(3, w.getTasks().size(), "only attempts of the one task exist");
+    assertEquals(4, w.getTasks().size(), "three attempts plus the next task: " + Describe.workflow(w));
+    Map<String, Object> afterInput = w.getTaskByRefName("after_ref").getInputData();
+    assertEquals(2, ((Number) afterInput.get("seenAttempt")).intValue(), "${ref.output} is the latest attempt's output");
+    assertEquals(2, ((Number) afterInput.get("seenRetryCount")).intValue(), "${ref.retryCount} of the latest attempt");
     assertEquals(3, new HashSet<>(attempts.stream().map(Task::getTaskId).toList()).size(), "each attempt has a new taskId");
     for (int i = 0; i < 3; i++) {
       Task t = attempts.get(i);
@@ -60,8 +67,37 @@ class RetryTest extends ClientTestBase {
     assertFalse(attempts.get(2).isRetried());
     assertEquals("attempt 0 failed", attempts.get(0).getReasonForIncompletion());
     assertEquals("attempt 1 failed", attempts.get(1).getReasonForIncompletion());
-    assertEquals(2, ((Number) w.getOutput().get("attempt")).intValue(), "output of the successful attempt");
+    assertEquals(2, ((Number) attempts.get(2).getOutputData().get("attempt")).intValue(), "output of the successful attempt");
     assertEquals(3, worker.executions().size(), "worker ran three times");
+  }
+
+  @Test
+  void workerExceptionFailsTheTaskWithItsMessageAndIsRetried() {
+    // the SDK turns an exception thrown by Worker.execute into a FAILED result with the message
+    String type = uniq("throws");
+    registerTaskDef(type, d -> {
+      d.setRetryCount(1);
+      d.setRetryDelaySeconds(0);
+    });
+    String wf = uniq("throws_wf");
+    registerWorkflow(wf, List.of(simpleTask(type, "x", Map.of())), null);
+    TestWorker worker = TestWorker.of(type, t -> {
+      if (t.getRetryCount() == 0) {
+        throw new IllegalStateException("kaboom from the worker");
+      }
+      return TestWorker.result(t, TaskResult.Status.COMPLETED, null, Map.of("ok", true));
+    });
+    runWorkers(worker);
+    String id = start(wf, map());
+    Workflow w = awaitStatus(id, DONE, Workflow.WorkflowStatus.COMPLETED, Workflow.WorkflowStatus.FAILED);
+    assertEquals(Workflow.WorkflowStatus.COMPLETED, w.getStatus(), Describe.workflow(w));
+    Task failed = attempts(w, "x").get(0);
+    assertEquals(Task.Status.FAILED, failed.getStatus());
+    assertTrue(failed.getReasonForIncompletion() != null && failed.getReasonForIncompletion().contains("kaboom from the worker"),
+        "reason carries the exception message: " + failed.getReasonForIncompletion());
+    List<com.netflix.conductor.common.metadata.tasks.TaskExecLog> logs = taskClient.getTaskLogs(failed.getTaskId());
+    assertTrue(logs != null && logs.stream().anyMatch(l -> l.getLog().contains("kaboom")),
+        "the SDK's stack-trace log entry is stored: " + logs);
   }
 
   @Test
@@ -157,6 +193,42 @@ class RetryTest extends ClientTestBase {
     assertEquals(Task.Status.COMPLETED, w.getTaskByRefName("next").getStatus());
     assertEquals("COMPLETED_WITH_ERRORS", w.getTaskByRefName("next").getInputData().get("prevStatus"));
     assertEquals(1, nextW.executions().size());
+  }
+
+  @Test
+  void unregisteredTaskIsRetriedWithTheDefaultSixtySecondDelay() {
+    // synthesized default TaskDef: retryCount 3, retryDelaySeconds 60, FIXED
+    String type = uniq("unregistered_retry");
+    String wf = uniq("unregistered_retry_wf");
+    registerWorkflow(wf, List.of(simpleTask(type, "u", Map.of())), null);
+    String id = start(wf, map());
+    Task t = awaitPoll(type, "manual", null, DONE);
+    fail(t, "first");
+    Workflow w = awaitWorkflow("retry scheduled", id, DONE, x -> attempts(x, "u").size() == 2);
+    Task retry = attempts(w, "u").get(1);
+    assertEquals(60, retry.getCallbackAfterSeconds(), Describe.task(retry));
+    assertEquals(1, retry.getRetryCount());
+    workflowClient.terminateWorkflow(id, "done");
+  }
+
+  @Test
+  void optionalTaskWithTerminalErrorCompletesWithErrorsWithoutRetry() {
+    String opt = uniq("optional_terminal");
+    registerTaskDef(opt, d -> {
+      d.setRetryCount(2);
+      d.setRetryDelaySeconds(0);
+    });
+    WorkflowTask optional = simpleTask(opt, "opt", Map.of());
+    optional.setOptional(true);
+    String wf = uniq("optional_terminal_wf");
+    registerWorkflow(wf, List.of(optional), null);
+    String id = start(wf, map());
+    taskClient.updateTask(TestWorker.result(awaitPoll(opt, "manual", null, DONE),
+        TaskResult.Status.FAILED_WITH_TERMINAL_ERROR, "fatal but optional", Map.of()));
+    Workflow w = awaitStatus(id, DONE, Workflow.WorkflowStatus.COMPLETED, Workflow.WorkflowStatus.FAILED);
+    assertEquals(Workflow.WorkflowStatus.COMPLETED, w.getStatus(), Describe.workflow(w));
+    assertEquals(1, w.getTasks().size(), "terminal errors are not retried even when optional: " + Describe.workflow(w));
+    assertEquals(Task.Status.COMPLETED_WITH_ERRORS, w.getTasks().get(0).getStatus());
   }
 
   // ---------------------------------------------------------------- backoff

@@ -38,6 +38,10 @@ class SdkWireBehaviourTest {
     }
   }
 
+  static {
+    java.util.logging.Logger.getLogger("com.netflix.conductor").setLevel(java.util.logging.Level.WARNING);
+  }
+
   private Vertx vertx;
   private HttpServer stub;
   private final List<Seen> seen = new CopyOnWriteArrayList<>();

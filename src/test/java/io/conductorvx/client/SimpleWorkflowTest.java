@@ -184,6 +184,72 @@ class SimpleWorkflowTest extends ClientTestBase {
     assertNotEquals(null, w.getTaskByRefName("two"));
   }
 
+  @Test
+  void taskDefInputTemplateFillsMissingAndNullInputs() {
+    String type = uniq("templated");
+    registerTaskDef(type, d -> d.setInputTemplate(map("fromTemplate", "tmpl", "overridden", "tmpl", "nullFallback", "tmpl")));
+    String wf = uniq("templated_wf");
+    registerWorkflow(wf, List.of(simpleTask(type, "t", map(
+        "overridden", expr("workflow.input.x"),
+        "nullFallback", expr("workflow.input.missing")))), null);
+    String id = start(wf, map("x", "given"));
+    Task t = awaitPoll(type, "tmpl-worker", null, DONE);
+    assertEquals("tmpl", t.getInputData().get("fromTemplate"), "template keys absent from inputParameters are added");
+    assertEquals("given", t.getInputData().get("overridden"), "inputParameters win over the template");
+    assertEquals("tmpl", t.getInputData().get("nullFallback"), "a null-resolving expression falls back to the template value");
+    complete(t, map());
+    awaitStatus(id, DONE, Workflow.WorkflowStatus.COMPLETED);
+  }
+
+  @Test
+  void workflowInputTemplateFillsMissingInputKeys() {
+    String type = uniq("wf_templated");
+    String wf = uniq("wf_templated_wf");
+    registerWorkflow(wf, List.of(simpleTask(type, "t", map("a", expr("workflow.input.a"), "b", expr("workflow.input.b")))),
+        d -> d.setInputTemplate(map("a", "default-a", "b", "default-b")));
+    String id = start(wf, map("b", "given-b"));
+    Workflow w = workflow(id);
+    assertEquals(map("a", "default-a", "b", "given-b"), w.getInput());
+    Task t = awaitPoll(type, "tmpl-worker", null, DONE);
+    assertEquals(map("a", "default-a", "b", "given-b"), t.getInputData());
+    workflowClient.terminateWorkflow(id, "done");
+  }
+
+  @Test
+  void startDelayDefersTheFirstDelivery() {
+    String type = uniq("delayed");
+    String wf = uniq("delayed_wf");
+    com.netflix.conductor.common.metadata.workflow.WorkflowTask delayed = simpleTask(type, "d", Map.of());
+    delayed.setStartDelay(1);
+    registerWorkflow(wf, List.of(delayed), null);
+    long t0 = System.currentTimeMillis();
+    String id = start(wf, map());
+    Task scheduled = workflow(id).getTasks().get(0);
+    assertEquals(1, scheduled.getCallbackAfterSeconds(), Describe.task(scheduled));
+    assertEquals(1, scheduled.getStartDelayInSeconds());
+    assertNull(taskClient.pollTask(type, "delay-worker", null), "not deliverable before startDelay");
+    Task t = awaitPoll(type, "delay-worker", null, Duration.ofSeconds(5));
+    long waited = System.currentTimeMillis() - t0;
+    assertTrue(waited >= 900, "delivered after " + waited + " ms despite startDelay 1 s");
+    complete(t, map());
+    awaitStatus(id, DONE, Workflow.WorkflowStatus.COMPLETED);
+  }
+
+  @Test
+  void nonAsciiTextSurvivesTheRoundTrip() {
+    String type = uniq("unicode");
+    String wf = uniq("unicode_wf");
+    String text = "héllo wörld – 日本語 – emoji \uD83C\uDF0D – quote \" backslash \\ ";
+    registerWorkflow(wf, List.of(simpleTask(type, "u", map("text", expr("workflow.input.text"),
+        "mixed", "<" + expr("workflow.input.text") + ">"))), null);
+    runWorkers(TestWorker.completing(type, t -> map("echo", t.getInputData().get("text"), "mixed", t.getInputData().get("mixed"))));
+    String id = start(wf, map("text", text));
+    Workflow w = awaitStatus(id, DONE, Workflow.WorkflowStatus.COMPLETED);
+    assertEquals(text, w.getInput().get("text"));
+    assertEquals(text, w.getOutput().get("echo"));
+    assertEquals("<" + text + ">", w.getOutput().get("mixed"));
+  }
+
   /** Turns every integral Number into Integer so maps compare with literals regardless of Long/Integer. */
   @SuppressWarnings("unchecked")
   static <T> T normalizeNumbers(T value) {

@@ -46,8 +46,9 @@ public final class TestServer implements AutoCloseable {
         .writeTimeout(10_000)
         .configureOkHttp(b -> b.addInterceptor(chain -> {
           okhttp3.Request req = chain.request();
+          long sent = System.currentTimeMillis();
           okhttp3.Response res = chain.proceed(req);
-          record(req.method() + " " + req.url().encodedPath()
+          record((sent % 100_000) + "+" + (System.currentTimeMillis() - sent) + "ms " + req.method() + " " + req.url().encodedPath()
               + (req.url().encodedQuery() != null ? "?" + req.url().encodedQuery() : "")
               + " -> " + res.code() + " " + res.header("Content-Type", ""));
           return res;
@@ -58,14 +59,17 @@ public final class TestServer implements AutoCloseable {
     this.taskClient = new TaskClient(conductorClient);
   }
 
-  /** Starts a server with {@link #fastSettings()} overridden by {@code overrides}. */
+  /**
+   * Starts a server with {@link #fastSettings()} overridden by {@code overrides} (port 0 = a free
+   * port chosen by the server; read it back with {@link #port()}).
+   */
   public static TestServer start(JsonObject overrides) {
-    Vertx vertx = Vertx.vertx();
     JsonObject settings = fastSettings().mergeIn(overrides == null ? new JsonObject() : overrides);
+    Vertx vertx = Vertx.vertx();
     try {
       ConductorServer server = await(ConductorServer.start(vertx, ServerConfig.fromJson(settings)), 30);
       return new TestServer(vertx, server);
-    } catch (RuntimeException | Error e) {
+    } catch (RuntimeException e) {
       try {
         await(vertx.close(), 10);
       } catch (RuntimeException ignored) {

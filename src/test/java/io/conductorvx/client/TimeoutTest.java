@@ -149,7 +149,7 @@ class TimeoutTest extends ClientTestBase {
     assertEquals(1, w.getTasks().size(), "the lease kept the first attempt alive: " + Describe.workflow(w));
     assertEquals(1, worker.executions().size());
     // one or more lease extensions plus the final update
-    assertTrue(server.allExchanges().stream().filter(e -> e.startsWith("POST /api/tasks ")).count() >= 2,
+    assertTrue(server.allExchanges().stream().filter(e -> e.contains("ms POST /api/tasks ")).count() >= 2,
         "expected lease-extension POSTs to /api/tasks: " + server.lastExchanges(30));
   }
 
@@ -213,6 +213,109 @@ class TimeoutTest extends ClientTestBase {
     complete(task, map("finally", true));
     Workflow w = awaitStatus(id, Duration.ofSeconds(5), Workflow.WorkflowStatus.COMPLETED);
     assertEquals(Task.Status.COMPLETED, w.getTasks().get(0).getStatus());
+  }
+
+  @Test
+  void totalTimeoutSecondsStopsFurtherRetries() {
+    String type = uniq("total_budget");
+    registerTaskDef(type, d -> {
+      d.setRetryCount(50);
+      d.setRetryDelaySeconds(0);
+      d.setTotalTimeoutSeconds(2);
+      d.setTimeoutPolicy(TaskDef.TimeoutPolicy.TIME_OUT_WF);
+    });
+    TestWorker worker = TestWorker.of(type, t -> {
+      Await.sleep(100);
+      return TestWorker.result(t, TaskResult.Status.FAILED, "again", Map.of());
+    });
+    runWorkers(worker);
+    String id = start(workflowWithOneTask(type), map());
+    Workflow w = awaitStatus(id, Duration.ofSeconds(8), Workflow.WorkflowStatus.TIMED_OUT, Workflow.WorkflowStatus.FAILED,
+        Workflow.WorkflowStatus.COMPLETED);
+    log("totalTimeoutSeconds=2: workflow " + w.getStatus() + " after " + (w.getEndTime() - w.getStartTime())
+        + " ms and " + attempts(w, "t").size() + " attempts");
+    assertTrue(w.getStatus() == Workflow.WorkflowStatus.TIMED_OUT || w.getStatus() == Workflow.WorkflowStatus.FAILED,
+        Describe.workflow(w));
+    assertTrue(attempts(w, "t").size() < 51, "retries stopped by the total budget");
+    assertTrue(w.getEndTime() - w.getStartTime() < 10_000, "ended reasonably soon after the 2 s budget");
+  }
+
+  @Test
+  void checkInWithCallbackLongerThanResponseTimeoutDoesNotTimeOut() {
+    // a SCHEDULED (checked-in) task is not subject to the response timeout
+    String type = uniq("slow_checkin");
+    registerTaskDef(type, d -> {
+      d.setResponseTimeoutSeconds(1);
+      d.setRetryCount(1);
+      d.setRetryDelaySeconds(0);
+    });
+    String id = start(workflowWithOneTask(type), map());
+    Task t = awaitPoll(type, "checkin-worker", null, Duration.ofSeconds(5));
+    TaskResult r = TestWorker.result(t, TaskResult.Status.IN_PROGRESS, null, Map.of("phase", 1));
+    r.setCallbackAfterSeconds(2);
+    taskClient.updateTask(r);
+    Task again = awaitPoll(type, "checkin-worker", null, Duration.ofSeconds(5));
+    assertEquals(t.getTaskId(), again.getTaskId(), "the same attempt comes back after the callback");
+    assertEquals(2, again.getPollCount());
+    Workflow w = workflow(id);
+    assertEquals(1, w.getTasks().size(), "no response timeout while waiting for the callback: " + Describe.workflow(w));
+    complete(again, map());
+    awaitStatus(id, Duration.ofSeconds(5), Workflow.WorkflowStatus.COMPLETED);
+  }
+
+  @Test
+  void inProgressCheckInsDoNotResetTheTaskTimeout() {
+    String type = uniq("checkin_timeout");
+    registerTaskDef(type, d -> {
+      d.setTimeoutSeconds(2);
+      d.setResponseTimeoutSeconds(2);
+      d.setTimeoutPolicy(TaskDef.TimeoutPolicy.TIME_OUT_WF);
+    });
+    String id = start(workflowWithOneTask(type), map());
+    long firstPoll = 0;
+    Workflow w = workflow(id);
+    long deadline = System.currentTimeMillis() + 7_000;
+    while (w.getStatus() == Workflow.WorkflowStatus.RUNNING && System.currentTimeMillis() < deadline) {
+      Task t = taskClient.pollTask(type, "checkin-worker", null);
+      if (t != null) {
+        if (firstPoll == 0) {
+          firstPoll = System.currentTimeMillis();
+        }
+        TaskResult r = TestWorker.result(t, TaskResult.Status.IN_PROGRESS, null, Map.of());
+        r.setCallbackAfterSeconds(0);
+        taskClient.updateTask(r);
+      }
+      Await.sleep(150);
+      w = workflow(id);
+    }
+    long after = System.currentTimeMillis() - firstPoll;
+    log("task timeout with periodic IN_PROGRESS check-ins fired " + after + " ms after the first poll");
+    assertEquals(Workflow.WorkflowStatus.TIMED_OUT, w.getStatus(), "check-ins must not keep the attempt alive past timeoutSeconds: "
+        + Describe.workflow(w));
+    assertTrue(after >= 1_900, "timed out before timeoutSeconds: " + after + " ms");
+    assertEquals(Task.Status.TIMED_OUT, w.getTasks().get(0).getStatus());
+  }
+
+  @Test
+  void resumeRestartsTheWorkflowTimeoutClock() {
+    String wf = uniq("resume_clock");
+    registerWorkflow(wf, List.of(simpleTask(uniq("resume_clock_task"), "t", Map.of())), d -> {
+      d.setTimeoutSeconds(2);
+      d.setTimeoutPolicy(WorkflowDef.TimeoutPolicy.TIME_OUT_WF);
+    });
+    String id = start(wf, map());
+    Await.sleep(1_400);
+    workflowClient.pauseWorkflow(id);
+    workflowClient.resumeWorkflow(id);
+    long resumedAt = System.currentTimeMillis();
+    assertTrue(workflow(id).getLastRetriedTime() > 0, "resume sets lastRetriedTime");
+    // 2.6 s after the start but only 1.2 s after the resume: must still run
+    Await.holdsFor("still RUNNING within 2 s of the resume", Duration.ofMillis(1_200), () -> workflow(id),
+        x -> x.getStatus() == Workflow.WorkflowStatus.RUNNING);
+    Workflow w = awaitStatus(id, Duration.ofSeconds(6), Workflow.WorkflowStatus.TIMED_OUT);
+    long sinceResume = w.getEndTime() - resumedAt;
+    log("workflow timed out " + sinceResume + " ms after resume (timeoutSeconds=2)");
+    assertTrue(sinceResume >= 1_800, "timed out " + sinceResume + " ms after the resume");
   }
 
   // ---------------------------------------------------------------- poll timeout

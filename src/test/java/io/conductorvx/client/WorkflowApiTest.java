@@ -49,6 +49,8 @@ class WorkflowApiTest extends ClientTestBase {
     assertNotNull(w.getWorkflowDefinition(), "the def snapshot is part of the execution");
     assertEquals(wf, w.getWorkflowDefinition().getName());
     assertEquals(1, w.getTasks().size(), "first task scheduled before start returns");
+    Workflow withoutTasks = workflowClient.getWorkflow(id, false);
+    assertTrue(withoutTasks.getTasks() == null || withoutTasks.getTasks().isEmpty(), "includeTasks=false");
     Task t = w.getTasks().get(0);
     assertEquals(Task.Status.SCHEDULED, t.getStatus());
     assertEquals("y", t.getInputData().get("x"));
@@ -139,6 +141,19 @@ class WorkflowApiTest extends ClientTestBase {
     workflowClient.deleteWorkflow(other, false);
     expectStatus(404, () -> workflowClient.getWorkflow(other, true));
     workflowClient.terminateWorkflow(a, "closed");
+  }
+
+  @Test
+  void removingARunningWorkflowDropsItsQueuedTasks() {
+    String type = uniq("orphan");
+    String wf = uniq("orphan_wf");
+    registerWorkflow(wf, List.of(simpleTask(type, "t", Map.of())), null);
+    String id = start(wf, map());
+    workflowClient.deleteWorkflow(id, false);
+    expectStatus(404, () -> workflowClient.getWorkflow(id, true));
+    assertTrue(taskClient.batchPollTasksByTaskType(type, "orphan-worker", 5, 300).isEmpty(),
+        "a task of a removed workflow must not be handed out");
+    assertNull(taskClient.pollTask(type, "orphan-worker", null));
   }
 
   @Test
@@ -284,6 +299,26 @@ class WorkflowApiTest extends ClientTestBase {
   }
 
   @Test
+  void updateV2HandsOutTheNextTaskFromTheSameDomainOnly() {
+    String type = uniq("v2_domain");
+    String wf = uniq("v2_domain_wf");
+    registerWorkflow(wf, List.of(simpleTask(type, "t", Map.of())), null);
+    String inDomain = start(new StartWorkflowRequest().withName(wf).withVersion(1).withInput(map())
+        .withTaskToDomain(Map.of(type, "dv2")));
+    String noDomain = start(wf, map());
+    Task t = awaitPoll(type, "v2d-worker", "dv2", DONE);
+    assertEquals(inDomain, t.getWorkflowInstanceId());
+    TaskResult r = TestWorker.result(t, TaskResult.Status.COMPLETED, null, Map.of());
+    r.setWorkerId("v2d-worker");
+    assertNull(taskClient.updateTaskV2(r), "the only other task is domain-less: nothing for this domain");
+    Task plain = awaitPoll(type, "plain-worker", null, DONE);
+    assertEquals(noDomain, plain.getWorkflowInstanceId());
+    complete(plain, map());
+    awaitStatus(inDomain, DONE, Workflow.WorkflowStatus.COMPLETED);
+    awaitStatus(noDomain, DONE, Workflow.WorkflowStatus.COMPLETED);
+  }
+
+  @Test
   void sdkTaskRunnerWithUpdateV2CompletesEveryWorkflow() {
     String type = uniq("v2_runner");
     String wf = uniq("v2_runner_wf");
@@ -300,9 +335,87 @@ class WorkflowApiTest extends ClientTestBase {
       assertEquals(i, ((Number) w.getOutput().get("n")).intValue());
     }
     assertEquals(6, worker.executions().size());
-    assertTrue(server.allExchanges().stream().anyMatch(e -> e.startsWith("POST /api/tasks/update-v2")),
+    assertTrue(server.allExchanges().stream().anyMatch(e -> e.contains("ms POST /api/tasks/update-v2")),
         "TaskRunner used update-v2: " + server.lastExchanges(20));
     assertFalse(worker.deliveriesPerTaskId().values().stream().anyMatch(c -> c.get() > 1), "no task delivered twice");
+  }
+
+  @Test
+  void updatesToTerminalTasksAreAcceptedAndIgnored() {
+    String type = uniq("twice");
+    String wf = uniq("twice_wf");
+    registerWorkflow(wf, List.of(simpleTask(type, "t", Map.of()), simpleTask(uniq("twice_next"), "n", Map.of())), null);
+    String id = start(wf, map());
+    Task t = awaitPoll(type, "twice-worker", null, DONE);
+    complete(t, map("v", "first"));
+    awaitWorkflow("next task scheduled", id, DONE, w -> w.getTasks().size() == 2);
+    complete(t, map("v", "second"));                                // 200, ignored
+    taskClient.updateTask(TestWorker.result(t, TaskResult.Status.FAILED, "late failure", Map.of()));  // 200, ignored
+    Workflow w = workflow(id);
+    Task stored = w.getTaskByRefName("t");
+    assertEquals(Task.Status.COMPLETED, stored.getStatus());
+    assertEquals(map("v", "first"), stored.getOutputData());
+    assertEquals(2, w.getTasks().size(), "no retry/duplicate from the late updates: " + Describe.workflow(w));
+    assertEquals(Workflow.WorkflowStatus.RUNNING, w.getStatus());
+    workflowClient.terminateWorkflow(id, "done");
+  }
+
+  @Test
+  void priorityOutsideZeroToNinetyNineIs400() {
+    String wf = uniq("bad_prio");
+    registerWorkflow(wf, List.of(simpleTask(uniq("bad_prio_task"), "t", Map.of())), null);
+    expectStatus(400, () -> workflowClient.startWorkflow(new StartWorkflowRequest().withName(wf).withVersion(1)
+        .withInput(map()).withPriority(100)));
+    expectStatus(400, () -> workflowClient.startWorkflow(new StartWorkflowRequest().withName(wf).withVersion(1)
+        .withInput(map()).withPriority(-1)));
+  }
+
+  @Test
+  void batchPollHandsOutSeveralTasksAtOnce() {
+    String type = uniq("batched");
+    String wf = uniq("batched_wf");
+    registerWorkflow(wf, List.of(simpleTask(type, "t", Map.of())), null);
+    Set<String> ids = Set.of(start(wf, map()), start(wf, map()), start(wf, map()));
+    List<Task> tasks = taskClient.batchPollTasksByTaskType(type, "batch-worker", 5, 1_000);
+    assertEquals(ids, tasks.stream().map(Task::getWorkflowInstanceId).collect(Collectors.toSet()),
+        "all three queued tasks in one batch");
+    assertTrue(tasks.stream().allMatch(t -> t.getStatus() == Task.Status.IN_PROGRESS && "batch-worker".equals(t.getWorkerId())));
+    assertTrue(taskClient.batchPollTasksByTaskType(type, "batch-worker", 5, 100).isEmpty(), "each handed out once");
+    for (Task t : tasks) {
+      complete(t, map());
+    }
+  }
+
+  @Test
+  void ackEndpointAnswersTrue() {
+    // SDK-only endpoint (not in OSS); spec decision: implement it
+    String type = uniq("acked");
+    String wf = uniq("acked_wf");
+    registerWorkflow(wf, List.of(simpleTask(type, "t", Map.of())), null);
+    String id = start(wf, map());
+    Task t = awaitPoll(type, "ack-worker", null, DONE);
+    assertEquals(Boolean.TRUE, taskClient.ack(t.getTaskId(), "ack-worker"));
+    workflowClient.terminateWorkflow(id, "done");
+  }
+
+  @Test
+  void requeuePendingTasksDoesNotDuplicateQueueEntries() {
+    String type = uniq("requeued");
+    String wf = uniq("requeued_wf");
+    registerWorkflow(wf, List.of(simpleTask(type, "t", Map.of())), null);
+    String a = start(wf, map());
+    String b = start(wf, map());
+    String count = taskClient.requeuePendingTasksByTaskType(type);
+    log("requeue of 2 SCHEDULED tasks answered '" + count + "'");
+    assertEquals("2", count == null ? null : count.strip(), "text/plain count of re-pushed tasks");
+    assertEquals(2, taskClient.getQueueSizeForTask(type), "re-pushing must not duplicate queue messages");
+    List<Task> polled = taskClient.batchPollTasksByTaskType(type, "rq-worker", 5, 500);
+    assertEquals(Set.of(a, b), polled.stream().map(Task::getWorkflowInstanceId).collect(Collectors.toSet()));
+    assertEquals(2, polled.size(), "each task delivered once");
+    assertTrue(taskClient.batchPollTasksByTaskType(type, "rq-worker", 5, 200).isEmpty());
+    for (Task t : polled) {
+      complete(t, map());
+    }
   }
 
   @Test

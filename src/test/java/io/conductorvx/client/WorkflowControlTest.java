@@ -118,6 +118,18 @@ class WorkflowControlTest extends ClientTestBase {
   }
 
   @Test
+  void terminatingAPausedWorkflowTerminatesIt() {
+    String wf = uniq("paused_term");
+    registerWorkflow(wf, List.of(simpleTask(uniq("idle"), "i", Map.of())), null);
+    String id = start(wf, map());
+    workflowClient.pauseWorkflow(id);
+    workflowClient.terminateWorkflow(id, "stop while paused");
+    Workflow w = awaitStatus(id, DONE, Workflow.WorkflowStatus.TERMINATED);
+    assertEquals("stop while paused", w.getReasonForIncompletion());
+    assertEquals(Task.Status.CANCELED, w.getTasks().get(0).getStatus());
+  }
+
+  @Test
   void inProgressWithCallbackAfterSecondsRedeliversTheSameTaskLater() {
     String type = uniq("checkin");
     String wf = uniq("checkin_wf");
@@ -161,7 +173,7 @@ class WorkflowControlTest extends ClientTestBase {
     assertEquals("manual", first.getWorkerId());
     assertTrue(first.getStartTime() > 0, "startTime set on poll");
 
-    TaskResult r = TestWorker.result(first, TaskResult.Status.IN_PROGRESS, null, Map.of("progress", 50));
+    TaskResult r = TestWorker.result(first, TaskResult.Status.IN_PROGRESS, null, Map.of("progress", 50, "partial", true));
     r.setCallbackAfterSeconds(2);
     taskClient.updateTask(r);
 
@@ -178,6 +190,8 @@ class WorkflowControlTest extends ClientTestBase {
     assertEquals(2, again.getPollCount());
     complete(again, map("progress", 100));
     Workflow w = awaitStatus(id, DONE, Workflow.WorkflowStatus.COMPLETED);
-    assertEquals(map("progress", 100), SimpleWorkflowTest.normalizeNumbers(w.getOutput()), "output replaced by the final update");
+    assertEquals(map("progress", 100), SimpleWorkflowTest.normalizeNumbers(w.getTasks().get(0).getOutputData()),
+        "a worker update replaces the output (no merge with the check-in's output)");
+    assertEquals(map("progress", 100), SimpleWorkflowTest.normalizeNumbers(w.getOutput()));
   }
 }

@@ -6,7 +6,9 @@ import io.conductorvx.model.Task;
 import io.conductorvx.model.TaskExecLog;
 import io.conductorvx.model.Workflow;
 import io.conductorvx.model.WorkflowStatus;
+import io.conductorvx.model.SearchResult;
 import io.conductorvx.store.ExecutionStore;
+import io.conductorvx.store.SearchQuery;
 import io.vertx.core.Future;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -155,6 +157,51 @@ public final class MemoryExecutionStore implements ExecutionStore {
       }
     });
     return Future.succeededFuture(out);
+  }
+
+  /** Scans every workflow: fine for the in-memory store's scale, and exact. */
+  @Override
+  public Future<SearchResult<Workflow>> searchWorkflows(SearchQuery query) {
+    List<Workflow> hits = new ArrayList<>();
+    workflows.values().forEach(row -> {
+      Workflow wf = Json.fromBytes(row.json(), Workflow.class);
+      String text = query.freeText().equals("*") ? "" : new String(row.json(), java.nio.charset.StandardCharsets.UTF_8);
+      if (query.matches(field -> searchField(wf, field), text)) {
+        hits.add(wf);
+      }
+    });
+    Comparator<Workflow> order = Comparator.comparing(wf -> String.valueOf(searchField(wf, query.sortField() == null ? "startTime" : query.sortField())),
+        MemoryExecutionStore::compareValues);
+    hits.sort(query.sortField() != null && query.descending() ? order.reversed() : order);
+    int from = Math.min(query.start(), hits.size());
+    int to = Math.min(hits.size(), from + query.size());
+    return Future.succeededFuture(new SearchResult<>(hits.size(), new ArrayList<>(hits.subList(from, to))));
+  }
+
+  private static int compareValues(String a, String b) {
+    try {
+      return Long.compare(Long.parseLong(a), Long.parseLong(b));
+    } catch (NumberFormatException e) {
+      return a.compareTo(b);
+    }
+  }
+
+  private static Object searchField(Workflow wf, String field) {
+    return switch (field) {
+      case "workflowId" -> wf.workflowId;
+      case "correlationId" -> wf.correlationId;
+      case "workflowType", "workflowName" -> wf.workflowName();
+      case "version" -> wf.workflowVersion();
+      case "status" -> wf.status;
+      case "startTime", "createTime" -> wf.createTime;
+      case "updateTime" -> wf.updateTime;
+      case "endTime" -> wf.endTime;
+      case "parentWorkflowId" -> wf.parentWorkflowId == null ? "" : wf.parentWorkflowId;
+      case "priority" -> wf.priority;
+      case "idempotencyKey" -> wf.idempotencyKey;
+      case "event" -> wf.event;
+      default -> null;
+    };
   }
 
   @Override

@@ -1,0 +1,403 @@
+package io.conductorvx.bench;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * End-to-end load against any Conductor-compatible server, through its REST API only: registers
+ * definitions, starts N workflows with C concurrent starters (or at a paced rate), runs W workers
+ * that batch-poll with long polling and complete tasks, and confirms every workflow COMPLETED with
+ * a GET. Prints one JSON line. A workflow not seen COMPLETED counts as not completed, never as a
+ * success.
+ *
+ * <p>Arguments are key=value: url, workflows, tasks, shape (simple|fork|dynamic), starters, workers,
+ * batch, pollTimeoutMs, rate (workflows/s, 0 = as fast as possible), fanout (dynamic shape),
+ * timeoutSeconds, pid (server process, for RSS and CPU), label.
+ */
+public final class LoadGenerator {
+  private static final String TASK = "bench_task";
+
+  private final Map<String, String> args;
+  private final String api;
+  private final int workflows;
+  private final int tasksPerWorkflow;
+  private final String shape;
+  private final int starters;
+  private final int workers;
+  private final int batch;
+  private final int pollTimeoutMs;
+  private final double rate;
+  private final int fanout;
+  private final String workflowName;
+
+  private final Vertx vertx = Vertx.vertx();
+  private WebClient http;
+  private String host;
+  private int port;
+  private String basePath;
+
+  /** Per started workflow: when its start was sent, and worker tasks still to complete. */
+  private record Run(long startedNanos, AtomicInteger remaining) {}
+
+  private final Map<String, Run> runs = new ConcurrentHashMap<>();
+  private final List<Long> latenciesNanos = Collections.synchronizedList(new ArrayList<>());
+  private final List<Long> pollNanos = Collections.synchronizedList(new ArrayList<>());
+  private final List<Long> updateNanos = Collections.synchronizedList(new ArrayList<>());
+  private final AtomicInteger started = new AtomicInteger();
+  private final AtomicInteger completed = new AtomicInteger();
+  private final AtomicInteger failedWorkflows = new AtomicInteger();
+  private final AtomicInteger errors = new AtomicInteger();
+  private final AtomicLong tasksDone = new AtomicLong();
+  private final CountDownLatch finished;
+  private volatile boolean stopping;
+  private volatile long firstStartNanos;
+  private volatile long lastCompletionNanos;
+
+  private LoadGenerator(Map<String, String> args) {
+    this.args = args;
+    this.api = args.getOrDefault("url", "http://localhost:8080/api");
+    this.shape = args.getOrDefault("shape", "simple");
+    this.workflows = "dynamic".equals(shape) ? intArg("workflows", 1) : intArg("workflows", 1000);
+    this.tasksPerWorkflow = intArg("tasks", 5);
+    this.starters = intArg("starters", 8);
+    this.workers = intArg("workers", 16);
+    this.batch = intArg("batch", 10);
+    this.pollTimeoutMs = intArg("pollTimeoutMs", 1000);
+    this.rate = Double.parseDouble(args.getOrDefault("rate", "0"));
+    this.fanout = intArg("fanout", 2000);
+    this.workflowName = "bench_" + shape + "_" + tasksPerWorkflow + ("dynamic".equals(shape) ? "_" + fanout : "");
+    this.finished = new CountDownLatch(workflows);
+  }
+
+  private int intArg(String key, int def) {
+    return Integer.parseInt(args.getOrDefault(key, String.valueOf(def)));
+  }
+
+  public static void main(String[] argv) throws Exception {
+    Map<String, String> args = new LinkedHashMap<>();
+    for (String a : argv) {
+      int eq = a.indexOf('=');
+      if (eq <= 0) {
+        System.err.println("arguments are key=value, got: " + a);
+        System.exit(2);
+      }
+      args.put(a.substring(0, eq), a.substring(eq + 1));
+    }
+    LoadGenerator gen = new LoadGenerator(args);
+    JsonObject result = gen.run();
+    System.out.println(result.encode());
+    System.exit(0);
+  }
+
+  private JsonObject run() throws Exception {
+    URI uri = URI.create(api);
+    host = uri.getHost();
+    port = uri.getPort() > 0 ? uri.getPort() : 80;
+    basePath = uri.getPath().endsWith("/") ? uri.getPath().substring(0, uri.getPath().length() - 1) : uri.getPath();
+    http = WebClient.create(vertx, new WebClientOptions().setKeepAlive(true).setTcpNoDelay(true).setConnectTimeout(5000),
+        new PoolOptions().setHttp1MaxSize(workers + starters + 16));
+    await(register(), 60);
+    long timeoutSeconds = Long.parseLong(args.getOrDefault("timeoutSeconds", "600"));
+    firstStartNanos = System.nanoTime();
+    for (int w = 0; w < workers; w++) {
+      int id = w;
+      vertx.runOnContext(v -> workerLoop("w" + id));
+    }
+    if (rate > 0) {
+      startPaced();
+    } else {
+      AtomicInteger next = new AtomicInteger();
+      for (int s = 0; s < starters; s++) {
+        vertx.runOnContext(v -> starterLoop(next));
+      }
+    }
+    boolean done = finished.await(timeoutSeconds, TimeUnit.SECONDS);
+    stopping = true;
+    long end = done ? lastCompletionNanos : System.nanoTime();
+    double seconds = Math.max(1e-9, (end - firstStartNanos) / 1e9);
+    JsonObject out = new JsonObject()
+        .put("label", args.getOrDefault("label", ""))
+        .put("shape", shape)
+        .put("workflows", workflows)
+        .put("tasksPerWorkflow", "dynamic".equals(shape) ? fanout : tasksPerWorkflow)
+        .put("starters", rate > 0 ? 0 : starters)
+        .put("ratePerSecond", rate)
+        .put("workers", workers)
+        .put("started", started.get())
+        .put("completed", completed.get())
+        .put("notCompleted", workflows - completed.get())
+        .put("failedWorkflows", failedWorkflows.get())
+        .put("errors", errors.get())
+        .put("seconds", round(seconds))
+        .put("workflowsPerSecond", round(completed.get() / seconds))
+        .put("tasksPerSecond", round(tasksDone.get() / seconds))
+        .put("latencyMs", percentiles(latenciesNanos, 50, 95, 99))
+        .put("pollMs", percentiles(pollNanos, 50, 99))
+        .put("updateMs", percentiles(updateNanos, 50, 99));
+    serverUsage(out);
+    vertx.close();
+    return out;
+  }
+
+  // ---- definitions ----
+
+  private Future<Void> register() {
+    JsonArray defs = new JsonArray().add(new JsonObject().put("name", TASK).put("retryCount", 0)
+        .put("responseTimeoutSeconds", 300).put("timeoutSeconds", 0).put("ownerEmail", "bench@example.com"));
+    return send("POST", "/metadata/taskdefs", defs.toBuffer())
+        .compose(r -> send("POST", "/metadata/workflow?overwrite=true", workflowDef().toBuffer()))
+        .compose(r -> r.statusCode() < 300 ? Future.succeededFuture()
+            : send("PUT", "/metadata/workflow", new JsonArray().add(workflowDef()).toBuffer()).mapEmpty())
+        .mapEmpty();
+  }
+
+  private JsonObject workflowDef() {
+    JsonArray tasks = new JsonArray();
+    switch (shape) {
+      case "simple" -> {
+        for (int i = 0; i < tasksPerWorkflow; i++) {
+          tasks.add(simple("t" + i, i == 0 ? "${workflow.input.i}" : "${t" + (i - 1) + ".output.n}"));
+        }
+      }
+      case "fork" -> {
+        // two branches of one task each, joined, then one more task
+        tasks.add(new JsonObject().put("name", "fork").put("taskReferenceName", "fork").put("type", "FORK_JOIN")
+            .put("forkTasks", new JsonArray()
+                .add(new JsonArray().add(simple("a", "${workflow.input.i}")))
+                .add(new JsonArray().add(simple("b", "${workflow.input.i}")))));
+        tasks.add(new JsonObject().put("name", "join").put("taskReferenceName", "join").put("type", "JOIN")
+            .put("joinOn", new JsonArray().add("a").add("b")));
+        tasks.add(simple("c", "${a.output.n}"));
+      }
+      case "dynamic" -> {
+        tasks.add(new JsonObject().put("name", "dyn").put("taskReferenceName", "dyn").put("type", "FORK_JOIN_DYNAMIC")
+            .put("inputParameters", new JsonObject().put("forkTaskName", TASK).put("forkTaskInputs", "${workflow.input.items}")));
+        tasks.add(new JsonObject().put("name", "join").put("taskReferenceName", "join").put("type", "JOIN"));
+      }
+      default -> throw new IllegalArgumentException("unknown shape " + shape);
+    }
+    return new JsonObject().put("name", workflowName).put("version", 1).put("schemaVersion", 2)
+        .put("ownerEmail", "bench@example.com").put("tasks", tasks);
+  }
+
+  private static JsonObject simple(String ref, String input) {
+    return new JsonObject().put("name", TASK).put("taskReferenceName", ref).put("type", "SIMPLE")
+        .put("inputParameters", new JsonObject().put("n", input));
+  }
+
+  private int workerTasksPerWorkflow() {
+    return switch (shape) {
+      case "fork" -> 3;
+      case "dynamic" -> fanout;
+      default -> tasksPerWorkflow;
+    };
+  }
+
+  // ---- starting ----
+
+  private void starterLoop(AtomicInteger next) {
+    int n = next.getAndIncrement();
+    if (n >= workflows || stopping) {
+      return;
+    }
+    startOne(n).onComplete(ignored -> starterLoop(next));
+  }
+
+  private void startPaced() {
+    AtomicInteger next = new AtomicInteger();
+    long periodNanos = (long) (1e9 / rate);
+    long t0 = System.nanoTime();
+    vertx.setPeriodic(1, id -> {
+      long due = (System.nanoTime() - t0) / periodNanos + 1;
+      while (next.get() < Math.min(due, workflows)) {
+        startOne(next.getAndIncrement());
+      }
+      if (next.get() >= workflows || stopping) {
+        vertx.cancelTimer(id);
+      }
+    });
+  }
+
+  private Future<Void> startOne(int n) {
+    JsonObject input = new JsonObject().put("i", n);
+    if ("dynamic".equals(shape)) {
+      JsonArray items = new JsonArray();
+      for (int i = 0; i < fanout; i++) {
+        items.add(new JsonObject().put("n", i));
+      }
+      input.put("items", items);
+    }
+    long t0 = System.nanoTime();
+    return send("POST", "/workflow/" + workflowName, input.toBuffer()).map(r -> {
+      if (r.statusCode() != 200) {
+        errors.incrementAndGet();
+        finished.countDown();
+        return null;
+      }
+      String id = r.bodyAsString().trim();
+      Run run = runs.computeIfAbsent(id, k -> new Run(t0, new AtomicInteger(workerTasksPerWorkflow())));
+      started.incrementAndGet();
+      if (run.remaining().get() <= 0) {
+        confirm(id, run);
+      }
+      return (Void) null;
+    }).recover(err -> {
+      errors.incrementAndGet();
+      finished.countDown();
+      return Future.succeededFuture();
+    });
+  }
+
+  // ---- working ----
+
+  private void workerLoop(String workerId) {
+    if (stopping) {
+      return;
+    }
+    long t0 = System.nanoTime();
+    send("GET", "/tasks/poll/batch/" + TASK + "?workerid=" + workerId + "&count=" + batch + "&timeout=" + pollTimeoutMs, null)
+        .compose(r -> {
+          pollNanos.add(System.nanoTime() - t0);
+          if (r.statusCode() != 200) {
+            errors.incrementAndGet();
+            return Future.succeededFuture();
+          }
+          JsonArray tasks = r.bodyAsJsonArray();
+          List<Future<Void>> updates = new ArrayList<>(tasks.size());
+          for (int i = 0; i < tasks.size(); i++) {
+            updates.add(complete(tasks.getJsonObject(i), workerId));
+          }
+          return Future.join(updates).mapEmpty();
+        })
+        .onComplete(ar -> {
+          if (ar.failed()) {
+            errors.incrementAndGet();
+          }
+          workerLoop(workerId);
+        });
+  }
+
+  private Future<Void> complete(JsonObject task, String workerId) {
+    String workflowId = task.getString("workflowInstanceId");
+    Object n = task.getJsonObject("inputData", new JsonObject()).getValue("n");
+    JsonObject result = new JsonObject()
+        .put("workflowInstanceId", workflowId)
+        .put("taskId", task.getString("taskId"))
+        .put("workerId", workerId)
+        .put("status", "COMPLETED")
+        .put("outputData", new JsonObject().put("n", n));
+    long t0 = System.nanoTime();
+    return send("POST", "/tasks", result.toBuffer()).map(r -> {
+      updateNanos.add(System.nanoTime() - t0);
+      if (r.statusCode() != 200) {
+        errors.incrementAndGet();
+        return null;
+      }
+      tasksDone.incrementAndGet();
+      Run run = runs.computeIfAbsent(workflowId, k -> new Run(System.nanoTime(), new AtomicInteger(workerTasksPerWorkflow())));
+      if (run.remaining().decrementAndGet() == 0) {
+        confirm(workflowId, run);
+      }
+      return null;
+    });
+  }
+
+  /** Reads the workflow until it is terminal: only a COMPLETED answer counts as completed. */
+  private void confirm(String workflowId, Run run) {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    check(workflowId, run, deadline);
+  }
+
+  private void check(String workflowId, Run run, long deadline) {
+    send("GET", "/workflow/" + workflowId + "?includeTasks=false", null).onComplete(ar -> {
+      String status = ar.succeeded() && ar.result().statusCode() == 200
+          ? ar.result().bodyAsJsonObject().getString("status") : null;
+      if ("COMPLETED".equals(status)) {
+        long now = System.nanoTime();
+        latenciesNanos.add(now - run.startedNanos());
+        lastCompletionNanos = now;
+        completed.incrementAndGet();
+        finished.countDown();
+      } else if (status != null && !"RUNNING".equals(status) && !"PAUSED".equals(status)) {
+        failedWorkflows.incrementAndGet();
+        finished.countDown();
+      } else if (System.nanoTime() < deadline) {
+        vertx.setTimer(5, id -> check(workflowId, run, deadline));
+      } else {
+        finished.countDown();
+      }
+    });
+  }
+
+  // ---- plumbing ----
+
+  private Future<HttpResponse<Buffer>> send(String method, String path, Buffer body) {
+    var request = http.request(io.vertx.core.http.HttpMethod.valueOf(method), port, host, basePath + path)
+        .putHeader("Content-Type", "application/json")
+        .timeout(Math.max(30_000, pollTimeoutMs + 10_000L));
+    return body == null ? request.send() : request.sendBuffer(body);
+  }
+
+  private static JsonObject percentiles(List<Long> nanos, int... ps) {
+    List<Long> sorted;
+    synchronized (nanos) {
+      sorted = new ArrayList<>(nanos);
+    }
+    Collections.sort(sorted);
+    JsonObject out = new JsonObject();
+    for (int p : ps) {
+      double ms = sorted.isEmpty() ? 0 : sorted.get(Math.min(sorted.size() - 1, (int) Math.ceil(p / 100.0 * sorted.size()) - 1)) / 1e6;
+      out.put("p" + p, round(ms));
+    }
+    return out;
+  }
+
+  /** The server's resident memory and CPU time from /proc, when its pid is given. */
+  private void serverUsage(JsonObject out) {
+    String pid = args.get("pid");
+    if (pid == null) {
+      return;
+    }
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc", pid, "status"))) {
+        if (line.startsWith("VmRSS:")) {
+          out.put("serverRssMiB", round(Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024.0));
+        }
+      }
+      String stat = Files.readString(Path.of("/proc", pid, "stat"));
+      String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+      long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+      out.put("serverCpuSeconds", round(ticks / 100.0));
+    } catch (Exception e) {
+      out.put("serverUsageError", e.toString());
+    }
+  }
+
+  private static double round(double v) {
+    return Math.round(v * 100) / 100.0;
+  }
+
+  private static <T> T await(Future<T> f, long seconds) throws Exception {
+    return f.toCompletionStage().toCompletableFuture().get(seconds, TimeUnit.SECONDS);
+  }
+}

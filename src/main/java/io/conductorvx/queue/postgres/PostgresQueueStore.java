@@ -1,0 +1,159 @@
+package io.conductorvx.queue.postgres;
+
+import io.conductorvx.queue.QueueMessage;
+import io.conductorvx.queue.QueueStore;
+import io.conductorvx.store.postgres.PostgresDatabase;
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Queues in one PostgreSQL table, one row per message. A waiting row has no lease; pop leases
+ * rows with {@code FOR UPDATE SKIP LOCKED}, so concurrent readers (on any server) never take the
+ * same row and never wait for each other. Times come from the database clock, so servers with
+ * skewed clocks still agree on what is due.
+ */
+public final class PostgresQueueStore implements QueueStore {
+  private static final String NOW_MS = "(extract(epoch FROM clock_timestamp()) * 1000)::bigint";
+
+  // A new seq on every push and requeue: ties on due time go to the older entry.
+  private static final String PUSH = """
+      INSERT INTO queue_message (queue, id, payload, priority, due_at, lease_until, seq)
+      VALUES ($1, $2, $3, $4, %s + $5, NULL, nextval('queue_message_seq'))
+      ON CONFLICT (queue, id) DO UPDATE SET payload = EXCLUDED.payload, priority = EXCLUDED.priority,
+        due_at = EXCLUDED.due_at, lease_until = NULL, seq = EXCLUDED.seq""".formatted(NOW_MS);
+  // The clock is read once (a materialised CTE) so "due" and the lease start agree.
+  private static final String POP = """
+      WITH now AS MATERIALIZED (SELECT %s AS ms),
+      picked AS (
+        SELECT queue, id FROM queue_message
+        WHERE queue = $1 AND lease_until IS NULL AND due_at <= (SELECT ms FROM now)
+        ORDER BY priority DESC, due_at, seq
+        LIMIT $2
+        FOR UPDATE SKIP LOCKED)
+      UPDATE queue_message m SET lease_until = (SELECT ms FROM now) + $3
+      FROM picked WHERE m.queue = picked.queue AND m.id = picked.id
+      RETURNING m.id, m.payload, m.priority, m.due_at, m.seq""".formatted(NOW_MS);
+  private static final String ACK = "DELETE FROM queue_message WHERE queue = $1 AND id = $2 AND lease_until IS NOT NULL";
+  private static final String REMOVE = "DELETE FROM queue_message WHERE queue = $1 AND id = $2";
+  private static final String CONTAINS = "SELECT EXISTS (SELECT 1 FROM queue_message WHERE queue = $1 AND id = $2)";
+  // Row locks make this safe to run on several servers at once: a row requeued by one is no
+  // longer leased when the other re-checks it, so it is counted once.
+  private static final String REQUEUE_EXPIRED = """
+      WITH now AS MATERIALIZED (SELECT %s AS ms)
+      UPDATE queue_message SET lease_until = NULL, due_at = (SELECT ms FROM now), seq = nextval('queue_message_seq')
+      WHERE lease_until IS NOT NULL AND lease_until <= (SELECT ms FROM now)""".formatted(NOW_MS);
+  private static final String SIZE = "SELECT count(*) FROM queue_message WHERE queue = $1 AND lease_until IS NULL";
+  private static final String DETAILS = """
+      SELECT queue, count(*) FILTER (WHERE lease_until IS NULL), count(*) FILTER (WHERE lease_until IS NOT NULL)
+      FROM queue_message GROUP BY queue ORDER BY queue""";
+
+  /** Delivery order of a popped batch: UPDATE ... RETURNING gives rows in no particular order. */
+  private record Popped(QueueMessage message, long dueAt, long seq) {
+    static final Comparator<Popped> ORDER = Comparator.<Popped>comparingInt(p -> -p.message().priority())
+        .thenComparingLong(Popped::dueAt)
+        .thenComparingLong(Popped::seq);
+  }
+
+  private final PostgresDatabase db;
+  private final Pool pool;
+
+  public PostgresQueueStore(PostgresDatabase db) {
+    this.db = db.retain();
+    this.pool = db.pool();
+  }
+
+  @Override
+  public Future<Void> push(String queue, QueueMessage message, long delayMs) {
+    Tuple row = Tuple.of(queue, message.id(), message.payload(), message.priority(), Math.max(0, delayMs));
+    return pool.preparedQuery(PUSH).execute(row)
+        .recover(db::unavailable)
+        .mapEmpty();
+  }
+
+  @Override
+  public Future<List<QueueMessage>> pop(String queue, int count, long leaseMs) {
+    if (count <= 0) {
+      return Future.succeededFuture(List.of());
+    }
+    return pool.preparedQuery(POP).execute(Tuple.of(queue, count, Math.max(0, leaseMs)))
+        .recover(db::unavailable)
+        .map(rows -> {
+          List<Popped> popped = new ArrayList<>(rows.size());
+          for (Row row : rows) {
+            QueueMessage m = new QueueMessage(row.getString(0), row.getString(1), row.getInteger(2));
+            popped.add(new Popped(m, row.getLong(3), row.getLong(4)));
+          }
+          popped.sort(Popped.ORDER);
+          return popped.stream().map(Popped::message).toList();
+        });
+  }
+
+  @Override
+  public Future<Void> ack(String queue, String id) {
+    return pool.preparedQuery(ACK).execute(Tuple.of(queue, id))
+        .recover(db::unavailable)
+        .mapEmpty();
+  }
+
+  @Override
+  public Future<Boolean> remove(String queue, String id) {
+    return pool.preparedQuery(REMOVE).execute(Tuple.of(queue, id))
+        .recover(db::unavailable)
+        .map(rows -> rows.rowCount() > 0);
+  }
+
+  @Override
+  public Future<Boolean> contains(String queue, String id) {
+    return pool.preparedQuery(CONTAINS).execute(Tuple.of(queue, id))
+        .recover(db::unavailable)
+        .map(rows -> rows.iterator().next().getBoolean(0));
+  }
+
+  @Override
+  public Future<Integer> requeueExpiredLeases() {
+    return pool.query(REQUEUE_EXPIRED).execute()
+        .recover(db::unavailable)
+        .map(rows -> rows.rowCount());
+  }
+
+  @Override
+  public Future<Long> size(String queue) {
+    return pool.preparedQuery(SIZE).execute(Tuple.of(queue))
+        .recover(db::unavailable)
+        .map(rows -> rows.iterator().next().getLong(0));
+  }
+
+  @Override
+  public Future<Map<String, Long>> sizes() {
+    return details().map(details -> {
+      Map<String, Long> out = new LinkedHashMap<>();
+      details.forEach((queue, counts) -> out.put(queue, counts.get("size")));
+      return out;
+    });
+  }
+
+  @Override
+  public Future<Map<String, Map<String, Long>>> details() {
+    return pool.query(DETAILS).execute()
+        .recover(db::unavailable)
+        .map(rows -> {
+          Map<String, Map<String, Long>> out = new LinkedHashMap<>();
+          for (Row row : rows) {
+            out.put(row.getString(0), Map.of("size", row.getLong(1), "uacked", row.getLong(2)));
+          }
+          return out;
+        });
+  }
+
+  @Override
+  public Future<Void> close() {
+    return db.release();
+  }
+}

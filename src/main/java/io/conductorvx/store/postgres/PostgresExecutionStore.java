@@ -1,0 +1,336 @@
+package io.conductorvx.store.postgres;
+
+import io.conductorvx.model.PollData;
+import io.conductorvx.model.Task;
+import io.conductorvx.model.TaskExecLog;
+import io.conductorvx.model.Workflow;
+import io.conductorvx.model.WorkflowStatus;
+import io.conductorvx.store.ExecutionStore;
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.Tuple;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * Executions in PostgreSQL: a workflow row (its JSON without the task list) and one row per task,
+ * written together in one transaction; task logs and poll data in their own tables.
+ */
+public final class PostgresExecutionStore implements ExecutionStore {
+  /** Non-terminal statuses, from the enum, so the SQL cannot drift from the model. */
+  private static final String ACTIVE = Arrays.stream(WorkflowStatus.values())
+      .filter(s -> !s.isTerminal())
+      .map(s -> "'" + s.name() + "'")
+      .collect(Collectors.joining(", ", "status IN (", ")"));
+
+  // Parameters are bound as text and cast on the server: a Java String bound to a jsonb
+  // parameter would be stored as a JSON string, not as the object it spells.
+  private static final String UPSERT_WORKFLOW = """
+      INSERT INTO workflow (workflow_id, name, version, status, correlation_id, create_time, json)
+      VALUES ($1, $2, $3, $4, $5, $6, $7::text::jsonb)
+      ON CONFLICT (workflow_id) DO UPDATE SET name = EXCLUDED.name, version = EXCLUDED.version,
+        status = EXCLUDED.status, correlation_id = EXCLUDED.correlation_id,
+        create_time = EXCLUDED.create_time, json = EXCLUDED.json""";
+  private static final String UPSERT_TASK = """
+      INSERT INTO task (task_id, workflow_id, seq, json) VALUES ($1, $2, $3, $4::text::jsonb)
+      ON CONFLICT (task_id) DO UPDATE SET workflow_id = EXCLUDED.workflow_id, seq = EXCLUDED.seq,
+        json = EXCLUDED.json""";
+  private static final String DELETE_TASKS = "DELETE FROM task WHERE task_id = ANY($1)";
+  private static final String DELETE_LOGS_OF_TASKS = "DELETE FROM task_log WHERE task_id = ANY($1)";
+
+  // One statement reads the workflow and its tasks, so both come from the same snapshot.
+  private static final String WORKFLOW = "w.json::text";
+  private static final String WORKFLOW_AND_TASKS = """
+      w.json::text, (SELECT coalesce(json_agg(t.json ORDER BY t.seq, t.task_id), '[]')::text
+                     FROM task t WHERE t.workflow_id = w.workflow_id)""";
+  private static final String BY_ID = " FROM workflow w WHERE w.workflow_id = $1";
+  private static final String GET_WORKFLOW = "SELECT " + WORKFLOW + BY_ID;
+  private static final String GET_WORKFLOW_WITH_TASKS = "SELECT " + WORKFLOW_AND_TASKS + BY_ID;
+  private static final String BY_CORRELATION = " FROM workflow w WHERE w.name = $1 AND w.correlation_id = $2";
+  private static final String OLDEST_FIRST = " ORDER BY w.create_time, w.workflow_id";
+  private static final String BY_CORRELATION_ALL = "SELECT " + WORKFLOW + BY_CORRELATION + OLDEST_FIRST;
+  private static final String BY_CORRELATION_ALL_WITH_TASKS = "SELECT " + WORKFLOW_AND_TASKS + BY_CORRELATION + OLDEST_FIRST;
+  private static final String BY_CORRELATION_OPEN = "SELECT " + WORKFLOW + BY_CORRELATION + " AND " + ACTIVE + OLDEST_FIRST;
+  private static final String BY_CORRELATION_OPEN_WITH_TASKS =
+      "SELECT " + WORKFLOW_AND_TASKS + BY_CORRELATION + " AND " + ACTIVE + OLDEST_FIRST;
+
+  private static final String GET_TASK = "SELECT json::text FROM task WHERE task_id = $1";
+  private static final String DELETE_LOGS_OF_WORKFLOW =
+      "DELETE FROM task_log WHERE task_id IN (SELECT task_id FROM task WHERE workflow_id = $1)";
+  // Its tasks go with it (ON DELETE CASCADE).
+  private static final String DELETE_WORKFLOW = "DELETE FROM workflow WHERE workflow_id = $1";
+  private static final String RUNNING_IDS =
+      "SELECT workflow_id FROM workflow WHERE name = $1 AND version = $2 AND status = 'RUNNING'";
+  private static final String CREATED_BETWEEN_IDS =
+      "SELECT workflow_id FROM workflow WHERE name = $1 AND version = $2 AND create_time BETWEEN $3 AND $4";
+  private static final String ACTIVE_IDS = "SELECT workflow_id FROM workflow WHERE " + ACTIVE;
+
+  private static final String ADD_LOG = "INSERT INTO task_log (task_id, log, created_time) VALUES ($1, $2, $3)";
+  private static final String GET_LOGS = "SELECT log, task_id, created_time FROM task_log WHERE task_id = $1 ORDER BY id";
+
+  private static final String UPSERT_POLL_DATA = """
+      INSERT INTO poll_data (queue_name, domain, worker_id, last_poll_time) VALUES ($1, $2, $3, $4)
+      ON CONFLICT (queue_name, domain) DO UPDATE SET worker_id = EXCLUDED.worker_id,
+        last_poll_time = EXCLUDED.last_poll_time""";
+  private static final String POLL_DATA_COLUMNS = "SELECT queue_name, domain, worker_id, last_poll_time FROM poll_data";
+  private static final String GET_POLL_DATA = POLL_DATA_COLUMNS + " WHERE queue_name = $1 ORDER BY domain";
+  private static final String ALL_POLL_DATA = POLL_DATA_COLUMNS + " ORDER BY queue_name, domain";
+
+  /** Search fields: their SQL expression, and whether they compare as numbers. */
+  private record SearchField(String sql, boolean numeric) {}
+
+  private static final java.util.Map<String, SearchField> SEARCH_FIELDS = java.util.Map.ofEntries(
+      java.util.Map.entry("workflowId", new SearchField("workflow_id", false)),
+      java.util.Map.entry("correlationId", new SearchField("correlation_id", false)),
+      java.util.Map.entry("workflowType", new SearchField("name", false)),
+      java.util.Map.entry("workflowName", new SearchField("name", false)),
+      java.util.Map.entry("version", new SearchField("version", true)),
+      java.util.Map.entry("status", new SearchField("status", false)),
+      java.util.Map.entry("startTime", new SearchField("create_time", true)),
+      java.util.Map.entry("createTime", new SearchField("create_time", true)),
+      java.util.Map.entry("updateTime", new SearchField("(json->>'updateTime')::bigint", true)),
+      java.util.Map.entry("endTime", new SearchField("coalesce((json->>'endTime')::bigint, 0)", true)),
+      java.util.Map.entry("parentWorkflowId", new SearchField("coalesce(json->>'parentWorkflowId', '')", false)),
+      java.util.Map.entry("priority", new SearchField("coalesce((json->>'priority')::int, 0)", true)),
+      java.util.Map.entry("idempotencyKey", new SearchField("coalesce(json->>'idempotencyKey', '')", false)),
+      java.util.Map.entry("event", new SearchField("coalesce(json->>'event', '')", false)));
+
+  private final PostgresDatabase db;
+  private final Pool pool;
+
+  public PostgresExecutionStore(PostgresDatabase db) {
+    this.db = db.retain();
+    this.pool = db.pool();
+  }
+
+  @Override
+  public Future<Void> save(Workflow workflow, Collection<Task> changedTasks, Collection<String> removedTaskIds) {
+    Tuple workflowRow = Tuple.of(workflow.workflowId, workflow.workflowDefinition.name, workflow.workflowDefinition.version,
+        workflow.status.name(), workflow.correlationId, workflow.createTime, workflowJson(workflow));
+    List<Tuple> taskRows = new ArrayList<>(changedTasks.size());
+    for (Task task : changedTasks) {
+      taskRows.add(Tuple.of(task.taskId, workflow.workflowId, task.seq, PgJson.write(task)));
+    }
+    String[] removed = removedTaskIds.toArray(String[]::new);
+    return pool.withTransaction(conn -> {
+      // Issued without waiting for each other: the connection pipelines them, in this order.
+      List<Future<?>> steps = new ArrayList<>(4);
+      steps.add(conn.preparedQuery(UPSERT_WORKFLOW).execute(workflowRow));
+      if (!taskRows.isEmpty()) {
+        steps.add(conn.preparedQuery(UPSERT_TASK).executeBatch(taskRows));
+      }
+      if (removed.length > 0) {
+        steps.add(conn.preparedQuery(DELETE_TASKS).execute(Tuple.tuple().addArrayOfString(removed)));
+        steps.add(conn.preparedQuery(DELETE_LOGS_OF_TASKS).execute(Tuple.tuple().addArrayOfString(removed)));
+      }
+      return Future.all(steps).<Void>mapEmpty();
+    }).recover(db::unavailable);
+  }
+
+  /** The workflow's JSON without its task list: tasks are rows of their own. */
+  private static String workflowJson(Workflow workflow) {
+    List<Task> tasks = workflow.tasks;
+    workflow.tasks = List.of();
+    try {
+      return PgJson.write(workflow);
+    } finally {
+      workflow.tasks = tasks;
+    }
+  }
+
+  /** Translates the query to one count and one page query over the workflow table, all values bound. */
+  @Override
+  public Future<io.conductorvx.model.SearchResult<Workflow>> searchWorkflows(io.conductorvx.store.SearchQuery query) {
+    StringBuilder where = new StringBuilder(" FROM workflow WHERE TRUE");
+    Tuple params = Tuple.tuple();
+    for (io.conductorvx.store.SearchQuery.Clause c : query.clauses()) {
+      SearchField f = searchField(c.field());
+      where.append(" AND ").append(f.sql());
+      switch (c.op()) {
+        case "IN" -> {
+          where.append(" IN (");
+          for (int i = 0; i < c.values().size(); i++) {
+            where.append(i > 0 ? ", " : "").append('$').append(params.size() + 1);
+            params.addValue(bind(f, c.values().get(i)));
+          }
+          where.append(c.values().isEmpty() ? "NULL)" : ")");
+        }
+        case "=", "!=" -> {
+          boolean like = !f.numeric() && c.values().get(0).contains("*");
+          where.append(like ? ("=".equals(c.op()) ? " LIKE $" : " NOT LIKE $") : " " + ("=".equals(c.op()) ? "=" : "<>") + " $")
+              .append(params.size() + 1);
+          params.addValue(like ? c.values().get(0).replace("%", "\\%").replace("_", "\\_").replace('*', '%') : bind(f, c.values().get(0)));
+        }
+        default -> {
+          where.append(' ').append(c.op()).append(" $").append(params.size() + 1);
+          params.addValue(bind(f, c.values().get(0)));
+        }
+      }
+    }
+    if (!"*".equals(query.freeText())) {
+      where.append(" AND json::text ILIKE $").append(params.size() + 1);
+      params.addValue("%" + query.freeText().replace("%", "\\%").replace("_", "\\_") + "%");
+    }
+    String order = " ORDER BY " + searchField(query.sortField() == null ? "startTime" : query.sortField()).sql()
+        + (query.descending() ? " DESC" : " ASC") + ", workflow_id";
+    String page = "SELECT json::text" + where + order + " LIMIT " + query.size() + " OFFSET " + query.start();
+    return pool.preparedQuery("SELECT count(*)" + where).execute(params)
+        .compose(count -> pool.preparedQuery(page).execute(params)
+            .map(rows -> new io.conductorvx.model.SearchResult<>(count.iterator().next().getLong(0), workflows(rows, false))))
+        .recover(db::unavailable);
+  }
+
+  private static SearchField searchField(String name) {
+    SearchField f = SEARCH_FIELDS.get(name);
+    if (f == null) {
+      throw io.conductorvx.error.ConductorException.badRequest("Unknown search field: " + name);
+    }
+    return f;
+  }
+
+  private static Object bind(SearchField f, String value) {
+    if (!f.numeric()) {
+      return value;
+    }
+    try {
+      return Long.parseLong(value);
+    } catch (NumberFormatException e) {
+      throw io.conductorvx.error.ConductorException.badRequest("Search value for a number field must be a number: " + value);
+    }
+  }
+
+  @Override
+  public Future<Workflow> getWorkflow(String workflowId, boolean includeTasks) {
+    return pool.preparedQuery(includeTasks ? GET_WORKFLOW_WITH_TASKS : GET_WORKFLOW).execute(Tuple.of(workflowId))
+        .recover(db::unavailable)
+        .map(rows -> {
+          List<Workflow> found = workflows(rows, includeTasks);
+          return found.isEmpty() ? null : found.get(0);
+        });
+  }
+
+  private static List<Workflow> workflows(RowSet<Row> rows, boolean withTasks) {
+    List<Workflow> out = new ArrayList<>(rows.size());
+    for (Row row : rows) {
+      Workflow wf = PgJson.read(row.getString(0), Workflow.class);
+      wf.tasks = withTasks ? PgJson.readList(row.getString(1), Task.class) : new ArrayList<>();
+      out.add(wf);
+    }
+    return out;
+  }
+
+  @Override
+  public Future<Task> getTask(String taskId) {
+    return pool.preparedQuery(GET_TASK).execute(Tuple.of(taskId))
+        .recover(db::unavailable)
+        .map(rows -> PgJson.first(rows, Task.class));
+  }
+
+  @Override
+  public Future<Boolean> removeWorkflow(String workflowId) {
+    Tuple id = Tuple.of(workflowId);
+    return pool.withTransaction(conn -> conn.preparedQuery(DELETE_LOGS_OF_WORKFLOW).execute(id)
+            .compose(logsGone -> conn.preparedQuery(DELETE_WORKFLOW).execute(id)))
+        .recover(db::unavailable)
+        .map(rows -> rows.rowCount() > 0);
+  }
+
+  @Override
+  public Future<List<String>> runningWorkflowIds(String name, int version) {
+    return ids(RUNNING_IDS, Tuple.of(name, version));
+  }
+
+  @Override
+  public Future<List<String>> workflowIdsCreatedBetween(String name, int version, long startTime, long endTime) {
+    return ids(CREATED_BETWEEN_IDS, Tuple.of(name, version, startTime, endTime));
+  }
+
+  @Override
+  public Future<List<Workflow>> workflowsByCorrelationId(String name, String correlationId, boolean includeClosed, boolean includeTasks) {
+    String sql = includeClosed
+        ? (includeTasks ? BY_CORRELATION_ALL_WITH_TASKS : BY_CORRELATION_ALL)
+        : (includeTasks ? BY_CORRELATION_OPEN_WITH_TASKS : BY_CORRELATION_OPEN);
+    return pool.preparedQuery(sql).execute(Tuple.of(name, correlationId))
+        .recover(db::unavailable)
+        .map(rows -> workflows(rows, includeTasks));
+  }
+
+  @Override
+  public Future<List<String>> activeWorkflowIds() {
+    return ids(ACTIVE_IDS, Tuple.tuple());
+  }
+
+  private Future<List<String>> ids(String sql, Tuple params) {
+    return pool.preparedQuery(sql).execute(params)
+        .recover(db::unavailable)
+        .map(rows -> {
+          List<String> out = new ArrayList<>(rows.size());
+          rows.forEach(row -> out.add(row.getString(0)));
+          return out;
+        });
+  }
+
+  @Override
+  public Future<Void> addTaskLogs(List<TaskExecLog> logs) {
+    if (logs.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    List<Tuple> batch = new ArrayList<>(logs.size());
+    for (TaskExecLog log : logs) {
+      batch.add(Tuple.of(log.taskId(), log.log(), log.createdTime()));
+    }
+    return pool.preparedQuery(ADD_LOG).executeBatch(batch)
+        .recover(db::unavailable)
+        .mapEmpty();
+  }
+
+  @Override
+  public Future<List<TaskExecLog>> getTaskLogs(String taskId) {
+    return pool.preparedQuery(GET_LOGS).execute(Tuple.of(taskId))
+        .recover(db::unavailable)
+        .map(rows -> {
+          List<TaskExecLog> out = new ArrayList<>(rows.size());
+          rows.forEach(row -> out.add(new TaskExecLog(row.getString(0), row.getString(1), row.getLong(2))));
+          return out;
+        });
+  }
+
+  @Override
+  public Future<Void> savePollData(PollData data) {
+    Tuple row = Tuple.of(data.queueName(), data.domain() == null ? "" : data.domain(), data.workerId(), data.lastPollTime());
+    return pool.preparedQuery(UPSERT_POLL_DATA).execute(row)
+        .recover(db::unavailable)
+        .mapEmpty();
+  }
+
+  @Override
+  public Future<List<PollData>> getPollData(String taskType) {
+    return pollData(pool.preparedQuery(GET_POLL_DATA).execute(Tuple.of(taskType)));
+  }
+
+  @Override
+  public Future<List<PollData>> getAllPollData() {
+    return pollData(pool.query(ALL_POLL_DATA).execute());
+  }
+
+  private Future<List<PollData>> pollData(Future<RowSet<Row>> query) {
+    return query.recover(db::unavailable).map(rows -> {
+      List<PollData> out = new ArrayList<>(rows.size());
+      for (Row row : rows) {
+        String domain = row.getString(1);
+        out.add(new PollData(row.getString(0), domain.isEmpty() ? null : domain, row.getString(2), row.getLong(3)));
+      }
+      return out;
+    });
+  }
+
+  @Override
+  public Future<Void> close() {
+    return db.release();
+  }
+}

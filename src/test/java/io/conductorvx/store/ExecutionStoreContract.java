@@ -1,0 +1,428 @@
+package io.conductorvx.store;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.conductorvx.model.Json;
+import io.conductorvx.model.PollData;
+import io.conductorvx.model.Task;
+import io.conductorvx.model.TaskExecLog;
+import io.conductorvx.model.TaskStatus;
+import io.conductorvx.model.Workflow;
+import io.conductorvx.model.WorkflowDef;
+import io.conductorvx.model.WorkflowStatus;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.junit5.Timeout;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** The behaviour every {@link ExecutionStore} must show; subclasses open and clean up a backend. */
+@ExtendWith(VertxExtension.class)
+@Timeout(value = 30, timeUnit = TimeUnit.SECONDS)
+public abstract class ExecutionStoreContract {
+  protected Vertx vertx;
+  protected ExecutionStore store;
+
+  protected abstract Future<ExecutionStore> open(Vertx vertx);
+
+  protected Future<Void> cleanUp() {
+    return Future.succeededFuture();
+  }
+
+  @BeforeEach
+  void openStore(Vertx vertx, VertxTestContext ctx) {
+    this.vertx = vertx;
+    open(vertx).onComplete(ctx.succeeding(s -> {
+      store = s;
+      ctx.completeNow();
+    }));
+  }
+
+  @AfterEach
+  void closeStore(VertxTestContext ctx) {
+    Future<Void> closed = store == null ? Future.succeededFuture() : store.close();
+    // Clean up even when closing failed, and report either failure.
+    Future<Void> cleaned = closed.transform(ar -> cleanUp());
+    Future.join(closed, cleaned).onComplete(ctx.succeedingThenComplete());
+  }
+
+  private static void check(VertxTestContext ctx, Supplier<Future<?>> body) {
+    body.get().onComplete(ctx.succeedingThenComplete());
+  }
+
+  static Workflow workflow(String id, String name, int version, WorkflowStatus status, String correlationId, long createTime) {
+    WorkflowDef def = new WorkflowDef();
+    def.name = name;
+    def.version = version;
+    Workflow wf = new Workflow();
+    wf.workflowId = id;
+    wf.workflowDefinition = def;
+    wf.status = status;
+    wf.correlationId = correlationId;
+    wf.createTime = createTime;
+    wf.updateTime = createTime;
+    wf.input.put("n", 1);
+    return wf;
+  }
+
+  static Workflow running(String id) {
+    return workflow(id, "flow", 1, WorkflowStatus.RUNNING, null, 1_000);
+  }
+
+  static Task task(Workflow wf, String taskId, int seq) {
+    Task t = new Task();
+    t.taskId = taskId;
+    t.workflowInstanceId = wf.workflowId;
+    t.taskType = "encode";
+    t.taskDefName = "encode";
+    t.referenceTaskName = "ref_" + seq;
+    t.status = TaskStatus.SCHEDULED;
+    t.seq = seq;
+    t.inputData.put("seq", seq);
+    return t;
+  }
+
+  private static List<String> taskIds(Workflow wf) {
+    return wf.tasks.stream().map(t -> t.taskId).toList();
+  }
+
+  private static List<String> workflowIds(List<Workflow> wfs) {
+    return wfs.stream().map(w -> w.workflowId).toList();
+  }
+
+  /** Equal as the API would show them: the same JSON. */
+  private static void assertSameJson(Object expected, Object actual) {
+    assertEquals(Json.tree(expected), Json.tree(actual));
+  }
+
+  // ---------------------------------------------------------------------------------------------
+
+  @Test
+  void savedWorkflowIsReadBackWithItsTasksInSeqOrder(VertxTestContext ctx) {
+    Workflow wf = running("wf1");
+    wf.output.put("result", Map.of("nested", List.of(1, "two", 3.5)));
+    wf.taskToDomain.put("*", "blue");
+    wf.setUnknownField("fromNewerClient", "kept");
+    Task third = task(wf, "t3", 3);
+    Task first = task(wf, "t1", 1);
+    Task second = task(wf, "t2", 2);
+    wf.tasks.addAll(List.of(first, second, third));
+    check(ctx, () -> store.save(wf, List.of(third, first, second), List.of())
+        .compose(v -> store.getWorkflow("wf1", true))
+        .map(read -> {
+          assertEquals(List.of("t1", "t2", "t3"), taskIds(read));
+          assertSameJson(wf, read);
+          assertEquals("kept", read.unknownFields().get("fromNewerClient"));
+          return null;
+        }));
+  }
+
+  @Test
+  void workflowReadWithoutTasksHasAnEmptyTaskList(VertxTestContext ctx) {
+    Workflow wf = running("wf1");
+    Task t = task(wf, "t1", 1);
+    check(ctx, () -> store.save(wf, List.of(t), List.of())
+        .compose(v -> store.getWorkflow("wf1", false))
+        .map(read -> {
+          assertEquals("wf1", read.workflowId);
+          assertEquals(List.of(), read.tasks);
+          return null;
+        }));
+  }
+
+  @Test
+  void saveWritesOnlyTheGivenTasksNotTheWorkflowTaskList(VertxTestContext ctx) {
+    Workflow wf = running("wf1");
+    Task saved = task(wf, "saved", 1);
+    Task notSaved = task(wf, "not-saved", 2);
+    wf.tasks.addAll(List.of(saved, notSaved));
+    check(ctx, () -> store.save(wf, List.of(saved), List.of())
+        .compose(v -> {
+          assertEquals(List.of("saved", "not-saved"), taskIds(wf), "the caller's task list is left as it was");
+          return store.getWorkflow("wf1", true);
+        })
+        .compose(read -> {
+          assertEquals(List.of("saved"), taskIds(read));
+          return store.getTask("not-saved");
+        })
+        .map(missing -> {
+          assertNull(missing);
+          return null;
+        }));
+  }
+
+  @Test
+  void saveUpdatesChangedTasksAndKeepsUntouchedOnes(VertxTestContext ctx) {
+    Workflow wf = running("wf1");
+    Task a = task(wf, "a", 1);
+    Task b = task(wf, "b", 2);
+    check(ctx, () -> store.save(wf, List.of(a, b), List.of())
+        .compose(v -> {
+          a.status = TaskStatus.COMPLETED;
+          a.outputData.put("done", true);
+          wf.updateTime = 2_000;
+          return store.save(wf, List.of(a), List.of());
+        })
+        .compose(v -> store.getWorkflow("wf1", true))
+        .compose(read -> {
+          assertEquals(List.of("a", "b"), taskIds(read));
+          assertEquals(TaskStatus.COMPLETED, read.tasks.get(0).status);
+          assertEquals(TaskStatus.SCHEDULED, read.tasks.get(1).status);
+          assertEquals(2_000, read.updateTime);
+          return store.getTask("a");
+        })
+        .map(readA -> {
+          assertSameJson(a, readA);
+          return null;
+        }));
+  }
+
+  @Test
+  void saveDeletesRemovedTasksAndTheirLogs(VertxTestContext ctx) {
+    Workflow wf = running("wf1");
+    Task keep = task(wf, "keep", 1);
+    Task drop = task(wf, "drop", 2);
+    check(ctx, () -> store.save(wf, List.of(keep, drop), List.of())
+        .compose(v -> store.addTaskLogs(List.of(new TaskExecLog("bye", "drop", 5), new TaskExecLog("stay", "keep", 6))))
+        .compose(v -> store.save(wf, List.of(), List.of("drop")))
+        .compose(v -> Future.all(store.getWorkflow("wf1", true), store.getTask("drop"), store.getTaskLogs("drop"), store.getTaskLogs("keep")))
+        .map(reads -> {
+          assertEquals(List.of("keep"), taskIds(reads.resultAt(0)));
+          assertNull(reads.resultAt(1));
+          assertEquals(List.of(), reads.resultAt(2));
+          assertEquals(List.of(new TaskExecLog("stay", "keep", 6)), reads.resultAt(3));
+          return null;
+        }));
+  }
+
+  @Test
+  void missingWorkflowAndTaskReadAsNull(VertxTestContext ctx) {
+    check(ctx, () -> Future.all(store.getWorkflow("nope", true), store.getWorkflow("nope", false), store.getTask("nope"))
+        .map(reads -> {
+          assertNull(reads.resultAt(0));
+          assertNull(reads.resultAt(1));
+          assertNull(reads.resultAt(2));
+          return null;
+        }));
+  }
+
+  @Test
+  void readsAreCopiesThatShareNothingWithTheStore(VertxTestContext ctx) {
+    Workflow wf = running("wf1");
+    Task t = task(wf, "t1", 1);
+    check(ctx, () -> store.save(wf, List.of(t), List.of())
+        // Changing the saved objects after save must not change what is stored...
+        .compose(v -> {
+          wf.status = WorkflowStatus.FAILED;
+          t.status = TaskStatus.FAILED;
+          t.inputData.put("changed", true);
+          return store.getWorkflow("wf1", true);
+        })
+        // ...nor may changing what a read returned.
+        .compose(read -> {
+          assertEquals(WorkflowStatus.RUNNING, read.status);
+          assertEquals(TaskStatus.SCHEDULED, read.tasks.get(0).status);
+          read.status = WorkflowStatus.TERMINATED;
+          read.tasks.get(0).inputData.clear();
+          read.tasks.clear();
+          return Future.all(store.getWorkflow("wf1", true), store.getTask("t1"));
+        })
+        .compose(again -> {
+          Workflow w = again.resultAt(0);
+          Task task = again.resultAt(1);
+          assertEquals(WorkflowStatus.RUNNING, w.status);
+          assertEquals(List.of("t1"), taskIds(w));
+          assertEquals(Map.of("seq", 1), w.tasks.get(0).inputData);
+          task.status = TaskStatus.COMPLETED;
+          return store.getTask("t1");
+        })
+        .map(task -> {
+          assertEquals(TaskStatus.SCHEDULED, task.status);
+          return null;
+        }));
+  }
+
+  @Test
+  void removeWorkflowDeletesItsTasksAndLogsAndReportsWhetherItExisted(VertxTestContext ctx) {
+    Workflow wf = running("wf1");
+    Workflow other = running("wf2");
+    check(ctx, () -> store.save(wf, List.of(task(wf, "t1", 1)), List.of())
+        .compose(v -> store.save(other, List.of(task(other, "o1", 1)), List.of()))
+        .compose(v -> store.addTaskLogs(List.of(new TaskExecLog("log", "t1", 1), new TaskExecLog("other", "o1", 1))))
+        .compose(v -> store.removeWorkflow("wf1"))
+        .compose(removed -> {
+          assertTrue(removed);
+          return store.removeWorkflow("wf1");
+        })
+        .compose(again -> {
+          assertFalse(again);
+          return Future.all(store.getWorkflow("wf1", true), store.getTask("t1"), store.getTaskLogs("t1"),
+              store.getTask("o1"), store.getTaskLogs("o1"));
+        })
+        .map(reads -> {
+          assertNull(reads.resultAt(0));
+          assertNull(reads.resultAt(1));
+          assertEquals(List.of(), reads.resultAt(2));
+          assertEquals("o1", reads.<Task>resultAt(3).taskId, "other workflows are untouched");
+          assertEquals(1, reads.<List<TaskExecLog>>resultAt(4).size());
+          return null;
+        }));
+  }
+
+  @Test
+  void runningWorkflowIdsMatchNameVersionAndRunningStatus(VertxTestContext ctx) {
+    check(ctx, () -> store.save(workflow("r1", "flow", 1, WorkflowStatus.RUNNING, null, 1), List.of(), List.of())
+        .compose(v -> store.save(workflow("r2", "flow", 1, WorkflowStatus.RUNNING, null, 2), List.of(), List.of()))
+        .compose(v -> store.save(workflow("paused", "flow", 1, WorkflowStatus.PAUSED, null, 3), List.of(), List.of()))
+        .compose(v -> store.save(workflow("done", "flow", 1, WorkflowStatus.COMPLETED, null, 4), List.of(), List.of()))
+        .compose(v -> store.save(workflow("v2", "flow", 2, WorkflowStatus.RUNNING, null, 5), List.of(), List.of()))
+        .compose(v -> store.save(workflow("x", "other", 1, WorkflowStatus.RUNNING, null, 6), List.of(), List.of()))
+        .compose(v -> store.runningWorkflowIds("flow", 1))
+        .compose(ids -> {
+          assertEquals(Set.of("r1", "r2"), new HashSet<>(ids));
+          // A status change is seen by the lookup.
+          return store.save(workflow("r1", "flow", 1, WorkflowStatus.COMPLETED, null, 1), List.of(), List.of());
+        })
+        .compose(v -> store.runningWorkflowIds("flow", 1))
+        .map(ids -> {
+          assertEquals(List.of("r2"), ids);
+          return null;
+        }));
+  }
+
+  @Test
+  void searchFiltersByClausesAndFreeTextAndPagesInSortOrder(VertxTestContext ctx) {
+    Workflow child = workflow("s4", "order", 1, WorkflowStatus.RUNNING, "c-2", 40);
+    child.parentWorkflowId = "s1";
+    Workflow tagged = workflow("s3", "order", 1, WorkflowStatus.FAILED, "c-1", 30);
+    tagged.input.put("customer", "Acme Corp");
+    check(ctx, () -> store.save(workflow("s1", "order", 1, WorkflowStatus.COMPLETED, "c-1", 10), List.of(), List.of())
+        .compose(v -> store.save(workflow("s2", "order", 2, WorkflowStatus.FAILED, "c-2", 20), List.of(), List.of()))
+        .compose(v -> store.save(tagged, List.of(), List.of()))
+        .compose(v -> store.save(child, List.of(), List.of()))
+        .compose(v -> store.save(workflow("x1", "other", 1, WorkflowStatus.FAILED, "c-1", 50), List.of(), List.of()))
+        .compose(v -> store.searchWorkflows(SearchQuery.parse(
+            "workflowType = \"order\" AND status IN (FAILED,TIMED_OUT)", "*", 0, 10, "startTime:DESC")))
+        .compose(found -> {
+          assertEquals(2, found.totalHits());
+          assertEquals(List.of("s3", "s2"), found.results().stream().map(w -> w.workflowId).toList());
+          assertTrue(found.results().get(0).tasks.isEmpty(), "search hits carry no tasks");
+          return store.searchWorkflows(SearchQuery.parse("workflowType = order AND startTime > 10", "*", 1, 2, "startTime:ASC"));
+        })
+        .compose(page -> {
+          assertEquals(3, page.totalHits(), "the total counts every match, not just the page");
+          assertEquals(List.of("s3", "s4"), page.results().stream().map(w -> w.workflowId).toList());
+          return store.searchWorkflows(SearchQuery.parse("parentWorkflowId = \"\" AND correlationId = 'c-*'", "acme", 0, 10, null));
+        })
+        .map(text -> {
+          assertEquals(List.of("s3"), text.results().stream().map(w -> w.workflowId).toList());
+          return null;
+        }));
+  }
+
+  @Test
+  void workflowIdsCreatedBetweenIncludeBothBounds(VertxTestContext ctx) {
+    check(ctx, () -> store.save(workflow("before", "flow", 1, WorkflowStatus.RUNNING, null, 99), List.of(), List.of())
+        .compose(v -> store.save(workflow("start", "flow", 1, WorkflowStatus.COMPLETED, null, 100), List.of(), List.of()))
+        .compose(v -> store.save(workflow("inside", "flow", 1, WorkflowStatus.FAILED, null, 150), List.of(), List.of()))
+        .compose(v -> store.save(workflow("end", "flow", 1, WorkflowStatus.RUNNING, null, 200), List.of(), List.of()))
+        .compose(v -> store.save(workflow("after", "flow", 1, WorkflowStatus.RUNNING, null, 201), List.of(), List.of()))
+        .compose(v -> store.save(workflow("v2", "flow", 2, WorkflowStatus.RUNNING, null, 150), List.of(), List.of()))
+        .compose(v -> store.workflowIdsCreatedBetween("flow", 1, 100, 200))
+        .map(ids -> {
+          assertEquals(Set.of("start", "inside", "end"), new HashSet<>(ids));
+          return null;
+        }));
+  }
+
+  @Test
+  void workflowsByCorrelationIdAreOldestFirstAndHonourTheFlags(VertxTestContext ctx) {
+    Workflow newer = workflow("newer", "flow", 1, WorkflowStatus.RUNNING, "order-7", 300);
+    Workflow older = workflow("older", "flow", 2, WorkflowStatus.PAUSED, "order-7", 100);
+    Workflow closed = workflow("closed", "flow", 1, WorkflowStatus.COMPLETED, "order-7", 200);
+    Workflow otherName = workflow("other-name", "other", 1, WorkflowStatus.RUNNING, "order-7", 50);
+    Workflow otherId = workflow("other-id", "flow", 1, WorkflowStatus.RUNNING, "order-8", 60);
+    check(ctx, () -> store.save(newer, List.of(task(newer, "n1", 1)), List.of())
+        .compose(v -> store.save(older, List.of(), List.of()))
+        .compose(v -> store.save(closed, List.of(task(closed, "c1", 1)), List.of()))
+        .compose(v -> store.save(otherName, List.of(), List.of()))
+        .compose(v -> store.save(otherId, List.of(), List.of()))
+        .compose(v -> Future.all(
+            store.workflowsByCorrelationId("flow", "order-7", true, false),
+            store.workflowsByCorrelationId("flow", "order-7", false, false),
+            store.workflowsByCorrelationId("flow", "order-7", true, true),
+            store.workflowsByCorrelationId("flow", "nobody", true, true)))
+        .map(reads -> {
+          List<Workflow> all = reads.resultAt(0);
+          List<Workflow> open = reads.resultAt(1);
+          List<Workflow> withTasks = reads.resultAt(2);
+          assertEquals(List.of("older", "closed", "newer"), workflowIds(all));
+          assertTrue(all.stream().allMatch(w -> w.tasks.isEmpty()), "no tasks unless asked for");
+          assertEquals(List.of("older", "newer"), workflowIds(open));
+          assertEquals(List.of(List.of(), List.of("c1"), List.of("n1")), withTasks.stream().map(ExecutionStoreContract::taskIds).toList());
+          assertEquals(List.of(), reads.resultAt(3));
+          return null;
+        }));
+  }
+
+  @Test
+  void activeWorkflowIdsAreTheRunningAndPausedOnes(VertxTestContext ctx) {
+    Future<Void> saves = Future.succeededFuture();
+    for (WorkflowStatus status : WorkflowStatus.values()) {
+      Workflow wf = workflow("wf-" + status, "flow", 1, status, null, 1);
+      saves = saves.compose(v -> store.save(wf, List.of(), List.of()));
+    }
+    Future<Void> all = saves;
+    check(ctx, () -> all
+        .compose(v -> store.activeWorkflowIds())
+        .map(ids -> {
+          assertEquals(Set.of("wf-RUNNING", "wf-PAUSED"), new HashSet<>(ids));
+          return null;
+        }));
+  }
+
+  @Test
+  void taskLogsAreAppendedInOrder(VertxTestContext ctx) {
+    check(ctx, () -> store.addTaskLogs(List.of(new TaskExecLog("one", "t1", 10), new TaskExecLog("two", "t1", 5)))
+        .compose(v -> store.addTaskLogs(List.of(new TaskExecLog("elsewhere", "t2", 1))))
+        .compose(v -> store.addTaskLogs(List.of(new TaskExecLog("three", "t1", 7))))
+        .compose(v -> store.addTaskLogs(List.of()))
+        .compose(v -> Future.all(store.getTaskLogs("t1"), store.getTaskLogs("unknown")))
+        .map(reads -> {
+          assertEquals(List.of(new TaskExecLog("one", "t1", 10), new TaskExecLog("two", "t1", 5), new TaskExecLog("three", "t1", 7)),
+              reads.resultAt(0));
+          assertEquals(List.of(), reads.resultAt(1));
+          return null;
+        }));
+  }
+
+  @Test
+  void pollDataIsKeptPerTaskTypeAndDomainAndOverwritten(VertxTestContext ctx) {
+    check(ctx, () -> store.savePollData(new PollData("encode", null, "w1", 100))
+        .compose(v -> store.savePollData(new PollData("encode", "blue", "w2", 200)))
+        .compose(v -> store.savePollData(new PollData("decode", null, "w3", 300)))
+        .compose(v -> store.savePollData(new PollData("encode", null, "w4", 400)))
+        .compose(v -> Future.all(store.getPollData("encode"), store.getPollData("unknown"), store.getAllPollData()))
+        .map(reads -> {
+          assertEquals(Set.of(new PollData("encode", null, "w4", 400), new PollData("encode", "blue", "w2", 200)),
+              new HashSet<>(reads.<List<PollData>>resultAt(0)));
+          assertEquals(List.of(), reads.resultAt(1));
+          assertEquals(Set.of(new PollData("encode", null, "w4", 400), new PollData("encode", "blue", "w2", 200),
+              new PollData("decode", null, "w3", 300)), new HashSet<>(reads.<List<PollData>>resultAt(2)));
+          return null;
+        }));
+  }
+}

@@ -1,0 +1,105 @@
+package io.conductorvx.store.postgres;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.conductorvx.testing.TestBackends;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.junit5.Timeout;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.sqlclient.Pool;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+@ExtendWith(VertxExtension.class)
+@Timeout(value = 30, timeUnit = TimeUnit.SECONDS)
+class PostgresMigrationsTest {
+  private final String schema = TestBackends.uniqueSchema();
+  private final List<Pool> pools = new ArrayList<>();
+  private Vertx vertx;
+
+  @BeforeEach
+  void createSchema(Vertx vertx, VertxTestContext ctx) {
+    this.vertx = vertx;
+    TestBackends.admin("CREATE SCHEMA " + schema).onComplete(ctx.succeedingThenComplete());
+  }
+
+  @AfterEach
+  void dropSchema(VertxTestContext ctx) {
+    Future.join(pools.stream().map(Pool::close).toList())
+        .eventually(() -> TestBackends.dropSchema(schema))
+        .onComplete(ctx.succeedingThenComplete());
+  }
+
+  /** A pool of its own, as a second server would have. */
+  private Pool pool() {
+    Pool pool = PgBuilder.pool()
+        .connectingTo(PgConnectOptions.fromUri(TestBackends.POSTGRES_URL).addProperty("search_path", schema))
+        .using(vertx)
+        .build();
+    pools.add(pool);
+    return pool;
+  }
+
+  @Test
+  void twoServersMigratingAtOnceApplyEachVersionOnce(VertxTestContext ctx) {
+    Future<List<Integer>> first = PostgresMigrations.migrate(vertx, pool());
+    Future<List<Integer>> second = PostgresMigrations.migrate(vertx, pool());
+    Future.all(first, second)
+        .compose(both -> {
+          List<Integer> applied = new ArrayList<>(first.result());
+          applied.addAll(second.result());
+          assertEquals(List.of(1), applied, "one of them applied V1, the other found it applied");
+          return pool().query("SELECT version, name FROM schema_migration ORDER BY version").execute();
+        })
+        .map(rows -> {
+          List<String> recorded = new ArrayList<>();
+          rows.forEach(r -> recorded.add(r.getInteger(0) + ":" + r.getString(1)));
+          assertEquals(List.of("1:schema"), recorded);
+          return null;
+        })
+        .onComplete(ctx.succeedingThenComplete());
+  }
+
+  @Test
+  void migratingAnUpToDateSchemaChangesNothing(VertxTestContext ctx) {
+    Pool pool = pool();
+    PostgresMigrations.migrate(vertx, pool)
+        .compose(applied -> {
+          assertEquals(List.of(1), applied);
+          return PostgresMigrations.migrate(vertx, pool);
+        })
+        .map(again -> {
+          assertEquals(List.of(), again);
+          return null;
+        })
+        .onComplete(ctx.succeedingThenComplete());
+  }
+
+  @Test
+  void everyScriptInTheResourceFolderIsListedInOrder() throws IOException {
+    try (Stream<Path> files = Files.list(Path.of("src/main/resources", PostgresMigrations.RESOURCE_DIR))) {
+      List<String> onDisk = files.map(p -> p.getFileName().toString())
+          .filter(n -> n.endsWith(".sql"))
+          .sorted((a, b) -> Integer.compare(version(a), version(b)))
+          .toList();
+      assertEquals(onDisk, PostgresMigrations.SCRIPTS);
+    }
+  }
+
+  private static int version(String file) {
+    return Integer.parseInt(file.substring(1, file.indexOf("__")));
+  }
+}
