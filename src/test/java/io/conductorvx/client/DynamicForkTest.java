@@ -12,7 +12,6 @@ import com.netflix.conductor.common.metadata.tasks.Task;
 import com.netflix.conductor.common.metadata.tasks.TaskResult;
 import com.netflix.conductor.common.metadata.workflow.WorkflowTask;
 import com.netflix.conductor.common.run.Workflow;
-import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -24,12 +23,6 @@ import org.junit.jupiter.api.Test;
 /** FORK_JOIN_DYNAMIC in its three input styles, through the official client. */
 class DynamicForkTest extends ClientTestBase {
   static final Duration DONE = Duration.ofSeconds(10);
-
-  /** See {@link ForkJoinTest#serverSettings()}. */
-  @Override
-  protected JsonObject serverSettings() {
-    return new JsonObject().put("httpInstances", 1);
-  }
 
   /** Style 1: the task list and the per-ref inputs come from the workflow input. */
   static WorkflowTask dynamicFork(String ref) {

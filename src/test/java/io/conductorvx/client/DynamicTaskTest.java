@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import com.netflix.conductor.common.metadata.tasks.Task;
 import com.netflix.conductor.common.metadata.workflow.WorkflowTask;
 import com.netflix.conductor.common.run.Workflow;
-import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -17,12 +16,6 @@ import org.junit.jupiter.api.Test;
 /** DYNAMIC: the worker task to run is named by an input parameter. */
 class DynamicTaskTest extends ClientTestBase {
   static final Duration DONE = Duration.ofSeconds(10);
-
-  /** See {@link ForkJoinTest#serverSettings()}. */
-  @Override
-  protected JsonObject serverSettings() {
-    return new JsonObject().put("httpInstances", 1);
-  }
 
   static WorkflowTask dynamic(String ref) {
     WorkflowTask t = new WorkflowTask();

@@ -10,7 +10,6 @@ import com.netflix.conductor.common.metadata.tasks.Task;
 import com.netflix.conductor.common.metadata.tasks.TaskResult;
 import com.netflix.conductor.common.metadata.workflow.WorkflowTask;
 import com.netflix.conductor.common.run.Workflow;
-import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -22,15 +21,6 @@ import org.junit.jupiter.api.Test;
 /** FORK_JOIN, JOIN and EXCLUSIVE_JOIN through the official client. */
 class ForkJoinTest extends ClientTestBase {
   static final Duration DONE = Duration.ofSeconds(10);
-
-  /**
-   * One HTTP verticle: with several, the extra instances re-bind the port the first got from port 0
-   * and fail with "Address already in use" on this machine (ConductorServer.deployHttp).
-   */
-  @Override
-  protected JsonObject serverSettings() {
-    return new JsonObject().put("httpInstances", 1);
-  }
 
   @SafeVarargs
   static WorkflowTask fork(String ref, List<WorkflowTask>... branches) {
