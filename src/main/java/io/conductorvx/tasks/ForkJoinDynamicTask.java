@@ -70,7 +70,7 @@ public final class ForkJoinDynamicTask implements TaskType {
     Task joinTask = ctx.schedule(join, task.iteration);
     if (joinTask != null) {
       // Each branch is one task, so it is also the last task of its branch.
-      joinTask.inputData.put(JoinTask.JOIN_ON, refs);
+      joinTask.inputData.put(JoinTask.JOIN_ON, new ArrayList<>(refs));
       ctx.changed(joinTask);
     }
   }

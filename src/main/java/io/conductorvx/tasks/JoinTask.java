@@ -52,13 +52,11 @@ public final class JoinTask implements TaskType {
     List<?> refs = joinOn(task);
     int from = donePrefix.getOrDefault(task, 0);
     int pending = firstPending(ctx, task, refs, from);
+    if (pending == refs.size() && from > 0) {
+      pending = firstPending(ctx, task, refs, 0); // confirm the remembered part: a task there may have been reset since
+    }
     if (pending < refs.size()) {
       donePrefix.put(task, pending);
-      return false;
-    }
-    int recheck = firstPending(ctx, task, refs, 0); // a retried or reset task may have reopened
-    if (recheck < refs.size()) {
-      donePrefix.put(task, recheck);
       return false;
     }
     donePrefix.remove(task);
