@@ -1,19 +1,19 @@
 -- conductor-vx schema, version 1. Applied once by PostgresMigrations, inside its transaction.
--- Model objects are stored as the Jackson JSON of the server (jsonb); only what lookups filter
+-- Model objects are stored as the Jackson JSON of the server (json: kept as written, unlike jsonb, which reorders keys and rejects \u0000); only what lookups filter
 -- on gets a real column. Times are epoch milliseconds, as in the JSON models.
 
 -- Metadata ----------------------------------------------------------------------------------
 
 CREATE TABLE task_def (
   name text PRIMARY KEY,
-  json jsonb NOT NULL
+  json json  NOT NULL
 );
 
 -- The primary key also serves "latest version of a name" (ORDER BY version DESC LIMIT 1).
 CREATE TABLE workflow_def (
   name    text    NOT NULL,
   version integer NOT NULL,
-  json    jsonb   NOT NULL,
+  json    json    NOT NULL,
   PRIMARY KEY (name, version)
 );
 
@@ -27,7 +27,7 @@ CREATE TABLE workflow (
   status         text    NOT NULL,
   correlation_id text,
   create_time    bigint  NOT NULL,
-  json           jsonb   NOT NULL
+  json           json    NOT NULL
 );
 
 -- runningWorkflowIds(name, version)
@@ -44,7 +44,7 @@ CREATE TABLE task (
   task_id     text    PRIMARY KEY,
   workflow_id text    NOT NULL REFERENCES workflow (workflow_id) ON DELETE CASCADE,
   seq         integer NOT NULL,
-  json        jsonb   NOT NULL
+  json        json    NOT NULL
 );
 
 -- A workflow's tasks in order; also serves the foreign key's cascade.

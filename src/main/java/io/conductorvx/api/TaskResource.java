@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /** /api/tasks: polling, updates, logs and queue information. */
 final class TaskResource {
@@ -60,6 +61,12 @@ final class TaskResource {
     });
     Routes.handle(r.post("/api/tasks/queue/requeue/:taskType"),
         ctx -> engine.requeue(Requests.path(ctx, "taskType")).map(n -> Reply.text(String.valueOf(n))));
+    Routes.handle(r.get("/api/tasks/queue/:taskType/:taskId"), this::removeFromQueue);
+    Routes.handle(r.delete("/api/tasks/queue/:taskType/:taskId"), this::removeFromQueue);
+    Routes.handle(r.post("/api/tasks/:taskId/ack"), ctx -> Future.succeededFuture(Reply.json(Boolean.TRUE)));
+    // before update-by-ref: ".../{status}/signal" has the same shape as ".../{ref}/{status}"
+    Routes.handle(r.post("/api/tasks/:workflowId/:status/signal/sync"), ctx -> signal(ctx, true));
+    Routes.handle(r.post("/api/tasks/:workflowId/:status/signal"), ctx -> signal(ctx, false));
     Routes.handle(r.post("/api/tasks/:workflowId/:taskRefName/:status"), this::updateByRef);
     Routes.handle(r.post("/api/tasks/:taskId/log"), this::addLog);
     Routes.handle(r.get("/api/tasks/:taskId/log"), this::getLogs);
@@ -140,19 +147,129 @@ final class TaskResource {
   }
 
   private Future<Reply> updateByRef(RoutingContext ctx) {
+    TaskResult.Status status = statusParam(ctx);
+    return engine.<String>send(new Command.UpdateTaskByRef(Requests.path(ctx, "workflowId"),
+            Requests.path(ctx, "taskRefName"), status, outputBody(ctx), Requests.query(ctx, "workerid")))
+        .map(taskId -> taskId == null ? Reply.ok() : Reply.text(taskId));
+  }
+
+  private static TaskResult.Status statusParam(RoutingContext ctx) {
     String statusText = Requests.path(ctx, "status");
-    TaskResult.Status status;
     try {
-      status = TaskResult.Status.valueOf(statusText.toUpperCase());
+      return TaskResult.Status.valueOf(statusText.toUpperCase());
     } catch (IllegalArgumentException e) {
       throw ConductorException.badRequest("Invalid task status: " + statusText);
     }
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> outputBody(RoutingContext ctx) {
     Map<String, Object> output = Requests.optionalBody(ctx, Map.class);
-    @SuppressWarnings("unchecked")
-    Map<String, Object> typed = output == null ? Map.of() : (Map<String, Object>) output;
-    return engine.<String>send(new Command.UpdateTaskByRef(Requests.path(ctx, "workflowId"),
-            Requests.path(ctx, "taskRefName"), status, typed, Requests.query(ctx, "workerid")))
-        .map(taskId -> taskId == null ? Reply.ok() : Reply.text(taskId));
+    return output == null ? Map.of() : output;
+  }
+
+  // ---- signals: complete whatever a workflow is blocked on ----
+
+  /** Types a signal completes: the ones that wait for someone outside. */
+  private static final Set<String> SIGNALLED_TYPES = Set.of("WAIT", "HUMAN");
+  /** Sub-workflows nest; a bound keeps a corrupt parent/child loop from recursing forever. */
+  private static final int MAX_SIGNAL_DEPTH = 32;
+
+  /**
+   * Updates the first pending WAIT/HUMAN task of the workflow, looking into running sub-workflows
+   * where the flow is inside one, and merges the body into its output. {@code sync} answers a
+   * SignalResponse with the state right after the update (the decision it caused has run).
+   */
+  private Future<Reply> signal(RoutingContext ctx, boolean sync) {
+    String workflowId = Requests.path(ctx, "workflowId");
+    TaskResult.Status status = statusParam(ctx);
+    Map<String, Object> output = outputBody(ctx);
+    String strategy = Requests.query(ctx, "returnStrategy") == null ? "TARGET_WORKFLOW"
+        : Requests.query(ctx, "returnStrategy").toUpperCase();
+    return store.getWorkflow(workflowId, true).compose(wf -> {
+      if (wf == null) {
+        return Future.failedFuture(ConductorException.notFound("Workflow with id: " + workflowId + " not found."));
+      }
+      return blockedTask(wf, 0);
+    }).compose(blocked -> {
+      if (blocked == null) {
+        return sync ? Future.failedFuture(ConductorException.notFound("No task is waiting for a signal in workflow " + workflowId))
+            : Future.succeededFuture(Reply.ok());
+      }
+      Future<String> updated = engine.send(new Command.UpdateTaskByRef(blocked.workflowInstanceId,
+          blocked.referenceTaskName, status, output, null));
+      return sync ? updated.compose(id -> signalResponse(workflowId, strategy)) : updated.map(id -> Reply.ok());
+    });
+  }
+
+  /** The first non-terminal WAIT/HUMAN task, in task order, descending into running sub-workflows. */
+  private Future<io.conductorvx.model.Task> blockedTask(io.conductorvx.model.Workflow wf, int depth) {
+    if (wf == null || wf.status.isTerminal() || depth > MAX_SIGNAL_DEPTH) {
+      return Future.succeededFuture(null);
+    }
+    List<io.conductorvx.model.Task> pending = new ArrayList<>();
+    for (io.conductorvx.model.Task t : wf.tasks) {
+      if (!t.retried && !t.isTerminal()) {
+        pending.add(t);
+      }
+    }
+    pending.sort(java.util.Comparator.comparingInt(t -> t.seq));
+    Future<io.conductorvx.model.Task> found = Future.succeededFuture(null);
+    for (io.conductorvx.model.Task t : pending) {
+      found = found.compose(hit -> {
+        if (hit != null) {
+          return Future.succeededFuture(hit);
+        }
+        if (SIGNALLED_TYPES.contains(t.taskType)) {
+          return Future.succeededFuture(t);
+        }
+        if ("SUB_WORKFLOW".equals(t.taskType) && t.subWorkflowId != null) {
+          return store.getWorkflow(t.subWorkflowId, true).compose(child -> blockedTask(child, depth + 1));
+        }
+        return Future.succeededFuture(null);
+      });
+    }
+    return found;
+  }
+
+  /**
+   * TARGET_WORKFLOW / BLOCKING_WORKFLOW answer a workflow, BLOCKING_TASK(_INPUT) the task the flow
+   * now waits on (the workflow when there is none), each with the SignalResponse fields.
+   */
+  private Future<Reply> signalResponse(String workflowId, String strategy) {
+    return store.getWorkflow(workflowId, true).compose(target -> blockedTask(target, 0).compose(next -> {
+      boolean taskAnswer = strategy.startsWith("BLOCKING_TASK") && next != null;
+      Future<io.conductorvx.model.Workflow> shown = strategy.equals("BLOCKING_WORKFLOW") && next != null
+          && !next.workflowInstanceId.equals(workflowId)
+          ? store.getWorkflow(next.workflowInstanceId, true) : Future.succeededFuture(target);
+      return shown.map(wf -> {
+        Map<String, Object> body = new LinkedHashMap<>(taskAnswer ? Json.toMap(next) : Json.toMap(wf));
+        body.put("responseType", strategy);
+        body.put("targetWorkflowId", target.workflowId);
+        body.put("targetWorkflowStatus", target.status.name());
+        body.put("workflowId", wf.workflowId);
+        body.put("correlationId", wf.correlationId);
+        if (!taskAnswer) {
+          body.put("input", wf.input);
+          body.put("output", wf.output);
+        }
+        body.put("signalTimeout", false);
+        return Reply.json(body);
+      });
+    }));
+  }
+
+  /**
+   * SDK-only (not in Conductor OSS): takes a task out of its queue. The Java client uses GET for
+   * this; DELETE is accepted too. The task's domain decides the queue, so it is looked up.
+   */
+  private Future<Reply> removeFromQueue(RoutingContext ctx) {
+    String type = Requests.path(ctx, "taskType");
+    String taskId = Requests.path(ctx, "taskId");
+    return store.getTask(taskId).compose(task -> {
+      String domain = task == null ? null : task.domain;
+      return queues.remove(QueueNames.taskQueue(type, domain), taskId);
+    }).map(removed -> Reply.ok());
   }
 
   private Future<Reply> addLog(RoutingContext ctx) {

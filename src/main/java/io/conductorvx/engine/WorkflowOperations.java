@@ -385,11 +385,15 @@ final class WorkflowOperations {
     decider.decide(d);
   }
 
-  /** Hands offloaded work's outcome to its task, then decides. Late outcomes are dropped. */
+  /** Hands offloaded work's outcome to its task, then decides. Late outcomes go to {@link TaskType#discarded}. */
   void workDone(Decision d, Command.TaskWorkDone done) {
     d.live.offloaded.remove(done.taskId());
     Task task = d.live.task(done.taskId());
-    if (task == null || task.isTerminal() || task.retried || d.workflow().status.isTerminal()) {
+    if (task == null) {
+      return;
+    }
+    if (task.isTerminal() || task.retried || d.workflow().status.isTerminal()) {
+      decider.types().of(task.workflowTask.type).discarded(d, task, done.result(), done.error());
       return;
     }
     decider.types().of(task.workflowTask.type).resume(d, task, done.result(), done.error());

@@ -48,6 +48,13 @@ public interface TaskType {
    */
   default void resume(TaskContext ctx, Task task, Object result, Throwable error) {}
 
+  /**
+   * Receives the outcome of offloaded work that came back after its task (or its workflow) had
+   * already ended, so the type can undo what is no longer wanted, e.g. terminate a child workflow
+   * that was started while the parent was being terminated. Nothing is decided after it.
+   */
+  default void discarded(TaskContext ctx, Task task, Object result, Throwable error) {}
+
   /** Called when the task is canceled because its workflow ended. */
   default void cancel(TaskContext ctx, Task task) {}
 

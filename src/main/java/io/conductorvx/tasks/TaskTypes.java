@@ -9,8 +9,8 @@ public final class TaskTypes {
   /** Conductor's built-in types this server does not run yet; starting a workflow using one is a 400. */
   private static final Set<String> NOT_YET_SUPPORTED = Set.of(
       "SWITCH", "DECISION", "DO_WHILE",
-      "SUB_WORKFLOW", "SET_VARIABLE", "INLINE", "LAMBDA", "JSON_JQ_TRANSFORM", "TERMINATE",
-      "WAIT", "HUMAN", "EVENT", "HTTP", "START_WORKFLOW", "NOOP", "KAFKA_PUBLISH");
+      "SET_VARIABLE", "INLINE", "LAMBDA", "JSON_JQ_TRANSFORM", "TERMINATE",
+      "EVENT", "NOOP", "KAFKA_PUBLISH");
 
   private final Map<String, TaskType> byName = new HashMap<>();
   private final TaskType worker = new WorkerTask();
@@ -22,6 +22,11 @@ public final class TaskTypes {
     register(new JoinTask());
     register(new ExclusiveJoinTask());
     register(new DynamicTask());
+    register(new SubWorkflowTask());
+    register(new StartWorkflowTask());
+    register(new WaitTask());
+    register(new HumanTask());
+    register(new HttpTask());
   }
 
   public TaskTypes register(TaskType type) {

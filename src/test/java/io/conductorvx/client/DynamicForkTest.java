@@ -245,11 +245,11 @@ class DynamicForkTest extends ClientTestBase {
   }
 
   @Test
-  void simpleStyleSubWorkflowBranchesAreScheduledAsSubWorkflowTasks() {
+  void simpleStyleForkTaskWorkflowRunsOneChildWorkflowPerItem() {
     String childTask = uniq("child_task");
     registerTaskDef(childTask, null);
     String child = uniq("dyn_child_wf");
-    registerWorkflow(child, List.of(simpleTask(childTask, "c", map())), null);
+    registerWorkflow(child, List.of(simpleTask(childTask, "c", map("x", expr("workflow.input.x")))), null);
     WorkflowTask fork = new WorkflowTask();
     fork.setName("dyn");
     fork.setTaskReferenceName("dyn");
@@ -260,11 +260,10 @@ class DynamicForkTest extends ClientTestBase {
     registerWorkflow(wf, List.of(fork, join("join")), null);
 
     String id = start(wf, map("items", List.of(map("x", 1), map("x", 2))));
-    Workflow w = awaitWorkflow("both branches scheduled", id, DONE, x -> x.getTasks().size() == 4);
-
-    assertEquals(List.of("dyn", "_sub_0", "_sub_1", "join"), refs(w), Describe.workflow(w));
+    Workflow scheduled = workflow(id);
+    assertEquals(List.of("dyn", "_sub_0", "_sub_1", "join"), refs(scheduled), Describe.workflow(scheduled));
     for (int i = 0; i < 2; i++) {
-      Task branch = task(w, "_sub_" + i);
+      Task branch = task(scheduled, "_sub_" + i);
       assertEquals("SUB_WORKFLOW", branch.getWorkflowTask().getType());
       assertEquals("SUB_WORKFLOW", branch.getTaskType());
       assertEquals(child, branch.getWorkflowTask().getSubWorkflowParam().getName());
@@ -272,9 +271,20 @@ class DynamicForkTest extends ClientTestBase {
       assertEquals(i + 1, ((Number) branch.getInputData().get("x")).intValue());
       assertEquals(i, ((Number) branch.getInputData().get("__index")).intValue());
     }
-    assertEquals(List.of("_sub_0", "_sub_1"), task(w, "join").getInputData().get("joinOn"));
-    workflowClient.terminateWorkflow(id, "scheduling checked");
-    awaitStatus(id, DONE, Workflow.WorkflowStatus.TERMINATED);
+    assertEquals(List.of("_sub_0", "_sub_1"), task(scheduled, "join").getInputData().get("joinOn"));
+
+    runWorkers(echo(childTask));
+    Workflow w = awaitStatus(id, DONE, Workflow.WorkflowStatus.COMPLETED);
+    Map<String, Object> joined = task(w, "join").getOutputData();
+    for (int i = 0; i < 2; i++) {
+      Task branch = task(w, "_sub_" + i);
+      assertEquals(Task.Status.COMPLETED, branch.getStatus());
+      Workflow childRun = workflow(branch.getSubWorkflowId());
+      assertEquals(child, childRun.getWorkflowName());
+      assertEquals(map("x", i + 1, "__index", i), normalizeNumbers(childRun.getInput()), "each child gets its item and index");
+      assertEquals(map("ref", "c", "in", map("x", i + 1), "subWorkflowId", branch.getSubWorkflowId()),
+          normalizeNumbers(joined.get("_sub_" + i)));
+    }
   }
 
   @Test

@@ -67,11 +67,12 @@ class WorkflowControlTest extends ClientTestBase {
   }
 
   @Test
-  void resumingARunningWorkflowIs500() {
+  /** Conductor answers 500 here; we answer 409, as for every illegal state change (README). */
+  void resumingARunningWorkflowIsAConflict() {
     String wf = uniq("resume_running");
     registerWorkflow(wf, List.of(simpleTask(uniq("idle"), "i", Map.of())), null);
     String id = start(wf, map());
-    expectStatus(500, () -> workflowClient.resumeWorkflow(id));
+    expectStatus(409, () -> workflowClient.resumeWorkflow(id));
     assertEquals(Workflow.WorkflowStatus.RUNNING, workflow(id).getStatus());
     workflowClient.terminateWorkflow(id, "cleanup");
   }

@@ -8,7 +8,7 @@ import io.vertx.sqlclient.RowSet;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Model objects to and from the JSON text of jsonb columns, with the server's one mapper. */
+/** Model objects to and from the JSON text of json columns, with the server's one mapper. */
 final class PgJson {
   private PgJson() {}
 

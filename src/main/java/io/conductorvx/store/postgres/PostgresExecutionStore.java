@@ -28,16 +28,16 @@ public final class PostgresExecutionStore implements ExecutionStore {
       .map(s -> "'" + s.name() + "'")
       .collect(Collectors.joining(", ", "status IN (", ")"));
 
-  // Parameters are bound as text and cast on the server: a Java String bound to a jsonb
+  // Parameters are bound as text and cast on the server: a Java String bound to a json
   // parameter would be stored as a JSON string, not as the object it spells.
   private static final String UPSERT_WORKFLOW = """
       INSERT INTO workflow (workflow_id, name, version, status, correlation_id, create_time, json)
-      VALUES ($1, $2, $3, $4, $5, $6, $7::text::jsonb)
+      VALUES ($1, $2, $3, $4, $5, $6, $7::text::json)
       ON CONFLICT (workflow_id) DO UPDATE SET name = EXCLUDED.name, version = EXCLUDED.version,
         status = EXCLUDED.status, correlation_id = EXCLUDED.correlation_id,
         create_time = EXCLUDED.create_time, json = EXCLUDED.json""";
   private static final String UPSERT_TASK = """
-      INSERT INTO task (task_id, workflow_id, seq, json) VALUES ($1, $2, $3, $4::text::jsonb)
+      INSERT INTO task (task_id, workflow_id, seq, json) VALUES ($1, $2, $3, $4::text::json)
       ON CONFLICT (task_id) DO UPDATE SET workflow_id = EXCLUDED.workflow_id, seq = EXCLUDED.seq,
         json = EXCLUDED.json""";
   private static final String DELETE_TASKS = "DELETE FROM task WHERE task_id = ANY($1)";

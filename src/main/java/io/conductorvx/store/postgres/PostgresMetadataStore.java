@@ -11,21 +11,21 @@ import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Definitions in PostgreSQL, as jsonb rows keyed by name (and version). */
+/** Definitions in PostgreSQL, as json rows keyed by name (and version). */
 public final class PostgresMetadataStore implements MetadataStore {
-  // Parameters are bound as text and cast on the server: a Java String bound to a jsonb
+  // Parameters are bound as text and cast on the server: a Java String bound to a json
   // parameter would be stored as a JSON string, not as the object it spells.
   private static final String UPSERT_TASK_DEF = """
-      INSERT INTO task_def (name, json) VALUES ($1, $2::text::jsonb)
+      INSERT INTO task_def (name, json) VALUES ($1, $2::text::json)
       ON CONFLICT (name) DO UPDATE SET json = EXCLUDED.json""";
   private static final String GET_TASK_DEF = "SELECT json::text FROM task_def WHERE name = $1";
   private static final String LIST_TASK_DEFS = "SELECT json::text FROM task_def ORDER BY name";
   private static final String DELETE_TASK_DEF = "DELETE FROM task_def WHERE name = $1";
   private static final String INSERT_WORKFLOW_DEF = """
-      INSERT INTO workflow_def (name, version, json) VALUES ($1, $2, $3::text::jsonb)
+      INSERT INTO workflow_def (name, version, json) VALUES ($1, $2, $3::text::json)
       ON CONFLICT (name, version) DO NOTHING""";
   private static final String UPSERT_WORKFLOW_DEF = """
-      INSERT INTO workflow_def (name, version, json) VALUES ($1, $2, $3::text::jsonb)
+      INSERT INTO workflow_def (name, version, json) VALUES ($1, $2, $3::text::json)
       ON CONFLICT (name, version) DO UPDATE SET json = EXCLUDED.json""";
   private static final String GET_WORKFLOW_DEF = "SELECT json::text FROM workflow_def WHERE name = $1 AND version = $2";
   private static final String GET_LATEST_WORKFLOW_DEF =
