@@ -1,23 +1,32 @@
 package io.conductorvx;
 
 import io.conductorvx.config.ServerConfig;
+import io.conductorvx.events.EventQueueRegistry;
 import io.conductorvx.queue.QueueStore;
 import io.conductorvx.queue.memory.MemoryQueueStore;
 import io.conductorvx.queue.postgres.PostgresQueueStore;
 import io.conductorvx.queue.redis.RedisQueueStore;
+import io.conductorvx.store.EventHandlerStore;
 import io.conductorvx.store.ExecutionStore;
 import io.conductorvx.store.MetadataStore;
+import io.conductorvx.store.memory.MemoryEventHandlerStore;
 import io.conductorvx.store.memory.MemoryExecutionStore;
 import io.conductorvx.store.memory.MemoryMetadataStore;
 import io.conductorvx.store.postgres.PostgresDatabase;
+import io.conductorvx.store.postgres.PostgresEventHandlerStore;
 import io.conductorvx.store.postgres.PostgresExecutionStore;
 import io.conductorvx.store.postgres.PostgresMetadataStore;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import java.util.List;
 import java.util.Set;
 
-/** The stores the configuration asks for, connected and ready. */
-public record Backends(MetadataStore metadata, ExecutionStore executions, QueueStore queues) {
+/**
+ * The stores the configuration asks for, connected and ready, and the event queue providers
+ * (the built-in in-process {@code conductor} queues; external brokers later).
+ */
+public record Backends(MetadataStore metadata, ExecutionStore executions, QueueStore queues,
+    EventHandlerStore eventHandlers, EventQueueRegistry eventQueues) {
   static final String POSTGRES = "postgres";
   static final String REDIS = "redis";
   private static final Set<String> STORES = Set.of(ServerConfig.MEMORY, POSTGRES);
@@ -43,15 +52,16 @@ public record Backends(MetadataStore metadata, ExecutionStore executions, QueueS
     return postgres.compose(db -> {
       Backends stores = metadataAndExecutions(config, db);
       return queues(vertx, config, db)
-          .map(queue -> new Backends(stores.metadata(), stores.executions(), queue))
+          .map(queue -> new Backends(stores.metadata(), stores.executions(), queue, stores.eventHandlers(),
+              EventQueueRegistry.builtIn(vertx)))
           .onFailure(err -> stores.close());
     });
   }
 
   private static Backends metadataAndExecutions(ServerConfig config, PostgresDatabase db) {
     return POSTGRES.equals(config.store())
-        ? new Backends(new PostgresMetadataStore(db), new PostgresExecutionStore(db), null)
-        : new Backends(new MemoryMetadataStore(), new MemoryExecutionStore(), null);
+        ? new Backends(new PostgresMetadataStore(db), new PostgresExecutionStore(db), null, new PostgresEventHandlerStore(db), null)
+        : new Backends(new MemoryMetadataStore(), new MemoryExecutionStore(), null, new MemoryEventHandlerStore(), null);
   }
 
   private static Future<QueueStore> queues(Vertx vertx, ServerConfig config, PostgresDatabase db) {
@@ -63,8 +73,10 @@ public record Backends(MetadataStore metadata, ExecutionStore executions, QueueS
     };
   }
 
-  /** Closes every store; queues is null only on the failure path of {@link #create}. */
+  /** Closes every store; queues and eventQueues are null only on the failure path of {@link #create}. */
   public Future<Void> close() {
-    return Future.join(metadata.close(), executions.close(), queues == null ? Future.succeededFuture() : queues.close()).mapEmpty();
+    return Future.join(List.of(metadata.close(), executions.close(), eventHandlers.close(),
+        queues == null ? Future.<Void>succeededFuture() : queues.close(),
+        eventQueues == null ? Future.<Void>succeededFuture() : eventQueues.close())).mapEmpty();
   }
 }

@@ -9,6 +9,7 @@ import io.conductorvx.engine.ResolutionContext;
 import io.conductorvx.model.Json;
 import io.conductorvx.model.Workflow;
 import io.conductorvx.engine.WorkflowEngine;
+import io.conductorvx.events.EventProcessorVerticle;
 import io.conductorvx.queue.ActiveWorkers;
 import io.conductorvx.sweeper.SweeperVerticle;
 import io.conductorvx.tasks.TaskTypes;
@@ -52,6 +53,11 @@ public final class ConductorServer {
       AtomicInteger nextPartition = new AtomicInteger();
       return engine.taskDefs().load(backends.metadata()).compose(loaded -> vertx.deployVerticle(() -> new DeciderVerticle(nextPartition.getAndIncrement(), engine),
               new DeploymentOptions().setInstances(config.deciderPartitions())))
+          .compose(id -> {
+            deployments.add(id);
+            // before the sweeper wakes workflows whose EVENT tasks may publish
+            return vertx.deployVerticle(new EventProcessorVerticle(engine));
+          })
           .compose(id -> {
             deployments.add(id);
             return vertx.deployVerticle(new SweeperVerticle(engine));

@@ -34,6 +34,8 @@ public final class HttpApiVerticle extends VerticleBase {
     new BulkResource(engine).mount(router);
     new WorkflowResource(engine).mount(router);
     new TaskResource(engine, poller).mount(router);
+    new EventResource(engine.backends().eventHandlers()).mount(router);
+    new QueueResource(engine.backends().eventQueues()).mount(router);
     router.route().failureHandler(ApiErrors::handle);
     router.errorHandler(404, ApiErrors::handle);
     router.errorHandler(405, ApiErrors::handle);

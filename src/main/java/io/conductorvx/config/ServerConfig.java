@@ -23,7 +23,8 @@ public record ServerConfig(
     long maxPollTimeoutMs,
     long activeWorkerSeconds,
     long limitPostponeSeconds,
-    long commandTimeoutMs) {
+    long commandTimeoutMs,
+    long scriptMaxExecutionSeconds) {
 
   public static final String MEMORY = "memory";
 
@@ -47,7 +48,8 @@ public record ServerConfig(
         .put("maxPollTimeoutMs", 5000)
         .put("activeWorkerSeconds", 10)
         .put("limitPostponeSeconds", 1)
-        .put("commandTimeoutMs", 30_000);
+        .put("commandTimeoutMs", 30_000)
+        .put("scriptMaxExecutionSeconds", 4);
   }
 
   /** Builds the config from defaults overridden by the given keys. Unknown keys are an error. */
@@ -77,7 +79,8 @@ public record ServerConfig(
           c.getLong("maxPollTimeoutMs"),
           c.getLong("activeWorkerSeconds"),
           c.getLong("limitPostponeSeconds"),
-          c.getLong("commandTimeoutMs"));
+          c.getLong("commandTimeoutMs"),
+          c.getLong("scriptMaxExecutionSeconds"));
     } catch (ClassCastException | NullPointerException e) {
       throw new IllegalArgumentException("Invalid configuration value: " + e.getMessage(), e);
     }
@@ -101,6 +104,7 @@ public record ServerConfig(
         .put("maxPollTimeoutMs", maxPollTimeoutMs)
         .put("activeWorkerSeconds", activeWorkerSeconds)
         .put("limitPostponeSeconds", limitPostponeSeconds)
-        .put("commandTimeoutMs", commandTimeoutMs);
+        .put("commandTimeoutMs", commandTimeoutMs)
+        .put("scriptMaxExecutionSeconds", scriptMaxExecutionSeconds);
   }
 }

@@ -6,11 +6,14 @@ import java.util.Set;
 
 /** Finds the behaviour for a definition's {@code type}. Unknown types are worker tasks. */
 public final class TaskTypes {
-  /** Conductor's built-in types this server does not run yet; starting a workflow using one is a 400. */
-  private static final Set<String> NOT_YET_SUPPORTED = Set.of(
-      "SWITCH", "DECISION", "DO_WHILE",
-      "SET_VARIABLE", "INLINE", "LAMBDA", "JSON_JQ_TRANSFORM", "TERMINATE",
-      "EVENT", "NOOP", "KAFKA_PUBLISH");
+  /**
+   * Every built-in type of Conductor. One that is not registered here is not run yet, and starting a
+   * workflow that uses it is a 400 (never a worker task by accident).
+   */
+  private static final Set<String> BUILT_INS = Set.of(
+      "SWITCH", "DECISION", "FORK_JOIN", "FORK_JOIN_DYNAMIC", "JOIN", "EXCLUSIVE_JOIN", "DO_WHILE",
+      "SUB_WORKFLOW", "DYNAMIC", "SET_VARIABLE", "INLINE", "LAMBDA", "JSON_JQ_TRANSFORM", "TERMINATE",
+      "WAIT", "HUMAN", "EVENT", "HTTP", "START_WORKFLOW", "NOOP", "KAFKA_PUBLISH");
 
   private final Map<String, TaskType> byName = new HashMap<>();
   private final TaskType worker = new WorkerTask();
@@ -27,6 +30,16 @@ public final class TaskTypes {
     register(new WaitTask());
     register(new HumanTask());
     register(new HttpTask());
+    register(new EventTask());
+    register(new InlineTask());
+    register(new LambdaTask());
+    register(new SwitchTask());
+    register(new DecisionTask());
+    register(new SetVariableTask());
+    register(new NoopTask());
+    register(new TerminateTask());
+    register(new JsonJqTransformTask());
+    register(new DoWhileTask());
   }
 
   public TaskTypes register(TaskType type) {
@@ -44,6 +57,6 @@ public final class TaskTypes {
 
   /** True when the name is a Conductor built-in this server cannot run yet. */
   public boolean isUnsupported(String type) {
-    return type != null && NOT_YET_SUPPORTED.contains(type) && !byName.containsKey(type);
+    return type != null && BUILT_INS.contains(type) && !byName.containsKey(type);
   }
 }

@@ -288,6 +288,27 @@ class DynamicForkTest extends ClientTestBase {
   }
 
   @Test
+  void dynamicForkInsideADoWhileSuffixesItsBranchesWithTheIteration() {
+    String t = uniq("loop_dyn");
+    registerTaskDef(t, null);
+    WorkflowTask loop = ScriptTaskTestBase.doWhile("loop", "$.loop['iteration'] < 2", map(),
+        List.of(simpleStyleFork("dyn", t), join("join")));
+    String wf = uniq("loop_dyn_wf");
+    registerWorkflow(wf, List.of(loop), null);
+    runWorkers(echo(t));
+
+    Workflow w = awaitStatus(start(wf, map("items", List.of("p", "q"))), DONE, Workflow.WorkflowStatus.COMPLETED);
+
+    String r0 = "_" + t + "_0";
+    String r1 = "_" + t + "_1";
+    assertEquals(List.of("loop", "dyn__1", r0 + "__1", r1 + "__1", "join__1", "dyn__2", r0 + "__2", r1 + "__2", "join__2"),
+        refs(w), Describe.workflow(w));
+    assertEquals(List.of(r0, r1), task(w, "join__2").getInputData().get("joinOn"));
+    assertEquals(Set.of(r0 + "__2", r1 + "__2"), task(w, "join__2").getOutputData().keySet());
+    assertEquals(map("input", "q", "__index", 1), normalizeNumbers(task(w, r1 + "__2").getInputData()));
+  }
+
+  @Test
   void dynamicForkOf2000SimpleTasksWith8WorkersCompletes() {
     runLargeFork(2_000, 8, Duration.ofSeconds(300));
   }

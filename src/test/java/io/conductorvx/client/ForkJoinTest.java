@@ -15,7 +15,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /** FORK_JOIN, JOIN and EXCLUSIVE_JOIN through the official client. */
@@ -260,7 +259,6 @@ class ForkJoinTest extends ClientTestBase {
   }
 
   @Test
-  @Disabled("SWITCH is not on main yet (TaskTypes still lists it as not supported); enable once it is merged")
   void exclusiveJoinAfterSwitchJoinsTheCaseThatRan() {
     String t = uniq("switch_case");
     registerTaskDef(t, null);
@@ -290,5 +288,29 @@ class ForkJoinTest extends ClientTestBase {
     assertEquals(map("ref", "case_b", "in", map("c", "b")), normalizeNumbers(joined.getOutputData()));
     assertNull(joined.getReasonForIncompletion());
     assertNotNull(joined.getEndTime());
+  }
+
+  @Test
+  void forkInsideADoWhileJoinsTheBranchesOfEachIteration() {
+    String t = uniq("loop_fork");
+    registerTaskDef(t, null);
+    WorkflowTask loop = ScriptTaskTestBase.doWhile("loop", "$.loop['iteration'] < 2", map(), List.of(
+        fork("fork", List.of(simpleTask(t, "a", map("it", expr("loop.output.iteration")))), List.of(simpleTask(t, "b", map()))),
+        join("join", "a", "b")));
+    String wf = uniq("loop_fork_wf");
+    registerWorkflow(wf, List.of(loop), null);
+    runWorkers(echo(t));
+
+    Workflow w = awaitStatus(start(wf, map()), DONE, Workflow.WorkflowStatus.COMPLETED);
+
+    assertEquals(List.of("loop", "fork__1", "a__1", "b__1", "join__1", "fork__2", "a__2", "b__2", "join__2"), refs(w),
+        Describe.workflow(w));
+    assertEquals("FORK", task(w, "fork__2").getTaskType());
+    assertEquals(2, task(w, "join__2").getIteration());
+    assertEquals(List.of("a", "b"), task(w, "join__2").getInputData().get("joinOn"), "joinOn as defined; the iteration is added when joining");
+    assertEquals(map(
+        "a__2", map("ref", "a__2", "in", map("it", 2)),
+        "b__2", map("ref", "b__2", "in", map())), normalizeNumbers(task(w, "join__2").getOutputData()));
+    assertEquals(map("ref", "a__1", "in", map("it", 1)), normalizeNumbers(task(w, "join__1").getOutputData().get("a__1")));
   }
 }
