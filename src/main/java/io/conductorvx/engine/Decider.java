@@ -82,6 +82,9 @@ final class Decider {
     List<Task> successorsOf = new ArrayList<>();
     if (!hasStarted(d.live)) {
       changed |= schedule(d, d.live.definition.first(), 0) != null;
+      if (wf.status.isTerminal()) {
+        return true; // the first task ended the workflow as it started (e.g. a FORK without its JOIN)
+      }
     }
     for (Task task : pendingSnapshot(d.live)) {
       if (task.status == TaskStatus.SKIPPED) {
@@ -128,6 +131,9 @@ final class Decider {
       WorkflowTask next = d.live.definition.next(done.workflowTask);
       if (next != null) {
         changed |= schedule(d, next, done.iteration) != null;
+        if (wf.status.isTerminal()) {
+          return true; // a task that started ended the workflow: schedule nothing more
+        }
       }
     }
     if (!changed && isComplete(d.live)) {
