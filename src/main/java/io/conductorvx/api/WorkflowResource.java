@@ -113,7 +113,9 @@ final class WorkflowResource {
           matching.add(t);
         }
       }
-      List<Task> page = matching.subList(Math.min(start, matching.size()), Math.min(matching.size(), start + count));
+      int from = Math.min(start, matching.size());
+      int to = (int) Math.min(matching.size(), (long) start + count); // start + count may pass Integer.MAX_VALUE
+      List<Task> page = matching.subList(from, to);
       return Reply.json(new SearchResult<>(matching.size(), page));
     });
   }
@@ -149,7 +151,7 @@ final class WorkflowResource {
       query = (query == null || query.isBlank() ? "" : query + " AND ") + "parentWorkflowId = \"\"";
     }
     SearchQuery q = SearchQuery.parse(query, Requests.query(ctx, "freeText"), Requests.intQuery(ctx, "start", 0),
-        Requests.intQuery(ctx, "size", 100), Requests.query(ctx, "sort"));
+        Requests.intQuery(ctx, "size", 100), Requests.sortQuery(ctx, "sort"));
     return store.searchWorkflows(q);
   }
 
@@ -164,8 +166,12 @@ final class WorkflowResource {
     return ids.map(Reply::json);
   }
 
+  /** The engine's Decide quietly drops an unknown id (the sweeper relies on that); a caller gets a 404. */
   private Future<Reply> decide(RoutingContext ctx) {
-    return engine.send(new Command.Decide(Requests.path(ctx, "workflowId"), false)).map(v -> Reply.ok());
+    String workflowId = Requests.path(ctx, "workflowId");
+    return find(workflowId, false)
+        .compose(wf -> engine.send(new Command.Decide(workflowId, false)))
+        .map(v -> Reply.ok());
   }
 
   private Future<Reply> terminate(RoutingContext ctx) {
