@@ -41,8 +41,8 @@ final class Decider {
     this.taskDefs = taskDefs;
     this.resolver = resolver;
     this.activeWorkers = activeWorkers;
-    this.recheckMs = recheckSeconds * 1000;
-    this.activeWorkerMs = activeWorkerSeconds * 1000;
+    this.recheckMs = Durations.ms(recheckSeconds);
+    this.activeWorkerMs = Durations.ms(activeWorkerSeconds);
   }
 
   ParameterResolver resolver() {
@@ -244,7 +244,7 @@ final class Decider {
     d.live.add(task);
     d.statusChanged(task);
     if (type.isWorkerTask()) {
-      enqueue(d, task, task.callbackAfterSeconds * 1000);
+      enqueue(d, task, Durations.ms(task.callbackAfterSeconds));
     } else {
       task.startTime = d.now();
       type.start(d, task);
@@ -336,7 +336,7 @@ final class Decider {
     d.live.add(next);
     d.statusChanged(next);
     if (type.isWorkerTask()) {
-      enqueue(d, next, delaySeconds * 1000 + jitterMs);
+      enqueue(d, next, Durations.ms(delaySeconds) + jitterMs);
     } else {
       next.startTime = d.now();
       type.start(d, next);
@@ -349,7 +349,7 @@ final class Decider {
       return false;
     }
     long first = firstScheduledTime(d.live, task);
-    return d.now() - first >= def.totalTimeoutSeconds * 1000;
+    return d.now() - first >= Durations.ms(def.totalTimeoutSeconds);
   }
 
   private static long firstScheduledTime(LiveWorkflow live, Task task) {
@@ -385,7 +385,7 @@ final class Decider {
     }
     long since = wf.lastRetriedTime > 0 ? wf.lastRetriedTime : wf.createTime;
     long elapsed = d.now() - since;
-    if (elapsed < timeout * 1000) {
+    if (elapsed < Durations.ms(timeout)) {
       return false;
     }
     String reason = "Workflow timed out after " + elapsed / 1000 + " seconds. Timeout configured as "
@@ -399,7 +399,7 @@ final class Decider {
     TaskType type = types.of(task.workflowTask.type);
     TaskDef def = definitionOf(task.workflowTask, type);
     long now = d.now();
-    if (def.timeoutSeconds > 0 && task.startTime > 0 && now - task.startTime >= def.timeoutSeconds * 1000) {
+    if (def.timeoutSeconds > 0 && task.startTime > 0 && now - task.startTime >= Durations.ms(def.timeoutSeconds)) {
       String reason = "Task timed out after " + (now - task.startTime) / 1000 + " seconds. Timeout configured as "
           + def.timeoutSeconds + " seconds. Timeout policy configured to " + def.timeoutPolicy;
       if (applyTimeoutPolicy(d, task, def, reason)) {
@@ -408,7 +408,7 @@ final class Decider {
     }
     boolean awaitsWorker = type.isWorkerTask() || !task.workflowTask.asyncComplete;
     if (task.status == TaskStatus.IN_PROGRESS && awaitsWorker && type.isWorkerTask() && def.responseTimeoutSeconds > 0
-        && now - task.updateTime >= (def.responseTimeoutSeconds + task.callbackAfterSeconds) * 1000) {
+        && now - task.updateTime >= Durations.ms(def.responseTimeoutSeconds) + Durations.ms(task.callbackAfterSeconds)) {
       task.status = TaskStatus.TIMED_OUT;
       task.endTime = now;
       task.reasonForIncompletion = "responseTimeout: " + def.responseTimeoutSeconds
@@ -418,7 +418,7 @@ final class Decider {
     }
     if (task.status == TaskStatus.SCHEDULED && type.isWorkerTask() && def.pollTimeoutSeconds != null && def.pollTimeoutSeconds > 0) {
       long since = pollClockStart(task);
-      if (now - since >= (def.pollTimeoutSeconds + task.callbackAfterSeconds) * 1000) {
+      if (now - since >= Durations.ms(def.pollTimeoutSeconds) + Durations.ms(task.callbackAfterSeconds)) {
         String reason = "Task poll timed out after " + (now - since) / 1000 + " seconds. Poll timeout configured as "
             + def.pollTimeoutSeconds + " seconds. Timeout policy configured to " + def.timeoutPolicy;
         return applyTimeoutPolicy(d, task, def, reason);
@@ -461,7 +461,7 @@ final class Decider {
     long next = now + recheckMs;
     if (wf.workflowDefinition.timeoutSeconds > 0 && wf.workflowDefinition.timeoutPolicy == TimeoutPolicy.TIME_OUT_WF) {
       long since = wf.lastRetriedTime > 0 ? wf.lastRetriedTime : wf.createTime;
-      next = Math.min(next, since + wf.workflowDefinition.timeoutSeconds * 1000);
+      next = Math.min(next, since + Durations.ms(wf.workflowDefinition.timeoutSeconds));
     }
     if (wf.status == WorkflowStatus.PAUSED) {
       return next;
@@ -473,15 +473,15 @@ final class Decider {
       TaskType type = types.of(t.workflowTask.type);
       TaskDef def = definitionOf(t.workflowTask, type);
       if (def.timeoutSeconds > 0 && t.startTime > 0 && def.timeoutPolicy != TimeoutPolicy.ALERT_ONLY) {
-        next = Math.min(next, t.startTime + def.timeoutSeconds * 1000);
+        next = Math.min(next, t.startTime + Durations.ms(def.timeoutSeconds));
       }
       if (type.isWorkerTask()) {
         if (t.status == TaskStatus.IN_PROGRESS && def.responseTimeoutSeconds > 0) {
-          next = Math.min(next, t.updateTime + (def.responseTimeoutSeconds + t.callbackAfterSeconds) * 1000);
+          next = Math.min(next, t.updateTime + Durations.ms(def.responseTimeoutSeconds) + Durations.ms(t.callbackAfterSeconds));
         }
         if (t.status == TaskStatus.SCHEDULED && def.pollTimeoutSeconds != null && def.pollTimeoutSeconds > 0
             && def.timeoutPolicy != TimeoutPolicy.ALERT_ONLY) {
-          next = Math.min(next, pollClockStart(t) + (def.pollTimeoutSeconds + t.callbackAfterSeconds) * 1000);
+          next = Math.min(next, pollClockStart(t) + Durations.ms(def.pollTimeoutSeconds) + Durations.ms(t.callbackAfterSeconds));
         }
       } else {
         long at = type.nextCheckAt(t);

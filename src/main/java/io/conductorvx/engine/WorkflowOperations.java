@@ -68,7 +68,7 @@ final class WorkflowOperations {
         // a worker checking in: hand the task out again after callbackAfterSeconds
         task.status = TaskStatus.SCHEDULED;
         task.callbackAfterSeconds = Math.max(0, result.callbackAfterSeconds);
-        Decider.enqueue(d, task, task.callbackAfterSeconds * 1000);
+        Decider.enqueue(d, task, Durations.ms(task.callbackAfterSeconds));
         d.statusChanged(task);
       } else {
         task.status = TaskStatus.IN_PROGRESS;

@@ -45,7 +45,6 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -428,14 +427,9 @@ class BadInputTest {
     assertHealthy();
   }
 
-  /**
-   * A worker asking to be called back in (about) forever must not get the task back at once.
-   * Disabled: the engine multiplies callbackAfterSeconds by 1000 and the memory queue adds the
-   * delay to the clock, both without overflow checks, so such a task is handed out immediately.
-   */
+  /** A worker asking to be called back in (about) forever must not get the task back at once. */
   @Test
   @Order(11)
-  @Disabled("engine bug: callbackAfterSeconds * 1000 and clock + delay overflow (WorkflowOperations, Decider, MemoryQueueStore)")
   void hugeCallbackDefersTheTask() {
     for (long callback : new long[] {Long.MAX_VALUE, Long.MAX_VALUE / 1000}) {
       String id = send("POST", "/api/workflow/bi_deep", "{}").body();
@@ -449,14 +443,9 @@ class BadInputTest {
     }
   }
 
-  /**
-   * A search value is matched literally apart from its '*' wildcards.
-   * Disabled: SearchQuery.wildcard quotes the value with \Q...\E, which a value containing
-   * "\E" breaks out of; the search then fails with a 400 (or matches as a regex).
-   */
+  /** A search value is matched literally apart from its '*' wildcards (even one containing "\\E"). */
   @Test
   @Order(12)
-  @Disabled("store bug: SearchQuery.wildcard builds its regex with \\Q..\\E around the raw value")
   void searchValueWithRegexCharactersIsLiteral() {
     Resp found = send("GET", "/api/workflow/search?query=workflowType%3D%22a%5CE(*%22", (byte[]) null, null);
     assertEquals(200, found.status(), found::toString);
