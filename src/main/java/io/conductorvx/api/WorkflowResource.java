@@ -51,8 +51,8 @@ final class WorkflowResource {
     Routes.handle(r.put("/api/workflow/:workflowId/resume"),
         ctx -> engine.send(new Command.Resume(Requests.path(ctx, "workflowId"))).map(v -> Reply.ok()));
     Routes.handle(r.delete("/api/workflow/:workflowId/remove"), this::remove);
-    Routes.handle(r.post("/api/workflow/:workflowId/retry"), ctx -> engine.send(new Command.Retry(
-        Requests.path(ctx, "workflowId"), Requests.boolQuery(ctx, "resumeSubworkflowTasks", false))).map(v -> Reply.noContent()));
+    Routes.handle(r.post("/api/workflow/:workflowId/retry"), ctx -> engine.retry(
+        Requests.path(ctx, "workflowId"), Requests.boolQuery(ctx, "resumeSubworkflowTasks", false)).map(v -> Reply.noContent()));
     Routes.handle(r.post("/api/workflow/:workflowId/restart"), ctx -> engine.restart(
         Requests.path(ctx, "workflowId"), Requests.boolQuery(ctx, "useLatestDefinitions", false)).map(v -> Reply.noContent()));
     Routes.handle(r.post("/api/workflow/:workflowId/rerun"), this::rerun);

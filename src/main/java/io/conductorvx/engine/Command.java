@@ -43,7 +43,7 @@ public sealed interface Command {
   record Remove(String workflowId) implements Command {}
 
   /** Retry the latest failed attempts of a finished workflow. */
-  record Retry(String workflowId, boolean resumeSubworkflowTasks) implements Command {}
+  record Retry(String workflowId) implements Command {}
 
   /**
    * Run a finished workflow again from the start, same id. {@code definition} replaces its

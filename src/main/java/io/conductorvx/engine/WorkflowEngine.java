@@ -126,6 +126,32 @@ public final class WorkflowEngine {
     });
   }
 
+  /**
+   * Retries a finished workflow. With {@code resumeSubworkflowTasks}, when its failure is a failed
+   * SUB_WORKFLOW task, the deepest failed child is retried instead; each child's reopening brings
+   * its parent's task and the parent back to RUNNING (ChildReopened), up the chain.
+   */
+  public Future<Void> retry(String workflowId, boolean resumeSubworkflowTasks) {
+    if (!resumeSubworkflowTasks) {
+      return send(new Command.Retry(workflowId));
+    }
+    return backends.executions().getWorkflow(workflowId, true).compose(wf -> {
+      if (wf == null) {
+        return Future.failedFuture(ConductorException.notFound("Workflow with id: " + workflowId + " not found."));
+      }
+      String failedChild = null;
+      if (wf.status.isTerminal()) {
+        for (io.conductorvx.model.Task t : wf.tasks) {
+          if (!t.retried && "SUB_WORKFLOW".equals(t.workflowTask.type) && t.subWorkflowId != null
+              && (t.status == io.conductorvx.model.TaskStatus.FAILED || t.status == io.conductorvx.model.TaskStatus.TIMED_OUT)) {
+            failedChild = t.subWorkflowId;
+          }
+        }
+      }
+      return failedChild == null ? send(new Command.Retry(workflowId)) : retry(failedChild, true);
+    });
+  }
+
   /** Restarts a finished workflow from its first task, with the latest definitions if asked. */
   public Future<Void> restart(String workflowId, boolean useLatestDefinitions) {
     if (!useLatestDefinitions) {
