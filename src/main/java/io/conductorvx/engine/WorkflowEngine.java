@@ -193,11 +193,59 @@ public final class WorkflowEngine {
   }
 
   /**
+   * A top-level start with an idempotency key: the workflow id is derived from (name, key), so the
+   * owner partition dedupes concurrent starts without a lock. FAIL (the default) rejects a second
+   * start with 409; RETURN_EXISTING answers the existing id; FAIL_ON_RUNNING rejects only while the
+   * latest execution for the key is running, and otherwise starts the next generation of the key.
+   */
+  private Future<String> startIdempotent(StartWorkflowRequest request) {
+    String strategy = request.idempotencyStrategy == null || request.idempotencyStrategy.isBlank()
+        ? "FAIL" : request.idempotencyStrategy.trim().toUpperCase(java.util.Locale.ROOT);
+    String first = idempotentId(request.name, request.idempotencyKey, 0);
+    return switch (strategy) {
+      case "RETURN_EXISTING" -> startWorkflow(request, first, null, null, null);
+      case "FAIL" -> backends.executions().getWorkflow(first, false).compose(existing -> existing != null
+          ? Future.failedFuture(ConductorException.conflict("A workflow with idempotency key '" + request.idempotencyKey
+              + "' already exists: " + existing.workflowId))
+          : startWorkflow(request, first, null, null, null));
+      case "FAIL_ON_RUNNING" -> latestGeneration(request, 0, null).compose(latest -> {
+        if (latest.workflow() != null && !latest.workflow().status.isTerminal()) {
+          return Future.failedFuture(ConductorException.conflict("A workflow with idempotency key '"
+              + request.idempotencyKey + "' is still running: " + latest.workflow().workflowId));
+        }
+        int next = latest.workflow() == null ? 0 : latest.generation() + 1;
+        return startWorkflow(request, idempotentId(request.name, request.idempotencyKey, next), null, null, null);
+      });
+      default -> Future.failedFuture(ConductorException.badRequest(
+          "idempotencyStrategy must be FAIL, RETURN_EXISTING or FAIL_ON_RUNNING, got " + request.idempotencyStrategy));
+    };
+  }
+
+  private record Generation(int generation, Workflow workflow) {}
+
+  /** The newest execution started for the key: generations are probed 0, 1, 2… until one is missing. */
+  private Future<Generation> latestGeneration(StartWorkflowRequest request, int generation, Generation found) {
+    return backends.executions().getWorkflow(idempotentId(request.name, request.idempotencyKey, generation), false)
+        .compose(wf -> wf == null
+            ? Future.succeededFuture(found == null ? new Generation(0, null) : found)
+            : latestGeneration(request, generation + 1, new Generation(generation, wf)));
+  }
+
+  private static String idempotentId(String name, String key, int generation) {
+    return UUID.nameUUIDFromBytes(("idempotency:" + name + ":" + key + ":" + generation)
+        .getBytes(java.nio.charset.StandardCharsets.UTF_8)).toString();
+  }
+
+  /**
    * Starts a workflow under a chosen id (null: a new random one). With a chosen id the start is
    * idempotent: if that workflow exists already, its id is answered and nothing else happens.
    */
   public Future<String> startWorkflow(StartWorkflowRequest request, String workflowId, String parentWorkflowId,
       String parentTaskId, String event) {
+    if (workflowId == null && parentWorkflowId == null && request.idempotencyKey != null && !request.idempotencyKey.isBlank()
+        && request.name != null && !request.name.isBlank()) {
+      return startIdempotent(request);
+    }
     if (request.name == null || request.name.isBlank()) {
       if (request.workflowDef == null || request.workflowDef.name == null) {
         return Future.failedFuture(ConductorException.badRequest("Workflow name cannot be null or empty"));
