@@ -37,6 +37,8 @@ final class WorkflowResource {
 
   void mount(Router r) {
     Routes.handle(r.post("/api/workflow"), this::start);
+    Routes.handle(r.post("/api/workflow/test"), ctx -> engine.testWorkflow(
+        Requests.body(ctx, io.conductorvx.model.WorkflowTestRequest.class)).map(Reply::json));
     Routes.handle(r.get("/api/workflow/running/:name"), this::running);
     Routes.handle(r.get("/api/workflow/search"), ctx -> search(ctx).map(found -> Reply.json(
         new SearchResult<>(found.totalHits(), found.results().stream().map(WorkflowSummary::of).toList()))));

@@ -243,12 +243,34 @@ final class Decider {
   private void add(Decision d, Task task, TaskType type) {
     d.live.add(task);
     d.statusChanged(task);
+    if (type.isWorkerTask() && answerFromMock(d, task)) {
+      return;
+    }
     if (type.isWorkerTask()) {
       enqueue(d, task, Durations.ms(task.callbackAfterSeconds));
     } else {
       task.startTime = d.now();
       type.start(d, task);
     }
+  }
+
+  /** In a test run, a worker task takes its next mocked outcome at once instead of being queued. */
+  private static boolean answerFromMock(Decision d, Task task) {
+    if (d.live.mocks == null) {
+      return false;
+    }
+    java.util.Deque<io.conductorvx.model.WorkflowTestRequest.TaskMock> queue =
+        d.live.mocks.get(DefinitionIndex.baseRef(task.referenceTaskName));
+    if (queue == null || queue.isEmpty()) {
+      return false;
+    }
+    io.conductorvx.model.WorkflowTestRequest.TaskMock mock = queue.pollFirst();
+    task.status = mock.status == null ? TaskStatus.COMPLETED : mock.status.toTaskStatus();
+    task.outputData = mock.output == null ? new LinkedHashMap<>() : new LinkedHashMap<>(mock.output);
+    task.startTime = d.now() + Math.max(0, mock.queueWaitTime);
+    task.endTime = task.isTerminal() ? task.startTime + Math.max(0, mock.executionTime) : 0;
+    task.workerId = "mock";
+    return true;
   }
 
   static void enqueue(Decision d, Task task, long delayMs) {
@@ -335,6 +357,9 @@ final class Decider {
     d.changed(failed);
     d.live.add(next);
     d.statusChanged(next);
+    if (type.isWorkerTask() && answerFromMock(d, next)) {
+      return next;
+    }
     if (type.isWorkerTask()) {
       enqueue(d, next, Durations.ms(delaySeconds) + jitterMs);
     } else {

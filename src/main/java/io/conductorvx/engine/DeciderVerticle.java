@@ -129,6 +129,10 @@ public final class DeciderVerticle extends VerticleBase {
           return Future.succeededFuture(found.id());
         }
         LiveWorkflow lw = new LiveWorkflow(c.workflow());
+        if (c.mocks() != null) {
+          lw.mocks = new HashMap<>();
+          c.mocks().forEach((ref, list) -> lw.mocks.put(ref, new java.util.ArrayDeque<>(list)));
+        }
         live.put(lw.id(), lw);
         return apply(lw, d -> {
           operations.start(d);

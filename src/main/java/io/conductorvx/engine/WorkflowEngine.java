@@ -242,6 +242,38 @@ public final class WorkflowEngine {
    */
   public Future<String> startWorkflow(StartWorkflowRequest request, String workflowId, String parentWorkflowId,
       String parentTaskId, String event) {
+    return start(request, workflowId, parentWorkflowId, parentTaskId, event, null);
+  }
+
+  /**
+   * POST /workflow/test: runs the request with its mocked worker outcomes and answers the workflow
+   * (with tasks) once it has ended, or once it stops moving (it waits on something unmocked).
+   */
+  public Future<Workflow> testWorkflow(io.conductorvx.model.WorkflowTestRequest request) {
+    return start(request, null, null, null, null,
+            request.taskRefToMockOutput == null ? Map.of() : request.taskRefToMockOutput)
+        .compose(id -> settle(id, System.currentTimeMillis() + 30_000, -1, System.currentTimeMillis()));
+  }
+
+  private static final long SETTLE_QUIET_MS = 1000;
+
+  private Future<Workflow> settle(String id, long deadline, long lastUpdate, long quietSince) {
+    return backends.executions().getWorkflow(id, true).compose(wf -> {
+      long now = System.currentTimeMillis();
+      if (wf == null || wf.status.isTerminal() || now >= deadline) {
+        return Future.succeededFuture(wf);
+      }
+      long changed = wf.updateTime != lastUpdate ? now : quietSince;
+      if (now - changed >= SETTLE_QUIET_MS) {
+        return Future.succeededFuture(wf);
+      }
+      return io.vertx.core.Future.<Void>future(p -> vertx.setTimer(25, t -> p.complete()))
+          .compose(v -> settle(id, deadline, wf.updateTime, changed));
+    });
+  }
+
+  private Future<String> start(StartWorkflowRequest request, String workflowId, String parentWorkflowId,
+      String parentTaskId, String event, Map<String, java.util.List<io.conductorvx.model.WorkflowTestRequest.TaskMock>> mocks) {
     if (workflowId == null && parentWorkflowId == null && request.idempotencyKey != null && !request.idempotencyKey.isBlank()
         && request.name != null && !request.name.isBlank()) {
       return startIdempotent(request);
@@ -277,7 +309,7 @@ public final class WorkflowEngine {
           if (workflowId != null) {
             wf.workflowId = workflowId;
           }
-          return this.<String>send(new Command.Start(wf, workflowId != null));
+          return this.<String>send(new Command.Start(wf, workflowId != null, mocks));
         });
   }
 

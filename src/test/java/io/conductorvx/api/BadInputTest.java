@@ -667,6 +667,15 @@ class BadInputTest {
     // ---- POST /api/workflow (StartWorkflowRequest)
     b.route("POST /api/workflow");
     b.malformed("POST", "/api/workflow");
+    b.route("POST /api/workflow/test");
+    b.malformed("POST", "/api/workflow/test");
+    b.add("empty body", "no body", "POST", "/api/workflow/test", "", 400);
+    b.add("wrong types", "mocks as a list", "POST", "/api/workflow/test",
+        "{\"name\":\"" + WF + "\",\"taskRefToMockOutput\":[1]}", 400);
+    b.add("wrong types", "mock status BOGUS", "POST", "/api/workflow/test",
+        "{\"name\":\"" + WF + "\",\"taskRefToMockOutput\":{\"t\":[{\"status\":\"BOGUS\"}]}}", 400);
+    b.add("unknown ids", "unknown workflow name", "POST", "/api/workflow/test", "{\"name\":\"bi_no_such_wf\",\"input\":{}}", 404);
+    b.route("POST /api/workflow");
     b.add("empty body", "no body", "POST", "/api/workflow", "", 400);
     b.add("wrong types", "priority \"high\"", "POST", "/api/workflow", "{\"name\":\"" + WF + "\",\"priority\":\"high\"}", 400);
     b.add("wrong types", "input as a list", "POST", "/api/workflow", "{\"name\":\"" + WF + "\",\"input\":[1,2]}", 400);
