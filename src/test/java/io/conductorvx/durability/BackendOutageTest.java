@@ -266,7 +266,7 @@ class BackendOutageTest {
         .map(StoredWorkflows.Stored::workflowId).sorted().toList();
     List<String> detail = await(stored.describe(notCompleted.subList(0, Math.min(20, notCompleted.size()))), 30);
     throw new AssertionError("Not every workflow ended COMPLETED within " + within.toSeconds() + " s."
-        + "\n logical workflows started: " + load.startedCount() + "/" + WORKFLOWS
+        + "\n logical workflows started: " + load.startedCount() + "/" + load.planned()
         + "\n stored by status: " + state.values().stream().collect(Collectors.groupingBy(StoredWorkflows.Stored::status, TreeMap::new, Collectors.counting()))
         + "\n answered by a start but not stored (lost): " + missing.size() + " " + missing.stream().limit(10).toList()
         + "\n not completed (first 20):\n  " + String.join("\n  ", detail)

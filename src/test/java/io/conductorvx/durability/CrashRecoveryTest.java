@@ -35,15 +35,18 @@ import org.junit.jupiter.api.Timeout;
  * stuck. Tasks executed more than once (at-least-once delivery) are counted and reported, not
  * asserted.
  *
- * <p>Size with {@code -Dcrash.workflows=N} (default 1000 workflows of 3 tasks, which fits about a
- * minute on a busy 2-core machine).
+ * <p>The run is bounded by time, not only by count: workflows of 3 tasks are started for
+ * {@code crash.startSeconds} (default 30) or until {@code crash.workflows} (default 2000) have
+ * started, whichever comes first; the kill comes at half of either. A slow machine runs fewer
+ * workflows rather than a longer test.
  */
 @Timeout(value = 150, unit = TimeUnit.SECONDS)
 class CrashRecoveryTest {
-  private static final int WORKFLOWS = Integer.getInteger("crash.workflows", 1000);
+  private static final int WORKFLOWS = Integer.getInteger("crash.workflows", 2000);
+  private static final Duration START_FOR = Duration.ofSeconds(Integer.getInteger("crash.startSeconds", 30));
   private static final int TASKS = 3;
   private static final Duration READY = Duration.ofSeconds(40);
-  /** From the restart on, how long every workflow may take to end. */
+  /** Once no new workflow starts, how long the rest may take to end. */
   private static final Duration RECOVERY = Duration.ofSeconds(75);
 
   private Vertx vertx;
@@ -103,9 +106,12 @@ class CrashRecoveryTest {
     await(load.register(10), 30);
     load.startWorkers(16, 10, 500);
     load.startStarters(8);
+    long startsBegan = System.nanoTime();
+    BooleanSupplier startTimeUsed = () -> System.nanoTime() - startsBegan > START_FOR.toNanos();
 
-    // Kill in the thick of it: about half the workflows started, many with tasks in flight.
-    waitFor("half of the workflows to start", Duration.ofSeconds(60), () -> load.startedCount() >= WORKFLOWS / 2);
+    // Kill in the thick of it: half of the workflows or of the start time, with tasks in flight.
+    waitFor("half of the workflows to start", START_FOR, () -> load.startedCount() >= WORKFLOWS / 2
+        || System.nanoTime() - startsBegan > START_FOR.toNanos() / 2);
     int startedAtKill = load.startedCount();
     int finishedAtKill = load.finishedCount();
     long heldAtKill = load.tasksHeld();
@@ -115,10 +121,12 @@ class CrashRecoveryTest {
 
     ServerProcess second = launch(env, port, "server-2.log");
     long secondReadyMs = second.awaitHealthy(READY);
-    long gapMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killedAt);
+    long restartedAt = System.nanoTime();
+    long gapMs = TimeUnit.NANOSECONDS.toMillis(restartedAt - killedAt);
+    waitFor("the start time to end", START_FOR.plusSeconds(30), () -> load.startedCount() >= WORKFLOWS || startTimeUsed.getAsBoolean());
+    int workflows = load.stopNewStarts();
 
     // Every logical workflow started, and every stored workflow COMPLETED.
-    long recoveryStart = System.nanoTime();
     Map<String, StoredWorkflows.Stored> finalState;
     try {
       finalState = awaitAllCompleted(load, stored, RECOVERY);
@@ -126,7 +134,7 @@ class CrashRecoveryTest {
       load.stop();
       reportDuplicates(load);
     }
-    long recoveredMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - recoveryStart);
+    long recoveredMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - restartedAt);
 
     // The API agrees with the store for every workflow a start answered with.
     Map<String, Long> apiStatuses = await(apiStatuses(load), 60);
@@ -135,13 +143,13 @@ class CrashRecoveryTest {
     await(stored.close(), 10);
 
     System.out.printf("[crash] %d workflows x %d tasks; server 1 ready in %d ms; killed (exit %d) with %d started, %d finished,"
-            + " %d tasks held by workers; gap until server 2 healthy %d ms (its startup %d ms); all completed %d ms after restart;"
+            + " %d tasks held by workers; gap until server 2 healthy %d ms (its startup %d ms); all completed %d ms after the restart;"
             + " stored tasks by status %s; total %d s%n",
-        WORKFLOWS, TASKS, firstReadyMs, exit, startedAtKill, finishedAtKill, heldAtKill, gapMs, secondReadyMs, recoveredMs,
+        workflows, TASKS, firstReadyMs, exit, startedAtKill, finishedAtKill, heldAtKill, gapMs, secondReadyMs, recoveredMs,
         taskStatuses, TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - t0));
 
     assertEquals(Map.of("COMPLETED", (long) load.ids().size()), apiStatuses, "status of every started workflow, read through the API");
-    assertTrue(finalState.size() >= WORKFLOWS, "stored workflows: " + finalState.size());
+    assertTrue(finalState.size() >= workflows, "stored workflows: " + finalState.size());
     List<String> blocked = Stream.concat(first.blockedThreadWarnings().stream(), second.blockedThreadWarnings().stream()).toList();
     blocked.forEach(line -> System.out.println("[crash] server log: " + line));
     assertEquals(List.of(), blocked, "Vert.x blocked-thread warnings in the server logs");
@@ -183,8 +191,8 @@ class CrashRecoveryTest {
     List<String> detail = await(stored.describe(notCompleted.subList(0, Math.min(20, notCompleted.size()))), 30);
     String queues = await(load.send(HttpMethod.GET, "/api/tasks/queue/all/verbose", null, 10_000)
         .map(r -> r.statusCode() + " " + r.bodyAsString()).recover(err -> Future.succeededFuture(err.toString())), 15);
-    throw new AssertionError("Not every workflow ended COMPLETED within " + within.toSeconds() + " s of the restart."
-        + "\n logical workflows started: " + load.startedCount() + "/" + WORKFLOWS
+    throw new AssertionError("Not every workflow ended COMPLETED within " + within.toSeconds() + " s after new starts stopped (server restarted before)."
+        + "\n logical workflows started: " + load.startedCount() + "/" + load.planned()
         + "\n stored by status: " + byStatus
         + "\n answered by a start but not stored (lost): " + missing.size() + " " + missing.stream().limit(10).toList()
         + "\n not completed (first 20):\n  " + String.join("\n  ", detail)

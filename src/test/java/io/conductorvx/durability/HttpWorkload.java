@@ -40,15 +40,18 @@ final class HttpWorkload {
   private final String workflowName;
   private final String taskType;
   private final String runId;
-  private final int total;
+  /** Logical workflows to start at most; lowered by {@link #stopNewStarts()}. */
+  private volatile int limit;
   private final int tasks;
   private final int maxInFlight;
 
   private volatile boolean starting;
   private volatile boolean working;
 
-  /** Logical workflows not started yet (or to try again). */
-  private final ConcurrentLinkedDeque<Integer> toStart = new ConcurrentLinkedDeque<>();
+  /** Next logical workflow never tried. */
+  private final AtomicInteger next = new AtomicInteger();
+  /** Logical workflows whose start failed: to try again. */
+  private final ConcurrentLinkedDeque<Integer> retries = new ConcurrentLinkedDeque<>();
   /** Logical workflows whose last start attempt failed: look for the workflow before starting again. */
   private final Set<Integer> uncertain = ConcurrentHashMap.newKeySet();
   /** Logical workflow → the id of its workflow, once a start answered with it (or it was found). */
@@ -75,15 +78,12 @@ final class HttpWorkload {
     this.workflowName = name;
     this.taskType = name + "_task";
     this.runId = name;
-    this.total = total;
+    this.limit = total;
     this.tasks = tasks;
     this.maxInFlight = maxInFlight;
     this.http = WebClient.create(vertx,
         new WebClientOptions().setKeepAlive(true).setTcpNoDelay(true).setConnectTimeout(2_000),
         new PoolOptions().setHttp1MaxSize(connections));
-    for (int i = 0; i < total; i++) {
-      toStart.add(i);
-    }
   }
 
   String workflowName() {
@@ -172,15 +172,18 @@ final class HttpWorkload {
       vertx.setTimer(20, t -> starterLoop());
       return;
     }
-    Integer next = toStart.pollFirst();
-    if (next == null) {
-      if (ids.size() < total) {
-        vertx.setTimer(100, t -> starterLoop()); // failed attempts come back to the deque later
+    Integer n = retries.pollFirst();
+    if (n == null) {
+      n = takeFresh();
+      if (n == null) {
+        if (!allStarted()) {
+          vertx.setTimer(100, t -> starterLoop()); // failed attempts come back later
+        }
+        return;
       }
-      return;
     }
     // after a failure this starter pauses, so a server that is down is not hammered
-    startOnce(next).onComplete(ar -> {
+    startOnce(n).onComplete(ar -> {
       if (ar.result()) {
         starterLoop();
       } else {
@@ -212,7 +215,7 @@ final class HttpWorkload {
     }).recover(err -> {
       error("start " + kind(err));
       uncertain.add(n);
-      toStart.addFirst(n);
+      retries.addFirst(n);
       return Future.succeededFuture(false);
     });
   }
@@ -340,9 +343,28 @@ final class HttpWorkload {
     return name + (msg.isEmpty() ? "" : " " + (colon > 0 ? msg.substring(0, colon) : msg));
   }
 
-  /** Every logical workflow has a workflow id (started, or found after an uncertain start). */
-  boolean allStarted() {
-    return ids.size() == total;
+  /**
+   * Starts no logical workflow that was not tried yet; those already tried are still retried until
+   * they have a workflow. @return how many logical workflows that leaves
+   */
+  synchronized int stopNewStarts() {
+    limit = Math.min(limit, next.get());
+    return limit;
+  }
+
+  /** The next logical workflow never tried, or null when no more may start. */
+  private synchronized Integer takeFresh() {
+    return next.get() < limit ? next.getAndIncrement() : null;
+  }
+
+  /** Logical workflows tried so far (all of them once {@link #stopNewStarts()} was called). */
+  synchronized int planned() {
+    return Math.min(next.get(), limit);
+  }
+
+  /** Every logical workflow that may start has a workflow id (started, or found after a failed start). */
+  synchronized boolean allStarted() {
+    return next.get() >= limit && ids.size() == limit;
   }
 
   int startedCount() {
