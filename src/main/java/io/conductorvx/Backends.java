@@ -67,7 +67,7 @@ public record Backends(MetadataStore metadata, ExecutionStore executions, QueueS
   private static Future<QueueStore> queues(Vertx vertx, ServerConfig config, PostgresDatabase db) {
     return switch (config.queue()) {
       case POSTGRES -> Future.succeededFuture(new PostgresQueueStore(db));
-      case REDIS -> RedisQueueStore.create(vertx, config.redisUrl(), config.redisPoolSize(), RedisQueueStore.DEFAULT_PREFIX)
+      case REDIS -> RedisQueueStore.create(vertx, config.redisUrl(), config.redisPoolSize(), config.redisKeyPrefix())
           .map(QueueStore.class::cast);
       default -> Future.succeededFuture(new MemoryQueueStore());
     };

@@ -137,6 +137,28 @@ class BackendsTest {
   }
 
   @Test
+  void redisKeyPrefixComesFromTheConfiguration(Vertx vertx, VertxTestContext ctx) {
+    String prefix = TestBackends.uniqueRedisPrefix();
+    ServerConfig cfg = config(new JsonObject().put("queue", "redis").put("redisUrl", TestBackends.REDIS_URL)
+        .put("redisKeyPrefix", prefix));
+    Backends.create(vertx, cfg)
+        .compose(backends -> {
+          RedisQueueStore queues = assertInstanceOf(RedisQueueStore.class, backends.queues());
+          assertEquals(prefix, queues.prefix());
+          return backends.close();
+        })
+        .eventually(() -> TestBackends.deleteRedisKeys(prefix))
+        .onComplete(ctx.succeedingThenComplete());
+  }
+
+  @Test
+  void emptyRedisKeyPrefixIsRejected() {
+    IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+        () -> config(new JsonObject().put("redisKeyPrefix", "")));
+    assertEquals("redisKeyPrefix must not be empty", e.getMessage());
+  }
+
+  @Test
   void postgresGoingAwayDuringOperationIsARetryable503(Vertx vertx, VertxTestContext ctx) {
     String schema = TestBackends.uniqueSchema();
     PgConnectOptions target = PgConnectOptions.fromUri(TestBackends.POSTGRES_URL);

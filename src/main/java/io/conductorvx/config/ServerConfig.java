@@ -12,6 +12,7 @@ public record ServerConfig(
     String queue,
     String postgresUrl,
     String redisUrl,
+    String redisKeyPrefix,
     int postgresPoolSize,
     int redisPoolSize,
     int httpInstances,
@@ -37,6 +38,7 @@ public record ServerConfig(
         .put("queue", MEMORY)
         .put("postgresUrl", "postgresql://postgres@127.0.0.1:5432/test")
         .put("redisUrl", "redis://127.0.0.1:6379")
+        .put("redisKeyPrefix", "cvx:")
         .put("postgresPoolSize", 8)
         .put("redisPoolSize", 8)
         .put("httpInstances", cores)
@@ -68,6 +70,7 @@ public record ServerConfig(
           c.getString("queue"),
           c.getString("postgresUrl"),
           c.getString("redisUrl"),
+          redisKeyPrefix(c.getString("redisKeyPrefix")),
           c.getInteger("postgresPoolSize"),
           c.getInteger("redisPoolSize"),
           Math.max(1, c.getInteger("httpInstances")),
@@ -86,6 +89,14 @@ public record ServerConfig(
     }
   }
 
+  /** Every Redis key of the server starts with it, so several servers (or tests) can share a Redis. */
+  private static String redisKeyPrefix(String prefix) {
+    if (prefix == null || prefix.isEmpty()) {
+      throw new IllegalArgumentException("redisKeyPrefix must not be empty");
+    }
+    return prefix;
+  }
+
   public JsonObject toJson() {
     return new JsonObject()
         .put("port", port)
@@ -93,6 +104,7 @@ public record ServerConfig(
         .put("queue", queue)
         .put("postgresUrl", postgresUrl)
         .put("redisUrl", redisUrl)
+        .put("redisKeyPrefix", redisKeyPrefix)
         .put("postgresPoolSize", postgresPoolSize)
         .put("redisPoolSize", redisPoolSize)
         .put("httpInstances", httpInstances)

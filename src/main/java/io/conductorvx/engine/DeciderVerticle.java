@@ -21,11 +21,16 @@ import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * One decider partition: the single writer of the workflows that hash to it. Commands for one
@@ -35,6 +40,9 @@ import java.util.function.Supplier;
  */
 public final class DeciderVerticle extends VerticleBase {
   private static final DeliveryOptions LOCAL = new DeliveryOptions().setCodecName(LocalCodec.NAME);
+  private static final Logger LOG = Logger.getLogger(DeciderVerticle.class.getName());
+  /** Workflows repaired per round (see {@link #repairQueued}). */
+  private static final int REPAIR_BATCH = 100;
 
   private final int partition;
   private final WorkflowEngine engine;
@@ -43,6 +51,14 @@ public final class DeciderVerticle extends VerticleBase {
   private final QueueStore queues;
   private final Map<String, LiveWorkflow> live = new HashMap<>();
   private final Map<String, Future<?>> tails = new HashMap<>();
+  /**
+   * Workflows saved by a command whose queue writes then failed (queue backend down): their task
+   * and decider-queue entries may be missing, and nothing else would bring them back before a
+   * restart. Repaired every sweep interval until the queue answers again.
+   */
+  private final Set<String> needsRepair = new LinkedHashSet<>();
+  private long repairTimer = -1;
+  private boolean repairing;
   private MessageConsumer<Object> consumer;
   private TaskServices services;
 
@@ -70,9 +86,16 @@ public final class DeciderVerticle extends VerticleBase {
       }
     };
     consumer = vertx.eventBus().consumer(engine.deciderAddress(partition), this::onCommand);
+    repairTimer = vertx.setPeriodic(engine.config().sweepIntervalMs(), id -> repairQueued());
     MessageConsumer<String> requeue = vertx.eventBus().consumer(engine.deciderAddress(partition) + ".requeue",
         msg -> requeue(msg.body()).onSuccess(n -> msg.reply(n, LOCAL)).onFailure(err -> msg.fail(500, err.getMessage())));
     return Future.all(consumer.completion(), requeue.completion());
+  }
+
+  @Override
+  public Future<?> stop() {
+    vertx.cancelTimer(repairTimer);
+    return Future.succeededFuture();
   }
 
   /** Pushes again every scheduled task of that type this partition owns; a push never duplicates. */
@@ -278,6 +301,34 @@ public final class DeciderVerticle extends VerticleBase {
     });
   }
 
+  /**
+   * Re-decides, with queue repair, the workflows whose queue writes failed after their save. One
+   * round at a time, a bounded batch each; a workflow whose repair fails stays for the next round.
+   */
+  private void repairQueued() {
+    if (repairing || needsRepair.isEmpty()) {
+      return;
+    }
+    repairing = true;
+    List<String> batch = new ArrayList<>(Math.min(REPAIR_BATCH, needsRepair.size()));
+    for (Iterator<String> it = needsRepair.iterator(); it.hasNext() && batch.size() < REPAIR_BATCH; ) {
+      batch.add(it.next());
+      it.remove();
+    }
+    List<Future<Object>> repairs = new ArrayList<>(batch.size());
+    for (String id : batch) {
+      repairs.add(inOrder(id, () -> handle(new Command.Decide(id, true)))
+          .<Object>map(v -> v)
+          .onFailure(err -> {
+            // a backend still away: try again next round (anything else is left to the sweeper)
+            if (err instanceof ConductorException ce && ce.status() == 503) {
+              needsRepair.add(id);
+            }
+          }));
+    }
+    Future.join(repairs).onComplete(ignored -> repairing = false);
+  }
+
   /** Runs an operation, then makes its changes durable, queued and published, in that order. */
   private <T> Future<T> apply(LiveWorkflow lw, Function<Decision, T> operation) {
     long now = System.currentTimeMillis();
@@ -294,11 +345,17 @@ public final class DeciderVerticle extends VerticleBase {
     return commit(lw, d).map(ignored -> result);
   }
 
+  /**
+   * Saves the decision, then queues, publishes and starts what follows from it. Only a failed save
+   * fails the command (nothing happened, nothing follows: no events, no offloaded work, no notice to
+   * a parent). Once saved, the command has happened: a queue that fails afterwards is repaired later
+   * ({@link #repairQueued}) instead of failing a command whose effect is already durable.
+   */
   private Future<Void> commit(LiveWorkflow lw, Decision d) {
     Changes changes = d.changes;
     Workflow wf = lw.workflow;
     if (changes.isEmpty()) {
-      return scheduleCheck(lw, d.now());
+      return queueFollowUp(lw, scheduleCheck(lw, d.now()));
     }
     wf.updateTime = d.now();
     // the failure workflow exists before anyone can read the failure that names it
@@ -309,11 +366,10 @@ public final class DeciderVerticle extends VerticleBase {
           return Future.failedFuture(err instanceof ConductorException ? err
               : ConductorException.unavailable("Could not save workflow " + lw.id() + ": " + err.getMessage(), err));
         })
-        .compose(v -> applyQueueOps(changes))
-        .compose(v -> scheduleCheck(lw, d.now()))
-        .andThen(ignored -> publish(wf, changes))
-        .andThen(ignored -> runOffloads(lw, changes))
-        .andThen(ignored -> {
+        .compose(saved -> queueFollowUp(lw, applyQueueOps(changes).compose(v -> scheduleCheck(lw, d.now()))))
+        .onSuccess(saved -> {
+          publish(wf, changes);
+          runOffloads(lw, changes);
           changes.tasks.forEach(engine.limits()::observe);
           if (changes.workflowStatusChanged && wf.status.isTerminal()) {
             notifyParent(wf);
@@ -321,12 +377,24 @@ public final class DeciderVerticle extends VerticleBase {
           if (changes.reopened && wf.parentWorkflowId != null && wf.parentWorkflowTaskId != null) {
             engine.send(new Command.ChildReopened(wf.parentWorkflowId, wf.parentWorkflowTaskId));
           }
-        })
-        .andThen(ignored -> {
           if (wf.status.isTerminal()) {
             live.remove(lw.id());
           }
         });
+  }
+
+  /**
+   * The queue writes that follow a saved state. If they fail, the workflow is put up for repair and
+   * the command still succeeds: its state is durable, and the repair (or, after a crash, the
+   * sweeper's start-up pass) restores the missing queue entries.
+   */
+  private Future<Void> queueFollowUp(LiveWorkflow lw, Future<Void> queued) {
+    return queued.recover(err -> {
+      if (needsRepair.add(lw.id()) && needsRepair.size() == 1) {
+        LOG.log(Level.WARNING, "queue writes failed after a save, repairing once the queue answers: " + err.getMessage());
+      }
+      return Future.succeededFuture();
+    });
   }
 
   /** Starts each piece of offloaded work; its outcome returns as a command, in order with the rest. */
@@ -392,8 +460,10 @@ public final class DeciderVerticle extends VerticleBase {
     if (lw.queuedCheckAt > now && lw.queuedCheckAt <= next) {
       return Future.succeededFuture();
     }
-    lw.queuedCheckAt = next;
-    return queues.push(QueueNames.DECIDER, new QueueMessage(lw.id(), lw.id(), 0), next - now);
+    // Remembered only once pushed: after a failed push the next check must push again.
+    lw.queuedCheckAt = 0;
+    return queues.push(QueueNames.DECIDER, new QueueMessage(lw.id(), lw.id(), 0), next - now)
+        .onSuccess(v -> lw.queuedCheckAt = next);
   }
 
   /** After a crash between a save and a push, a scheduled task may be missing from its queue. */
@@ -412,7 +482,8 @@ public final class DeciderVerticle extends VerticleBase {
       String queue = QueueNames.taskQueue(t.taskType, t.domain);
       chain = chain.compose(v -> queues.contains(queue, t.taskId).compose(present -> present
           ? Future.succeededFuture()
-          : queues.push(queue, new QueueMessage(t.taskId, t.workflowInstanceId, t.workflowPriority), 0)));
+          : queues.push(queue, new QueueMessage(t.taskId, t.workflowInstanceId, t.workflowPriority), 0)
+              .onSuccess(pushed -> wakePollers(queue, 1))));
     }
     return chain;
   }

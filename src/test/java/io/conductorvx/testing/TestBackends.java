@@ -11,6 +11,8 @@ import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 import io.vertx.sqlclient.Pool;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -51,6 +53,20 @@ public final class TestBackends {
     return admin("CREATE SCHEMA " + schema)
         .compose(created -> PostgresDatabase.connect(vertx,
             PgConnectOptions.fromUri(POSTGRES_URL).addProperty("search_path", schema), 8));
+  }
+
+  /** A server's postgresUrl for the test database with {@code schema} as its search_path. */
+  public static String postgresUrl(String schema) {
+    return POSTGRES_URL + (POSTGRES_URL.contains("?") ? "&" : "?") + "search_path=" + schema;
+  }
+
+  /** As {@link #postgresUrl(String)}, reached at another host and port (a {@link TcpProxy}). */
+  public static String postgresUrl(String host, int port, String schema) {
+    PgConnectOptions target = PgConnectOptions.fromUri(POSTGRES_URL);
+    String password = target.getPassword() == null || target.getPassword().isEmpty() ? ""
+        : ":" + URLEncoder.encode(target.getPassword(), StandardCharsets.UTF_8);
+    return "postgresql://" + URLEncoder.encode(target.getUser(), StandardCharsets.UTF_8) + password + "@" + host + ":" + port
+        + "/" + target.getDatabase() + "?search_path=" + schema;
   }
 
   public static Future<Void> dropSchema(String schema) {
