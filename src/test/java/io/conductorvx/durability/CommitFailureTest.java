@@ -17,6 +17,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.pgclient.PgConnectOptions;
 import java.net.URI;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -123,20 +124,19 @@ class CommitFailureTest {
     Buffer inline = new JsonObject().put("name", client.workflowName()).put("workflowDef", client.workflowDef())
         .put("correlationId", "never-stored").put("input", new JsonObject().put("i", 1)).toBuffer();
     assertRetryable503(call(HttpMethod.POST, "/api/workflow", inline));
-    Thread.sleep(300);
-    assertEquals(List.of(), events, "events of a start that was not stored");
+    assertStaysEmpty(events, Duration.ofMillis(300), "events of a start that was not stored");
     assertEquals("0", call(HttpMethod.GET, "/api/tasks/queue/size?taskType=" + client.taskType(), null).bodyAsString());
     pgProxy.restore();
 
     // A task update whose save fails: 503 and no COMPLETED event; the retried update completes it.
     String workflowId = call(HttpMethod.POST, "/api/workflow", startBody("stored")).bodyAsString().trim();
     JsonObject task = pollUntilTask(10_000);
-    Thread.sleep(300);
+    awaitTrue("the claim's IN_PROGRESS event", Duration.ofSeconds(10),
+        () -> events.stream().anyMatch(e -> "IN_PROGRESS".equals(e.getString("status"))));
     events.clear();
     await(pgProxy.cut(), 10);
     assertRetryable503(call(HttpMethod.POST, "/api/tasks", result(task)));
-    Thread.sleep(300);
-    assertEquals(List.of(), events, "events of an update that was not stored");
+    assertStaysEmpty(events, Duration.ofMillis(300), "events of an update that was not stored");
     pgProxy.restore();
     complete(task);
     assertEquals("COMPLETED", call(HttpMethod.GET, "/api/workflow/" + workflowId, null).bodyAsJsonObject().getString("status"));
@@ -145,6 +145,27 @@ class CommitFailureTest {
   }
 
   // ---------------------------------------------------------------- helpers
+
+  /** Checks, every 20 ms for {@code period}, that nothing arrived: "no event" needs a window to mean anything. */
+  private static void assertStaysEmpty(List<?> list, Duration period, String what) throws InterruptedException {
+    long end = System.nanoTime() + period.toNanos();
+    do {
+      assertEquals(List.of(), list, what);
+      Thread.sleep(20);
+    } while (System.nanoTime() < end);
+    assertEquals(List.of(), list, what);
+  }
+
+  private static void awaitTrue(String what, Duration within, java.util.function.BooleanSupplier condition)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + within.toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("Timed out after " + within.toSeconds() + " s waiting for " + what);
+      }
+      Thread.sleep(20);
+    }
+  }
 
   private HttpResponse<Buffer> call(HttpMethod method, String path, Buffer body) throws Exception {
     return await(client.send(method, path, body, 10_000), 20);
