@@ -2,8 +2,10 @@ package io.conductorvx.api;
 
 import io.conductorvx.error.ConductorException;
 import io.conductorvx.model.Json;
+import io.vertx.core.Handler;
 import io.vertx.core.json.DecodeException;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.HttpException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,7 +21,18 @@ final class ApiErrors {
   private ApiErrors() {}
 
   static void handle(RoutingContext ctx) {
-    ConductorException error = toConductor(ctx.failure(), ctx.statusCode(), ctx);
+    respond(ctx, toConductor(ctx.failure(), ctx.statusCode(), ctx));
+  }
+
+  /**
+   * The router's handler for one error status. The router may call it before routing (a path or
+   * query it cannot decode) with neither the status nor a failure set on the context.
+   */
+  static Handler<RoutingContext> forStatus(int status) {
+    return ctx -> respond(ctx, toConductor(ctx.failure(), ctx.statusCode() > 0 ? ctx.statusCode() : status, ctx));
+  }
+
+  private static void respond(RoutingContext ctx, ConductorException error) {
     if (ctx.response().headWritten()) {
       ctx.response().reset();
       return;
@@ -53,9 +66,14 @@ final class ApiErrors {
     if (failure instanceof DecodeException || failure instanceof IllegalArgumentException) {
       return ConductorException.badRequest(failure.getMessage());
     }
-    if (failure == null) {
+    if (failure instanceof HttpException he && he.getStatusCode() < 500) {
+      // Vert.x Web found the request at fault, e.g. a query string it cannot decode
+      String detail = he.getPayload() != null ? he.getPayload() : he.getMessage();
+      return new ConductorException(he.getStatusCode(), detail != null ? detail : "Bad request", false);
+    }
+    if (failure == null || (status >= 400 && status < 500)) {
       return switch (status) {
-        case 400 -> ConductorException.badRequest("Bad request");
+        case 400 -> ConductorException.badRequest(failure != null && failure.getMessage() != null ? failure.getMessage() : "Bad request");
         case 404 -> ConductorException.notFound("No resource at " + ctx.request().method() + " " + ctx.request().path());
         case 405 -> new ConductorException(405, "Method " + ctx.request().method() + " is not allowed on " + ctx.request().path(), false);
         case 413 -> new ConductorException(413, "Request body is too large", false);

@@ -30,7 +30,7 @@ final class BulkResource {
       boolean latest = Requests.boolQuery(ctx, "useLatestDefinitions", false);
       return each(ctx, id -> engine.restart(id, latest));
     });
-    Routes.handle(r.post("/api/workflow/bulk/retry"), ctx -> each(ctx, id -> engine.send(new Command.Retry(id, false))));
+    Routes.handle(r.post("/api/workflow/bulk/retry"), ctx -> each(ctx, id -> engine.send(new Command.Retry(id))));
     Routes.handle(r.post("/api/workflow/bulk/terminate"), ctx -> {
       String reason = Requests.query(ctx, "reason");
       return each(ctx, id -> engine.send(new Command.Terminate(id, reason)));

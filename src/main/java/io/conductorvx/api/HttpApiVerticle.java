@@ -37,10 +37,9 @@ public final class HttpApiVerticle extends VerticleBase {
     new EventResource(engine.backends().eventHandlers()).mount(router);
     new QueueResource(engine.backends().eventQueues()).mount(router);
     router.route().failureHandler(ApiErrors::handle);
-    router.errorHandler(404, ApiErrors::handle);
-    router.errorHandler(405, ApiErrors::handle);
-    router.errorHandler(413, ApiErrors::handle);
-    router.errorHandler(500, ApiErrors::handle);
+    for (int status : new int[] {400, 404, 405, 413, 500}) {
+      router.errorHandler(status, ApiErrors.forStatus(status));
+    }
     server = vertx.createHttpServer(new HttpServerOptions().setPort(port).setCompressionSupported(true));
     return server.requestHandler(router).listen();
   }

@@ -7,6 +7,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.RoutingContext;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Pattern;
 
 /** Reads path, query and body values, turning every malformed one into a 400. */
 final class Requests {
@@ -69,6 +70,30 @@ final class Requests {
     } catch (NumberFormatException e) {
       throw ConductorException.badRequest("Query parameter '" + name + "' must be a number, got: " + v);
     }
+  }
+
+  private static final Pattern SORT_ITEM = Pattern.compile("\\s*[\\w.]+\\s*(:\\s*(?i:ASC|DESC)\\s*)?");
+
+  /**
+   * A search sort, Conductor's {@code field[:ASC|DESC]} items joined by ';'. Empty items are
+   * dropped; null when there is none.
+   */
+  static String sortQuery(RoutingContext ctx, String name) {
+    String v = query(ctx, name);
+    if (v == null) {
+      return null;
+    }
+    List<String> items = new ArrayList<>();
+    for (String item : v.split(";")) {
+      if (item.isBlank()) {
+        continue;
+      }
+      if (!SORT_ITEM.matcher(item).matches()) {
+        throw ConductorException.badRequest("Query parameter '" + name + "' must be field[:ASC|DESC] items separated by ';', got: " + v);
+      }
+      items.add(item.trim());
+    }
+    return items.isEmpty() ? null : String.join(";", items);
   }
 
   static boolean boolQuery(RoutingContext ctx, String name, boolean defaultValue) {

@@ -19,6 +19,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -177,6 +178,8 @@ final class TaskResource {
 
   /** Types a signal completes: the ones that wait for someone outside. */
   private static final Set<String> SIGNALLED_TYPES = Set.of("WAIT", "HUMAN");
+  private static final Set<String> RETURN_STRATEGIES =
+      Set.of("TARGET_WORKFLOW", "BLOCKING_WORKFLOW", "BLOCKING_TASK", "BLOCKING_TASK_INPUT");
   /** Sub-workflows nest; a bound keeps a corrupt parent/child loop from recursing forever. */
   private static final int MAX_SIGNAL_DEPTH = 32;
 
@@ -189,8 +192,7 @@ final class TaskResource {
     String workflowId = Requests.path(ctx, "workflowId");
     TaskResult.Status status = statusParam(ctx);
     Map<String, Object> output = outputBody(ctx);
-    String strategy = Requests.query(ctx, "returnStrategy") == null ? "TARGET_WORKFLOW"
-        : Requests.query(ctx, "returnStrategy").toUpperCase();
+    String strategy = sync ? returnStrategy(ctx) : "TARGET_WORKFLOW";
     return store.getWorkflow(workflowId, true).compose(wf -> {
       if (wf == null) {
         return Future.failedFuture(ConductorException.notFound("Workflow with id: " + workflowId + " not found."));
@@ -205,6 +207,19 @@ final class TaskResource {
           blocked.referenceTaskName, status, output, null));
       return sync ? updated.compose(id -> signalResponse(workflowId, strategy)) : updated.map(id -> Reply.ok());
     });
+  }
+
+  /** What a synchronous signal answers with; its wait (timeoutMillis) must at least be a number. */
+  private static String returnStrategy(RoutingContext ctx) {
+    String v = Requests.query(ctx, "returnStrategy");
+    String strategy = v == null || v.isBlank() ? "TARGET_WORKFLOW" : v.trim().toUpperCase(Locale.ROOT);
+    if (!RETURN_STRATEGIES.contains(strategy)) {
+      throw ConductorException.badRequest("returnStrategy must be one of " + RETURN_STRATEGIES + ", got: " + v);
+    }
+    if (Requests.longQuery(ctx, "timeoutMillis", 0) < 0) {
+      throw ConductorException.badRequest("timeoutMillis must not be negative");
+    }
+    return strategy;
   }
 
   /** The first non-terminal WAIT/HUMAN task, in task order, descending into running sub-workflows. */

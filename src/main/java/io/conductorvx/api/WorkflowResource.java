@@ -37,6 +37,8 @@ final class WorkflowResource {
 
   void mount(Router r) {
     Routes.handle(r.post("/api/workflow"), this::start);
+    Routes.handle(r.post("/api/workflow/test"), ctx -> engine.testWorkflow(
+        Requests.body(ctx, io.conductorvx.model.WorkflowTestRequest.class)).map(Reply::json));
     Routes.handle(r.get("/api/workflow/running/:name"), this::running);
     Routes.handle(r.get("/api/workflow/search"), ctx -> search(ctx).map(found -> Reply.json(
         new SearchResult<>(found.totalHits(), found.results().stream().map(WorkflowSummary::of).toList()))));
@@ -51,8 +53,8 @@ final class WorkflowResource {
     Routes.handle(r.put("/api/workflow/:workflowId/resume"),
         ctx -> engine.send(new Command.Resume(Requests.path(ctx, "workflowId"))).map(v -> Reply.ok()));
     Routes.handle(r.delete("/api/workflow/:workflowId/remove"), this::remove);
-    Routes.handle(r.post("/api/workflow/:workflowId/retry"), ctx -> engine.send(new Command.Retry(
-        Requests.path(ctx, "workflowId"), Requests.boolQuery(ctx, "resumeSubworkflowTasks", false))).map(v -> Reply.noContent()));
+    Routes.handle(r.post("/api/workflow/:workflowId/retry"), ctx -> engine.retry(
+        Requests.path(ctx, "workflowId"), Requests.boolQuery(ctx, "resumeSubworkflowTasks", false)).map(v -> Reply.noContent()));
     Routes.handle(r.post("/api/workflow/:workflowId/restart"), ctx -> engine.restart(
         Requests.path(ctx, "workflowId"), Requests.boolQuery(ctx, "useLatestDefinitions", false)).map(v -> Reply.noContent()));
     Routes.handle(r.post("/api/workflow/:workflowId/rerun"), this::rerun);
@@ -113,7 +115,9 @@ final class WorkflowResource {
           matching.add(t);
         }
       }
-      List<Task> page = matching.subList(Math.min(start, matching.size()), Math.min(matching.size(), start + count));
+      int from = Math.min(start, matching.size());
+      int to = (int) Math.min(matching.size(), (long) start + count); // start + count may pass Integer.MAX_VALUE
+      List<Task> page = matching.subList(from, to);
       return Reply.json(new SearchResult<>(matching.size(), page));
     });
   }
@@ -149,7 +153,7 @@ final class WorkflowResource {
       query = (query == null || query.isBlank() ? "" : query + " AND ") + "parentWorkflowId = \"\"";
     }
     SearchQuery q = SearchQuery.parse(query, Requests.query(ctx, "freeText"), Requests.intQuery(ctx, "start", 0),
-        Requests.intQuery(ctx, "size", 100), Requests.query(ctx, "sort"));
+        Requests.intQuery(ctx, "size", 100), Requests.sortQuery(ctx, "sort"));
     return store.searchWorkflows(q);
   }
 
@@ -164,8 +168,12 @@ final class WorkflowResource {
     return ids.map(Reply::json);
   }
 
+  /** The engine's Decide quietly drops an unknown id (the sweeper relies on that); a caller gets a 404. */
   private Future<Reply> decide(RoutingContext ctx) {
-    return engine.send(new Command.Decide(Requests.path(ctx, "workflowId"), false)).map(v -> Reply.ok());
+    String workflowId = Requests.path(ctx, "workflowId");
+    return find(workflowId, false)
+        .compose(wf -> engine.send(new Command.Decide(workflowId, false)))
+        .map(v -> Reply.ok());
   }
 
   private Future<Reply> terminate(RoutingContext ctx) {

@@ -15,7 +15,12 @@ public sealed interface Command {
    * Create a prepared execution and decide it. Replies the workflow id. {@code idempotent}: the id
    * was chosen by the caller, so an existing workflow with that id means "already started".
    */
-  record Start(Workflow workflow, boolean idempotent) implements Command {
+  record Start(Workflow workflow, boolean idempotent,
+      Map<String, java.util.List<io.conductorvx.model.WorkflowTestRequest.TaskMock>> mocks) implements Command {
+    public Start(Workflow workflow, boolean idempotent) {
+      this(workflow, idempotent, null);
+    }
+
     public String workflowId() {
       return workflow.workflowId;
     }
@@ -43,7 +48,7 @@ public sealed interface Command {
   record Remove(String workflowId) implements Command {}
 
   /** Retry the latest failed attempts of a finished workflow. */
-  record Retry(String workflowId, boolean resumeSubworkflowTasks) implements Command {}
+  record Retry(String workflowId) implements Command {}
 
   /**
    * Run a finished workflow again from the start, same id. {@code definition} replaces its

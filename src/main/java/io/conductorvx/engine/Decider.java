@@ -41,8 +41,8 @@ final class Decider {
     this.taskDefs = taskDefs;
     this.resolver = resolver;
     this.activeWorkers = activeWorkers;
-    this.recheckMs = recheckSeconds * 1000;
-    this.activeWorkerMs = activeWorkerSeconds * 1000;
+    this.recheckMs = Durations.ms(recheckSeconds);
+    this.activeWorkerMs = Durations.ms(activeWorkerSeconds);
   }
 
   ParameterResolver resolver() {
@@ -82,6 +82,9 @@ final class Decider {
     List<Task> successorsOf = new ArrayList<>();
     if (!hasStarted(d.live)) {
       changed |= schedule(d, d.live.definition.first(), 0) != null;
+      if (wf.status.isTerminal()) {
+        return true; // the first task ended the workflow as it started (e.g. a FORK without its JOIN)
+      }
     }
     for (Task task : pendingSnapshot(d.live)) {
       if (task.status == TaskStatus.SKIPPED) {
@@ -128,6 +131,9 @@ final class Decider {
       WorkflowTask next = d.live.definition.next(done.workflowTask);
       if (next != null) {
         changed |= schedule(d, next, done.iteration) != null;
+        if (wf.status.isTerminal()) {
+          return true; // a task that started ended the workflow: schedule nothing more
+        }
       }
     }
     if (!changed && isComplete(d.live)) {
@@ -237,12 +243,34 @@ final class Decider {
   private void add(Decision d, Task task, TaskType type) {
     d.live.add(task);
     d.statusChanged(task);
+    if (type.isWorkerTask() && answerFromMock(d, task)) {
+      return;
+    }
     if (type.isWorkerTask()) {
-      enqueue(d, task, task.callbackAfterSeconds * 1000);
+      enqueue(d, task, Durations.ms(task.callbackAfterSeconds));
     } else {
       task.startTime = d.now();
       type.start(d, task);
     }
+  }
+
+  /** In a test run, a worker task takes its next mocked outcome at once instead of being queued. */
+  private static boolean answerFromMock(Decision d, Task task) {
+    if (d.live.mocks == null) {
+      return false;
+    }
+    java.util.Deque<io.conductorvx.model.WorkflowTestRequest.TaskMock> queue =
+        d.live.mocks.get(DefinitionIndex.baseRef(task.referenceTaskName));
+    if (queue == null || queue.isEmpty()) {
+      return false;
+    }
+    io.conductorvx.model.WorkflowTestRequest.TaskMock mock = queue.pollFirst();
+    task.status = mock.status == null ? TaskStatus.COMPLETED : mock.status.toTaskStatus();
+    task.outputData = mock.output == null ? new LinkedHashMap<>() : new LinkedHashMap<>(mock.output);
+    task.startTime = d.now() + Math.max(0, mock.queueWaitTime);
+    task.endTime = task.isTerminal() ? task.startTime + Math.max(0, mock.executionTime) : 0;
+    task.workerId = "mock";
+    return true;
   }
 
   static void enqueue(Decision d, Task task, long delayMs) {
@@ -329,8 +357,11 @@ final class Decider {
     d.changed(failed);
     d.live.add(next);
     d.statusChanged(next);
+    if (type.isWorkerTask() && answerFromMock(d, next)) {
+      return next;
+    }
     if (type.isWorkerTask()) {
-      enqueue(d, next, delaySeconds * 1000 + jitterMs);
+      enqueue(d, next, Durations.ms(delaySeconds) + jitterMs);
     } else {
       next.startTime = d.now();
       type.start(d, next);
@@ -343,7 +374,7 @@ final class Decider {
       return false;
     }
     long first = firstScheduledTime(d.live, task);
-    return d.now() - first >= def.totalTimeoutSeconds * 1000;
+    return d.now() - first >= Durations.ms(def.totalTimeoutSeconds);
   }
 
   private static long firstScheduledTime(LiveWorkflow live, Task task) {
@@ -379,7 +410,7 @@ final class Decider {
     }
     long since = wf.lastRetriedTime > 0 ? wf.lastRetriedTime : wf.createTime;
     long elapsed = d.now() - since;
-    if (elapsed < timeout * 1000) {
+    if (elapsed < Durations.ms(timeout)) {
       return false;
     }
     String reason = "Workflow timed out after " + elapsed / 1000 + " seconds. Timeout configured as "
@@ -393,7 +424,7 @@ final class Decider {
     TaskType type = types.of(task.workflowTask.type);
     TaskDef def = definitionOf(task.workflowTask, type);
     long now = d.now();
-    if (def.timeoutSeconds > 0 && task.startTime > 0 && now - task.startTime >= def.timeoutSeconds * 1000) {
+    if (def.timeoutSeconds > 0 && task.startTime > 0 && now - task.startTime >= Durations.ms(def.timeoutSeconds)) {
       String reason = "Task timed out after " + (now - task.startTime) / 1000 + " seconds. Timeout configured as "
           + def.timeoutSeconds + " seconds. Timeout policy configured to " + def.timeoutPolicy;
       if (applyTimeoutPolicy(d, task, def, reason)) {
@@ -402,7 +433,7 @@ final class Decider {
     }
     boolean awaitsWorker = type.isWorkerTask() || !task.workflowTask.asyncComplete;
     if (task.status == TaskStatus.IN_PROGRESS && awaitsWorker && type.isWorkerTask() && def.responseTimeoutSeconds > 0
-        && now - task.updateTime >= (def.responseTimeoutSeconds + task.callbackAfterSeconds) * 1000) {
+        && now - task.updateTime >= Durations.ms(def.responseTimeoutSeconds) + Durations.ms(task.callbackAfterSeconds)) {
       task.status = TaskStatus.TIMED_OUT;
       task.endTime = now;
       task.reasonForIncompletion = "responseTimeout: " + def.responseTimeoutSeconds
@@ -412,7 +443,7 @@ final class Decider {
     }
     if (task.status == TaskStatus.SCHEDULED && type.isWorkerTask() && def.pollTimeoutSeconds != null && def.pollTimeoutSeconds > 0) {
       long since = pollClockStart(task);
-      if (now - since >= (def.pollTimeoutSeconds + task.callbackAfterSeconds) * 1000) {
+      if (now - since >= Durations.ms(def.pollTimeoutSeconds) + Durations.ms(task.callbackAfterSeconds)) {
         String reason = "Task poll timed out after " + (now - since) / 1000 + " seconds. Poll timeout configured as "
             + def.pollTimeoutSeconds + " seconds. Timeout policy configured to " + def.timeoutPolicy;
         return applyTimeoutPolicy(d, task, def, reason);
@@ -455,7 +486,7 @@ final class Decider {
     long next = now + recheckMs;
     if (wf.workflowDefinition.timeoutSeconds > 0 && wf.workflowDefinition.timeoutPolicy == TimeoutPolicy.TIME_OUT_WF) {
       long since = wf.lastRetriedTime > 0 ? wf.lastRetriedTime : wf.createTime;
-      next = Math.min(next, since + wf.workflowDefinition.timeoutSeconds * 1000);
+      next = Math.min(next, since + Durations.ms(wf.workflowDefinition.timeoutSeconds));
     }
     if (wf.status == WorkflowStatus.PAUSED) {
       return next;
@@ -467,15 +498,15 @@ final class Decider {
       TaskType type = types.of(t.workflowTask.type);
       TaskDef def = definitionOf(t.workflowTask, type);
       if (def.timeoutSeconds > 0 && t.startTime > 0 && def.timeoutPolicy != TimeoutPolicy.ALERT_ONLY) {
-        next = Math.min(next, t.startTime + def.timeoutSeconds * 1000);
+        next = Math.min(next, t.startTime + Durations.ms(def.timeoutSeconds));
       }
       if (type.isWorkerTask()) {
         if (t.status == TaskStatus.IN_PROGRESS && def.responseTimeoutSeconds > 0) {
-          next = Math.min(next, t.updateTime + (def.responseTimeoutSeconds + t.callbackAfterSeconds) * 1000);
+          next = Math.min(next, t.updateTime + Durations.ms(def.responseTimeoutSeconds) + Durations.ms(t.callbackAfterSeconds));
         }
         if (t.status == TaskStatus.SCHEDULED && def.pollTimeoutSeconds != null && def.pollTimeoutSeconds > 0
             && def.timeoutPolicy != TimeoutPolicy.ALERT_ONLY) {
-          next = Math.min(next, pollClockStart(t) + (def.pollTimeoutSeconds + t.callbackAfterSeconds) * 1000);
+          next = Math.min(next, pollClockStart(t) + Durations.ms(def.pollTimeoutSeconds) + Durations.ms(t.callbackAfterSeconds));
         }
       } else {
         long at = type.nextCheckAt(t);

@@ -152,6 +152,10 @@ public final class DeciderVerticle extends VerticleBase {
           return Future.succeededFuture(found.id());
         }
         LiveWorkflow lw = new LiveWorkflow(c.workflow());
+        if (c.mocks() != null) {
+          lw.mocks = new HashMap<>();
+          c.mocks().forEach((ref, list) -> lw.mocks.put(ref, new java.util.ArrayDeque<>(list)));
+        }
         live.put(lw.id(), lw);
         return apply(lw, d -> {
           operations.start(d);
@@ -359,6 +363,8 @@ public final class DeciderVerticle extends VerticleBase {
     return before.compose(v -> store.save(wf, changes.tasks, changes.removedTaskIds))
         .recover(err -> {
           live.remove(lw.id());
+          // A failed save may still have committed (the answer was lost): repair from what is stored.
+          needsRepair.add(lw.id());
           return Future.failedFuture(err instanceof ConductorException ? err
               : ConductorException.unavailable("Could not save workflow " + lw.id() + ": " + err.getMessage(), err));
         })

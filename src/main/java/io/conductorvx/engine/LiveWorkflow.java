@@ -21,6 +21,8 @@ final class LiveWorkflow {
   private int maxSeq;
   /** Tasks whose offloaded work has not come back yet. Not stored: lost work is redone after a reload. */
   final Set<String> offloaded = new HashSet<>();
+  /** Mocked worker outcomes by reference name, for test runs only (POST /workflow/test). */
+  java.util.Map<String, java.util.Deque<io.conductorvx.model.WorkflowTestRequest.TaskMock>> mocks;
   /** When the decider queue expects to check this workflow next; 0 when it is not queued. */
   long queuedCheckAt;
 

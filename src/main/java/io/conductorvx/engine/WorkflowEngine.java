@@ -126,6 +126,32 @@ public final class WorkflowEngine {
     });
   }
 
+  /**
+   * Retries a finished workflow. With {@code resumeSubworkflowTasks}, when its failure is a failed
+   * SUB_WORKFLOW task, the deepest failed child is retried instead; each child's reopening brings
+   * its parent's task and the parent back to RUNNING (ChildReopened), up the chain.
+   */
+  public Future<Void> retry(String workflowId, boolean resumeSubworkflowTasks) {
+    if (!resumeSubworkflowTasks) {
+      return send(new Command.Retry(workflowId));
+    }
+    return backends.executions().getWorkflow(workflowId, true).compose(wf -> {
+      if (wf == null) {
+        return Future.failedFuture(ConductorException.notFound("Workflow with id: " + workflowId + " not found."));
+      }
+      String failedChild = null;
+      if (wf.status.isTerminal()) {
+        for (io.conductorvx.model.Task t : wf.tasks) {
+          if (!t.retried && "SUB_WORKFLOW".equals(t.workflowTask.type) && t.subWorkflowId != null
+              && (t.status == io.conductorvx.model.TaskStatus.FAILED || t.status == io.conductorvx.model.TaskStatus.TIMED_OUT)) {
+            failedChild = t.subWorkflowId;
+          }
+        }
+      }
+      return failedChild == null ? send(new Command.Retry(workflowId)) : retry(failedChild, true);
+    });
+  }
+
   /** Restarts a finished workflow from its first task, with the latest definitions if asked. */
   public Future<Void> restart(String workflowId, boolean useLatestDefinitions) {
     if (!useLatestDefinitions) {
@@ -167,11 +193,91 @@ public final class WorkflowEngine {
   }
 
   /**
+   * A top-level start with an idempotency key: the workflow id is derived from (name, key), so the
+   * owner partition dedupes concurrent starts without a lock. FAIL (the default) rejects a second
+   * start with 409; RETURN_EXISTING answers the existing id; FAIL_ON_RUNNING rejects only while the
+   * latest execution for the key is running, and otherwise starts the next generation of the key.
+   */
+  private Future<String> startIdempotent(StartWorkflowRequest request) {
+    String strategy = request.idempotencyStrategy == null || request.idempotencyStrategy.isBlank()
+        ? "FAIL" : request.idempotencyStrategy.trim().toUpperCase(java.util.Locale.ROOT);
+    String first = idempotentId(request.name, request.idempotencyKey, 0);
+    return switch (strategy) {
+      case "RETURN_EXISTING" -> startWorkflow(request, first, null, null, null);
+      case "FAIL" -> backends.executions().getWorkflow(first, false).compose(existing -> existing != null
+          ? Future.failedFuture(ConductorException.conflict("A workflow with idempotency key '" + request.idempotencyKey
+              + "' already exists: " + existing.workflowId))
+          : startWorkflow(request, first, null, null, null));
+      case "FAIL_ON_RUNNING" -> latestGeneration(request, 0, null).compose(latest -> {
+        if (latest.workflow() != null && !latest.workflow().status.isTerminal()) {
+          return Future.failedFuture(ConductorException.conflict("A workflow with idempotency key '"
+              + request.idempotencyKey + "' is still running: " + latest.workflow().workflowId));
+        }
+        int next = latest.workflow() == null ? 0 : latest.generation() + 1;
+        return startWorkflow(request, idempotentId(request.name, request.idempotencyKey, next), null, null, null);
+      });
+      default -> Future.failedFuture(ConductorException.badRequest(
+          "idempotencyStrategy must be FAIL, RETURN_EXISTING or FAIL_ON_RUNNING, got " + request.idempotencyStrategy));
+    };
+  }
+
+  private record Generation(int generation, Workflow workflow) {}
+
+  /** The newest execution started for the key: generations are probed 0, 1, 2… until one is missing. */
+  private Future<Generation> latestGeneration(StartWorkflowRequest request, int generation, Generation found) {
+    return backends.executions().getWorkflow(idempotentId(request.name, request.idempotencyKey, generation), false)
+        .compose(wf -> wf == null
+            ? Future.succeededFuture(found == null ? new Generation(0, null) : found)
+            : latestGeneration(request, generation + 1, new Generation(generation, wf)));
+  }
+
+  private static String idempotentId(String name, String key, int generation) {
+    return UUID.nameUUIDFromBytes(("idempotency:" + name + ":" + key + ":" + generation)
+        .getBytes(java.nio.charset.StandardCharsets.UTF_8)).toString();
+  }
+
+  /**
    * Starts a workflow under a chosen id (null: a new random one). With a chosen id the start is
    * idempotent: if that workflow exists already, its id is answered and nothing else happens.
    */
   public Future<String> startWorkflow(StartWorkflowRequest request, String workflowId, String parentWorkflowId,
       String parentTaskId, String event) {
+    return start(request, workflowId, parentWorkflowId, parentTaskId, event, null);
+  }
+
+  /**
+   * POST /workflow/test: runs the request with its mocked worker outcomes and answers the workflow
+   * (with tasks) once it has ended, or once it stops moving (it waits on something unmocked).
+   */
+  public Future<Workflow> testWorkflow(io.conductorvx.model.WorkflowTestRequest request) {
+    return start(request, null, null, null, null,
+            request.taskRefToMockOutput == null ? Map.of() : request.taskRefToMockOutput)
+        .compose(id -> settle(id, System.currentTimeMillis() + 30_000, -1, System.currentTimeMillis()));
+  }
+
+  private static final long SETTLE_QUIET_MS = 1000;
+
+  private Future<Workflow> settle(String id, long deadline, long lastUpdate, long quietSince) {
+    return backends.executions().getWorkflow(id, true).compose(wf -> {
+      long now = System.currentTimeMillis();
+      if (wf == null || wf.status.isTerminal() || now >= deadline) {
+        return Future.succeededFuture(wf);
+      }
+      long changed = wf.updateTime != lastUpdate ? now : quietSince;
+      if (now - changed >= SETTLE_QUIET_MS) {
+        return Future.succeededFuture(wf);
+      }
+      return io.vertx.core.Future.<Void>future(p -> vertx.setTimer(25, t -> p.complete()))
+          .compose(v -> settle(id, deadline, wf.updateTime, changed));
+    });
+  }
+
+  private Future<String> start(StartWorkflowRequest request, String workflowId, String parentWorkflowId,
+      String parentTaskId, String event, Map<String, java.util.List<io.conductorvx.model.WorkflowTestRequest.TaskMock>> mocks) {
+    if (workflowId == null && parentWorkflowId == null && request.idempotencyKey != null && !request.idempotencyKey.isBlank()
+        && request.name != null && !request.name.isBlank()) {
+      return startIdempotent(request);
+    }
     if (request.name == null || request.name.isBlank()) {
       if (request.workflowDef == null || request.workflowDef.name == null) {
         return Future.failedFuture(ConductorException.badRequest("Workflow name cannot be null or empty"));
@@ -203,7 +309,7 @@ public final class WorkflowEngine {
           if (workflowId != null) {
             wf.workflowId = workflowId;
           }
-          return this.<String>send(new Command.Start(wf, workflowId != null));
+          return this.<String>send(new Command.Start(wf, workflowId != null, mocks));
         });
   }
 

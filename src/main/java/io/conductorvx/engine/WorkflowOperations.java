@@ -68,7 +68,7 @@ final class WorkflowOperations {
         // a worker checking in: hand the task out again after callbackAfterSeconds
         task.status = TaskStatus.SCHEDULED;
         task.callbackAfterSeconds = Math.max(0, result.callbackAfterSeconds);
-        Decider.enqueue(d, task, task.callbackAfterSeconds * 1000);
+        Decider.enqueue(d, task, Durations.ms(task.callbackAfterSeconds));
         d.statusChanged(task);
       } else {
         task.status = TaskStatus.IN_PROGRESS;
@@ -221,14 +221,18 @@ final class WorkflowOperations {
       if (decider.types().of(t.workflowTask.type).isRetriable()) {
         decider.newAttempt(d, t, 0, 0);
       } else {
-        t.status = TaskStatus.IN_PROGRESS;
-        t.executed = false;
-        t.endTime = 0;
-        t.reasonForIncompletion = null;
-        d.statusChanged(t);
+        reopenTask(d, t);
       }
     }
     decider.decide(d);
+  }
+
+  private static void reopenTask(Decision d, Task t) {
+    t.status = TaskStatus.IN_PROGRESS;
+    t.executed = false;
+    t.endTime = 0;
+    t.reasonForIncompletion = null;
+    d.statusChanged(t);
   }
 
   /** A finished workflow goes back to RUNNING; its parent hears of it after the save. */
@@ -373,11 +377,7 @@ final class WorkflowOperations {
       return;
     }
     if (task.isTerminal()) {
-      task.status = TaskStatus.IN_PROGRESS;
-      task.executed = false;
-      task.endTime = 0;
-      task.reasonForIncompletion = null;
-      d.statusChanged(task);
+      reopenTask(d, task);
     }
     if (d.workflow().status.isTerminal()) {
       reopen(d);

@@ -11,6 +11,9 @@ import java.util.Map;
  * queue: pushing an id that is already queued or leased moves it, it never duplicates it.
  */
 public interface QueueStore {
+  /** Delays are capped at a century ("never"), so due times cannot overflow on any backend. */
+  long MAX_DELAY_MS = 100L * 366 * 24 * 3600 * 1000;
+
   /** Makes the message ready after {@code delayMs}, replacing any ready or leased copy of its id. */
   Future<Void> push(String queue, QueueMessage message, long delayMs);
 

@@ -32,11 +32,13 @@ public record SearchQuery(List<Clause> clauses, String freeText, int start, int 
     }
     String sortField = null;
     boolean desc = false;
-    if (sort != null && !sort.isBlank()) {
-      String first = sort.split(";")[0];
-      String[] fieldAndOrder = first.split(":");
-      sortField = fieldAndOrder[0].trim();
-      desc = fieldAndOrder.length > 1 && "DESC".equalsIgnoreCase(fieldAndOrder[1].trim());
+    for (String item : sort == null ? new String[0] : sort.split(";")) {
+      String[] fieldAndOrder = item.split(":");
+      if (fieldAndOrder.length > 0 && !fieldAndOrder[0].isBlank()) {
+        sortField = fieldAndOrder[0].trim();
+        desc = fieldAndOrder.length > 1 && "DESC".equalsIgnoreCase(fieldAndOrder[1].trim());
+        break; // one sort field, as Conductor's SQL backends use
+      }
     }
     String text = freeText == null || freeText.isBlank() ? "*" : freeText.trim();
     return new SearchQuery(List.copyOf(clauses), text, start, size, sortField, desc);
@@ -106,7 +108,14 @@ public record SearchQuery(List<Clause> clauses, String freeText, int start, int 
     if (!pattern.contains("*")) {
       return pattern.equals(value);
     }
-    return value.matches(("\\Q" + pattern + "\\E").replace("*", "\\E.*\\Q"));
+    StringBuilder regex = new StringBuilder();
+    for (String literal : pattern.split("\\*", -1)) {
+      if (regex.length() > 0) {
+        regex.append(".*");
+      }
+      regex.append(java.util.regex.Pattern.quote(literal));
+    }
+    return value.matches(regex.toString());
   }
 
   private static boolean compare(String actual, String expected, String op) {

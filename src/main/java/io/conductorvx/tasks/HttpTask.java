@@ -18,7 +18,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * headers, body, reasonPhrase) so users can see what came back. While SCHEDULED the call has not
  * been answered yet: after a restart {@link #evaluate} makes it again.
  */
-public final class HttpTask implements TaskType {
+public final class HttpTask extends DeferredSystemTask {
   public static final String TYPE = "HTTP";
   private static final String FAILURE_PREFIX = "Failed to invoke HTTP task due to: ";
   private static final int MAX_REASON_BODY = 1000;
@@ -32,28 +32,7 @@ public final class HttpTask implements TaskType {
   }
 
   @Override
-  public void start(TaskContext ctx, Task task) {
-    if (ctx.now() >= SystemTasks.dueAt(task)) {
-      call(ctx, task);
-    }
-  }
-
-  @Override
-  public boolean evaluate(TaskContext ctx, Task task) {
-    // a start delay or retry delay has passed, or the call was lost to a restart
-    if (task.status == TaskStatus.SCHEDULED && !ctx.isOffloaded(task) && ctx.now() >= SystemTasks.dueAt(task)) {
-      call(ctx, task);
-      return task.isTerminal();
-    }
-    return false;
-  }
-
-  @Override
-  public long nextCheckAt(Task task) {
-    return task.status == TaskStatus.SCHEDULED ? SystemTasks.ahead(SystemTasks.dueAt(task)) : 0;
-  }
-
-  private void call(TaskContext ctx, Task task) {
+  protected void launch(TaskContext ctx, Task task) {
     HttpRequestSpec spec;
     try {
       spec = HttpRequestSpec.from(task.inputData);

@@ -14,7 +14,7 @@ import java.util.Map;
  * the request names none. Its id is derived from this task attempt, so a start repeated after a
  * restart does not start a second workflow.
  */
-public final class StartWorkflowTask implements TaskType {
+public final class StartWorkflowTask extends DeferredSystemTask {
   public static final String TYPE = "START_WORKFLOW";
   static final String INPUT_KEY = "startWorkflow";
 
@@ -24,28 +24,7 @@ public final class StartWorkflowTask implements TaskType {
   }
 
   @Override
-  public void start(TaskContext ctx, Task task) {
-    if (ctx.now() >= SystemTasks.dueAt(task)) {
-      launch(ctx, task);
-    }
-  }
-
-  @Override
-  public boolean evaluate(TaskContext ctx, Task task) {
-    // not started yet: a start delay or retry delay, or a start lost to a restart
-    if (task.status == TaskStatus.SCHEDULED && !ctx.isOffloaded(task) && ctx.now() >= SystemTasks.dueAt(task)) {
-      launch(ctx, task);
-      return task.isTerminal();
-    }
-    return false;
-  }
-
-  @Override
-  public long nextCheckAt(Task task) {
-    return task.status == TaskStatus.SCHEDULED ? SystemTasks.ahead(SystemTasks.dueAt(task)) : 0;
-  }
-
-  private static void launch(TaskContext ctx, Task task) {
+  protected void launch(TaskContext ctx, Task task) {
     StartWorkflowRequest request;
     try {
       request = request(ctx.workflow(), task.inputData.get(INPUT_KEY));

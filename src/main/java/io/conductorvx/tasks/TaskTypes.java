@@ -20,6 +20,11 @@ public final class TaskTypes {
 
   public TaskTypes() {
     register(worker);
+    register(new ForkJoinTask());
+    register(new ForkJoinDynamicTask());
+    register(new JoinTask());
+    register(new ExclusiveJoinTask());
+    register(new DynamicTask());
     register(new SubWorkflowTask());
     register(new StartWorkflowTask());
     register(new WaitTask());

@@ -6,9 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.netflix.conductor.common.metadata.tasks.Task;
+import com.netflix.conductor.common.metadata.tasks.TaskResult;
+import com.netflix.conductor.common.metadata.workflow.WorkflowDef;
 import com.netflix.conductor.common.metadata.workflow.RerunWorkflowRequest;
 import com.netflix.conductor.common.model.BulkResponse;
 import com.netflix.conductor.common.run.Workflow;
+import com.netflix.conductor.common.run.WorkflowTestRequest;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -231,5 +234,32 @@ class OperatorActionsTest extends ClientTestBase {
     assertEquals(Workflow.WorkflowStatus.RUNNING, after.getStatus());
     assertEquals(before.getTasks().size(), after.getTasks().size(), Describe.workflow(after));
     workflowClient.terminateWorkflow(id, "cleanup");
+  }
+
+  @Test
+  void testWorkflowRunsTheDefinitionWithMockedOutputsInOrder() {
+    String a = uniq("mocked_a");
+    String b = uniq("mocked_b");
+    registerTaskDef(a, d -> d.setRetryCount(1));
+    String wf = uniq("mocked_wf");
+    WorkflowDef def = registerWorkflow(wf, List.of(simpleTask(a, "a", Map.of()),
+        simpleTask(b, "b", map("fromA", expr("a.output.value")))), d -> d.setOutputParameters(map("result", expr("b.output.echo"))));
+
+    WorkflowTestRequest.TaskMock failure = new WorkflowTestRequest.TaskMock(TaskResult.Status.FAILED, Map.of("why", "first"));
+    WorkflowTestRequest.TaskMock success = new WorkflowTestRequest.TaskMock(TaskResult.Status.COMPLETED, Map.of("value", 7));
+    WorkflowTestRequest.TaskMock echo = new WorkflowTestRequest.TaskMock(TaskResult.Status.COMPLETED, Map.of("echo", "seven"));
+    WorkflowTestRequest request = new WorkflowTestRequest();
+    request.setName(wf);
+    request.setVersion(def.getVersion());
+    request.setInput(map());
+    request.setTaskRefToMockOutput(Map.of("a", List.of(failure, success), "b", List.of(echo)));
+
+    Workflow run = workflowClient.testWorkflow(request);
+    assertEquals(Workflow.WorkflowStatus.COMPLETED, run.getStatus(), Describe.workflow(run));
+    assertEquals(Map.of("result", "seven"), run.getOutput());
+    List<Task> attemptsOfA = attempts(run, "a");
+    assertEquals(List.of(Task.Status.FAILED, Task.Status.COMPLETED), attemptsOfA.stream().map(Task::getStatus).toList(),
+        "the first mock failed the task, its retry took the second");
+    assertEquals(7, run.getTaskByRefName("b").getInputData().get("fromA"));
   }
 }

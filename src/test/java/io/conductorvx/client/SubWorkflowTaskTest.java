@@ -197,6 +197,34 @@ class SubWorkflowTaskTest extends ClientTestBase {
   }
 
   @Test
+  void retryWithResumeSubworkflowTasksResumesTheFailedChildInsteadOfStartingANewOne() {
+    String work = uniq("fails_once");
+    registerTaskDef(work, null);
+    String child = registerChild(work, 1);
+    String parent = uniq("parent");
+    registerWorkflow(parent, List.of(subWorkflow("sub", p -> {
+      p.setName(child);
+      p.setVersion(1);
+    }, map("n", 1))), null);
+    runWorkers(TestWorker.of(work, t -> t.getRetryCount() == 0
+        ? TestWorker.result(t, TaskResult.Status.FAILED_WITH_TERMINAL_ERROR, "first try breaks", Map.of())
+        : TestWorker.result(t, TaskResult.Status.COMPLETED, null, map("ok", true))));
+
+    String id = start(parent, map());
+    Workflow failed = awaitStatus(id, DONE, Workflow.WorkflowStatus.FAILED);
+    String childId = failed.getTaskByRefName("sub").getSubWorkflowId();
+
+    call(request(com.netflix.conductor.client.http.ConductorClientRequest.Method.POST,
+        "/workflow/" + id + "/retry?resumeSubworkflowTasks=true").build(), null);
+    Workflow done = awaitStatus(id, DONE, Workflow.WorkflowStatus.COMPLETED);
+    assertEquals(1, attempts(done, "sub").size(), "the SUB_WORKFLOW task resumed; no new attempt");
+    assertEquals(childId, done.getTaskByRefName("sub").getSubWorkflowId(), "the same child ran on");
+    Workflow c = workflow(childId);
+    assertEquals(Workflow.WorkflowStatus.COMPLETED, c.getStatus());
+    assertEquals(2, c.getTasks().size(), "the child retried its failed task: " + Describe.workflow(c));
+  }
+
+  @Test
   void terminatingTheParentTerminatesTheChild() {
     String work = uniq("never_polled");
     registerTaskDef(work, null);

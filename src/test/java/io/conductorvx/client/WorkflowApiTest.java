@@ -1,6 +1,7 @@
 package io.conductorvx.client;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -13,6 +14,7 @@ import com.netflix.conductor.common.metadata.tasks.PollData;
 import com.netflix.conductor.common.metadata.tasks.Task;
 import com.netflix.conductor.common.metadata.tasks.TaskExecLog;
 import com.netflix.conductor.common.metadata.tasks.TaskResult;
+import com.netflix.conductor.common.metadata.workflow.IdempotencyStrategy;
 import com.netflix.conductor.common.metadata.workflow.StartWorkflowRequest;
 import com.netflix.conductor.common.metadata.workflow.WorkflowDef;
 import com.netflix.conductor.common.run.SearchResult;
@@ -433,5 +435,33 @@ class WorkflowApiTest extends ClientTestBase {
     assertEquals(1, running.getTotalHits());
     assertEquals(a, running.getResults().get(0).getWorkflowId());
     workflowClient.terminateWorkflow(a, "x");
+  }
+
+  @Test
+  void idempotencyKeyStrategiesDedupeTopLevelStarts() {
+    String wf = uniq("idem");
+    registerWorkflow(wf, List.of(simpleTask(uniq("idem_task"), "t", Map.of())), null);
+    StartWorkflowRequest fail = new StartWorkflowRequest().withName(wf).withVersion(1).withInput(map());
+    fail.setIdempotencyKey("order-1");
+    String first = start(fail);
+    expectStatus(409, () -> workflowClient.startWorkflow(fail));
+
+    StartWorkflowRequest existing = new StartWorkflowRequest().withName(wf).withVersion(1).withInput(map());
+    existing.setIdempotencyKey("order-1");
+    existing.setIdempotencyStrategy(IdempotencyStrategy.RETURN_EXISTING);
+    assertEquals(first, start(existing), "RETURN_EXISTING answers the workflow the key started");
+    assertEquals("order-1", workflow(first).getIdempotencyKey());
+
+    StartWorkflowRequest onRunning = new StartWorkflowRequest().withName(wf).withVersion(1).withInput(map());
+    onRunning.setIdempotencyKey("order-2");
+    onRunning.setIdempotencyStrategy(IdempotencyStrategy.FAIL_ON_RUNNING);
+    String running = start(onRunning);
+    expectStatus(409, () -> workflowClient.startWorkflow(onRunning));
+    workflowClient.terminateWorkflow(running, "done with it");
+    String next = start(onRunning);
+    assertNotEquals(running, next, "once the key's workflow ended, FAIL_ON_RUNNING starts a new one");
+    expectStatus(409, () -> workflowClient.startWorkflow(onRunning));
+    workflowClient.terminateWorkflow(first, "cleanup");
+    workflowClient.terminateWorkflow(next, "cleanup");
   }
 }

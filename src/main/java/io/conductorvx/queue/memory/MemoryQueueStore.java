@@ -39,7 +39,8 @@ public final class MemoryQueueStore implements QueueStore {
   public Future<Void> push(String queue, QueueMessage message, long delayMs) {
     MemoryQueue q = queue(queue);
     synchronized (q) {
-      q.push(message, clock.getAsLong() + Math.max(0, delayMs));
+      // a delay beyond a century is "never": cap it so the due time cannot overflow
+      q.push(message, clock.getAsLong() + Math.min(Math.max(0, delayMs), MAX_DELAY_MS));
     }
     return Future.succeededFuture();
   }

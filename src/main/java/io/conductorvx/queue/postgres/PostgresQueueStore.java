@@ -71,7 +71,7 @@ public final class PostgresQueueStore implements QueueStore {
 
   @Override
   public Future<Void> push(String queue, QueueMessage message, long delayMs) {
-    Tuple row = Tuple.of(queue, message.id(), message.payload(), message.priority(), Math.max(0, delayMs));
+    Tuple row = Tuple.of(queue, message.id(), message.payload(), message.priority(), Math.min(Math.max(0, delayMs), MAX_DELAY_MS));
     return pool.preparedQuery(PUSH).execute(row)
         .recover(db::unavailable)
         .mapEmpty();

@@ -104,7 +104,7 @@ public final class RedisQueueStore implements QueueStore {
   public Future<Void> push(String queue, QueueMessage message, long delayMs) {
     String body = message.payload() == null ? "n" : "v" + message.payload();
     return script(Script.PUSH, queue, message.id(), Integer.toString(message.priority()), body,
-        Long.toString(Math.max(0, delayMs)), queue).mapEmpty();
+        Long.toString(Math.min(Math.max(0, delayMs), MAX_DELAY_MS)), queue).mapEmpty();
   }
 
   @Override
