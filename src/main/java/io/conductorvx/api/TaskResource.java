@@ -135,7 +135,11 @@ final class TaskResource {
     return apply(result).map(u -> Reply.text(result.taskId));
   }
 
-  /** Update, then hand the worker its next task of the same type and domain without a wait. */
+  /**
+   * Update, then hand the worker its next task of the same type and domain without a wait. The
+   * update is what the call is for: once it is applied, a poll that fails answers "no next task"
+   * (the worker polls again) rather than an error that would make it send the update again.
+   */
   private Future<Reply> updateV2(RoutingContext ctx) {
     TaskResult result = validResult(ctx);
     return apply(result).compose(u -> {
@@ -143,7 +147,8 @@ final class TaskResource {
         return Future.succeededFuture(Reply.noContent());
       }
       return poller.poll(u.taskType(), u.domain(), result.workerId, 1, 0)
-          .map(tasks -> tasks.isEmpty() ? Reply.noContent() : Reply.rawJson(tasks.get(0)));
+          .map(tasks -> tasks.isEmpty() ? Reply.noContent() : Reply.rawJson(tasks.get(0)))
+          .otherwise(Reply.noContent());
     });
   }
 

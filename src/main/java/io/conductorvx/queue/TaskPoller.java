@@ -97,16 +97,24 @@ public final class TaskPoller {
     }
     return Future.join(claims).transform(ignored -> {
       List<byte[]> tasks = new ArrayList<>();
+      Throwable failure = null;
       for (Future<byte[]> c : claims) {
         if (c.succeeded() && c.result() != null) {
           tasks.add(c.result());
+        } else if (c.failed() && failure == null) {
+          failure = c.cause();
         }
       }
-      return Future.succeededFuture(tasks);
+      // Nothing handed out because the owners could not claim (their store is down): the poll
+      // fails (503) instead of popping, and leasing, the rest of the queue in a loop.
+      return tasks.isEmpty() && failure != null ? Future.failedFuture(failure) : Future.succeededFuture(tasks);
     });
   }
 
-  /** The task's JSON if it was handed out; null if the message was stale or postponed. */
+  /**
+   * The task's JSON if it was handed out; null if the message was stale or postponed. Fails when
+   * the owner could not claim the task; the message is then back in the queue.
+   */
   private Future<byte[]> claim(String queue, QueueMessage message, String workerId) {
     if (message.payload() == null) {
       return queues.ack(queue, message.id()).map(v -> null);
@@ -118,11 +126,13 @@ public final class TaskPoller {
           case POSTPONE -> queues.push(queue, message, postponeMs).map(v -> (byte[]) null);
         })
         .recover(err -> {
-          // an unknown workflow means a stale message; anything else: the lease brings it back
+          // an unknown workflow means a stale message
           if (err instanceof ConductorException ce && ce.status() == 404) {
             return queues.ack(queue, message.id()).map(v -> null);
           }
-          return Future.succeededFuture(null);
+          // Not claimed (the owner's save failed): nobody has the task, so it goes back to the
+          // queue now instead of waiting out the lease. If that push fails too, the lease brings it back.
+          return queues.push(queue, message, 0).transform(pushed -> Future.failedFuture(err));
         });
   }
 

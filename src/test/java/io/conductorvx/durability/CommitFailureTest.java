@@ -144,6 +144,26 @@ class CommitFailureTest {
         "one COMPLETED workflow event: " + events);
   }
 
+  @Test
+  void aPollWhoseClaimFailsAnswers503AndLeavesTheTaskForTheNextPoll() throws Exception {
+    PgConnectOptions pg = PgConnectOptions.fromUri(TestBackends.POSTGRES_URL);
+    TcpProxy pgProxy = await(TcpProxy.start(vertx, pg.getHost(), pg.getPort()), 10);
+    startServer(baseSettings().put("queue", "memory").put("queueLeaseSeconds", 60)
+        .put("postgresUrl", TestBackends.postgresUrl("127.0.0.1", pgProxy.port(), schema)), "claimfail");
+    String workflowId = call(HttpMethod.POST, "/api/workflow", startBody("claim")).bodyAsString().trim();
+
+    // The queue answers, the store does not: the task cannot be claimed, so the poll fails...
+    await(pgProxy.cut(), 10);
+    assertRetryable503(call(HttpMethod.GET, pollPath(100), null));
+    pgProxy.restore();
+
+    // ...and the task is not held back for the 60 s lease of the message that poll took.
+    JsonObject task = pollUntilTask(5_000);
+    assertEquals(workflowId, task.getString("workflowInstanceId"));
+    complete(task);
+    assertEquals("COMPLETED", call(HttpMethod.GET, "/api/workflow/" + workflowId, null).bodyAsJsonObject().getString("status"));
+  }
+
   // ---------------------------------------------------------------- helpers
 
   /** Checks, every 20 ms for {@code period}, that nothing arrived: "no event" needs a window to mean anything. */
