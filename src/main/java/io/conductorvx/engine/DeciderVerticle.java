@@ -320,10 +320,12 @@ public final class DeciderVerticle extends VerticleBase {
       repairs.add(inOrder(id, () -> handle(new Command.Decide(id, true)))
           .<Object>map(v -> v)
           .onFailure(err -> {
-            // a backend still away: try again next round (anything else is left to the sweeper)
-            if (err instanceof ConductorException ce && ce.status() == 503) {
-              needsRepair.add(id);
+            // Try again next round, whatever failed: a backend can fail in forms that are not a 503,
+            // and a workflow dropped from this set may sit unqueued until the next restart.
+            if (!(err instanceof ConductorException ce && ce.status() == 503)) {
+              LOG.log(Level.WARNING, "repair of workflow " + id + " failed, will retry: " + err);
             }
+            needsRepair.add(id);
           }));
     }
     Future.join(repairs).onComplete(ignored -> repairing = false);
