@@ -1,6 +1,7 @@
 package io.conductorvx.bench;
 
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.PoolOptions;
@@ -31,8 +32,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * success.
  *
  * <p>Arguments are key=value: url, workflows, tasks, shape (simple|fork|dynamic), starters, workers,
- * batch, pollTimeoutMs, rate (workflows/s, 0 = as fast as possible), fanout (dynamic shape),
- * timeoutSeconds, pid (server process, for RSS and CPU), label.
+ * batch, pollTimeoutMs, rate (workflows/s, 0 = as fast as possible), sequential (true: each starter
+ * waits for its workflow to complete before starting the next, for latency), fanout (dynamic shape),
+ * timeoutSeconds, pid (server process, for RSS and the CPU seconds it spent during the run), label.
  */
 public final class LoadGenerator {
   private static final String TASK = "bench_task";
@@ -47,6 +49,7 @@ public final class LoadGenerator {
   private final int batch;
   private final int pollTimeoutMs;
   private final double rate;
+  private final boolean sequential;
   private final int fanout;
   private final String workflowName;
 
@@ -56,8 +59,12 @@ public final class LoadGenerator {
   private int port;
   private String basePath;
 
-  /** Per started workflow: when its start was sent, and worker tasks still to complete. */
-  private record Run(long startedNanos, AtomicInteger remaining) {}
+  /** Per started workflow: when its start was sent, worker tasks still to complete, and its end. */
+  private record Run(long startedNanos, AtomicInteger remaining, Promise<Void> ended) {
+    Run(long startedNanos, int tasks) {
+      this(startedNanos, new AtomicInteger(tasks), Promise.promise());
+    }
+  }
 
   private final Map<String, Run> runs = new ConcurrentHashMap<>();
   private final List<Long> latenciesNanos = Collections.synchronizedList(new ArrayList<>());
@@ -84,6 +91,7 @@ public final class LoadGenerator {
     this.batch = intArg("batch", 10);
     this.pollTimeoutMs = intArg("pollTimeoutMs", 1000);
     this.rate = Double.parseDouble(args.getOrDefault("rate", "0"));
+    this.sequential = Boolean.parseBoolean(args.getOrDefault("sequential", "false"));
     this.fanout = intArg("fanout", 2000);
     this.workflowName = "bench_" + shape + "_" + tasksPerWorkflow + ("dynamic".equals(shape) ? "_" + fanout : "");
     this.finished = new CountDownLatch(workflows);
@@ -117,6 +125,7 @@ public final class LoadGenerator {
     http = WebClient.create(vertx, new WebClientOptions().setKeepAlive(true).setTcpNoDelay(true).setConnectTimeout(5000),
         new PoolOptions().setHttp1MaxSize(workers + starters + 16));
     await(register(), 60);
+    double cpuBefore = serverCpuSeconds();
     long timeoutSeconds = Long.parseLong(args.getOrDefault("timeoutSeconds", "600"));
     firstStartNanos = System.nanoTime();
     for (int w = 0; w < workers; w++) {
@@ -137,6 +146,7 @@ public final class LoadGenerator {
     double seconds = Math.max(1e-9, (end - firstStartNanos) / 1e9);
     JsonObject out = new JsonObject()
         .put("label", args.getOrDefault("label", ""))
+        .put("case", args.getOrDefault("case", ""))
         .put("shape", shape)
         .put("workflows", workflows)
         .put("tasksPerWorkflow", "dynamic".equals(shape) ? fanout : tasksPerWorkflow)
@@ -154,7 +164,7 @@ public final class LoadGenerator {
         .put("latencyMs", percentiles(latenciesNanos, 50, 95, 99))
         .put("pollMs", percentiles(pollNanos, 50, 99))
         .put("updateMs", percentiles(updateNanos, 50, 99));
-    serverUsage(out);
+    serverUsage(out, cpuBefore);
     vertx.close();
     return out;
   }
@@ -255,13 +265,14 @@ public final class LoadGenerator {
         return null;
       }
       String id = r.bodyAsString().trim();
-      Run run = runs.computeIfAbsent(id, k -> new Run(t0, new AtomicInteger(workerTasksPerWorkflow())));
+      Run run = runs.computeIfAbsent(id, k -> new Run(t0, workerTasksPerWorkflow()));
       started.incrementAndGet();
       if (run.remaining().get() <= 0) {
         confirm(id, run);
       }
-      return (Void) null;
-    }).recover(err -> {
+      return run;
+    }).compose(run -> run == null || !sequential ? Future.<Void>succeededFuture() : run.ended().future())
+    .recover(err -> {
       errors.incrementAndGet();
       finished.countDown();
       return Future.succeededFuture();
@@ -314,7 +325,7 @@ public final class LoadGenerator {
         return null;
       }
       tasksDone.incrementAndGet();
-      Run run = runs.computeIfAbsent(workflowId, k -> new Run(System.nanoTime(), new AtomicInteger(workerTasksPerWorkflow())));
+      Run run = runs.computeIfAbsent(workflowId, k -> new Run(System.nanoTime(), workerTasksPerWorkflow()));
       if (run.remaining().decrementAndGet() == 0) {
         confirm(workflowId, run);
       }
@@ -338,13 +349,16 @@ public final class LoadGenerator {
         lastCompletionNanos = now;
         completed.incrementAndGet();
         finished.countDown();
+        run.ended().tryComplete();
       } else if (status != null && !"RUNNING".equals(status) && !"PAUSED".equals(status)) {
         failedWorkflows.incrementAndGet();
         finished.countDown();
+        run.ended().tryComplete();
       } else if (System.nanoTime() < deadline) {
-        vertx.setTimer(5, id -> check(workflowId, run, deadline));
+        vertx.setTimer(2, id -> check(workflowId, run, deadline));
       } else {
         finished.countDown();
+        run.ended().tryComplete();
       }
     });
   }
@@ -372,8 +386,8 @@ public final class LoadGenerator {
     return out;
   }
 
-  /** The server's resident memory and CPU time from /proc, when its pid is given. */
-  private void serverUsage(JsonObject out) {
+  /** The server's resident memory at the end and the CPU time it spent during the run, when its pid is given. */
+  private void serverUsage(JsonObject out, double cpuBefore) {
     String pid = args.get("pid");
     if (pid == null) {
       return;
@@ -384,12 +398,24 @@ public final class LoadGenerator {
           out.put("serverRssMiB", round(Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024.0));
         }
       }
-      String stat = Files.readString(Path.of("/proc", pid, "stat"));
-      String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-      long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
-      out.put("serverCpuSeconds", round(ticks / 100.0));
+      out.put("serverCpuSeconds", round(serverCpuSeconds() - cpuBefore));
     } catch (Exception e) {
       out.put("serverUsageError", e.toString());
+    }
+  }
+
+  /** User plus system CPU seconds of the server process so far (0 without a pid). */
+  private double serverCpuSeconds() {
+    String pid = args.get("pid");
+    if (pid == null) {
+      return 0;
+    }
+    try {
+      String stat = Files.readString(Path.of("/proc", pid, "stat"));
+      String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+      return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / 100.0;
+    } catch (Exception e) {
+      return 0;
     }
   }
 

@@ -1,0 +1,191 @@
+#!/usr/bin/env bash
+# Runs the same end-to-end load against conductor-vx (memory, PostgreSQL+Redis, PostgreSQL alone) and
+# against Conductor OSS (Redis and PostgreSQL modes; SQLite on request), one server at a time on this
+# machine, and prints a Markdown table of the results and the ratios.
+#
+#   benchmarks/compare.sh                      # everything, N=10000 for the throughput cases
+#   WORKFLOWS=2000 benchmarks/compare.sh       # a quicker run
+#   OURS="memory" CONDUCTOR="" benchmarks/compare.sh    # only our in-memory mode
+#
+# Knobs (environment): WORKFLOWS (throughput cases, default 10000), CASES (default: all, see
+# run_cases), OURS (memory postgres-redis postgres), CONDUCTOR (redis postgres; add sqlite),
+# CONDUCTOR_VERSION (3.32.3), CONDUCTOR_JAVA (a java 21+; default: the newest JDK found),
+# POSTGRES_URL (postgresql://postgres@127.0.0.1:5432), REDIS_HOST/REDIS_PORT (127.0.0.1/6379).
+# Conductor OSS is fetched from Maven Central into benchmarks/target; it is never committed.
+# Results: benchmarks/target/compare-<time>.jsonl (one JSON line per run) and the table on stdout.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+
+WORKFLOWS=${WORKFLOWS:-10000}
+OURS=${OURS-memory postgres-redis postgres}
+CONDUCTOR=${CONDUCTOR-redis postgres}
+CONDUCTOR_VERSION=${CONDUCTOR_VERSION:-3.32.3}
+POSTGRES_URL=${POSTGRES_URL:-postgresql://postgres@127.0.0.1:5432}
+REDIS_HOST=${REDIS_HOST:-127.0.0.1}
+REDIS_PORT=${REDIS_PORT:-6379}
+OUR_PORT=18080
+THEIR_PORT=18081
+OUR_REDIS_DB=2
+THEIR_REDIS_DB=3
+OUR_DB=cvx_bench
+THEIR_DB=conductor_bench
+
+log() { printf '[compare] %s\n' "$*" >&2; }
+
+target="$root/benchmarks/target"
+mkdir -p "$target"
+results="$target/compare-$(date -u +%Y%m%dT%H%M%SZ).jsonl"
+
+# ---- build ----
+log "building the server and the load generator"
+mvn -q -B install -DskipTests -Dmaven.test.skip=true
+mvn -q -B -f benchmarks/pom.xml package -DskipTests
+server_jar="$root/target/conductor-vx.jar"
+bench_jar="$root/benchmarks/target/benchmarks.jar"
+
+conductor_jar="$target/conductor/conductor-server-$CONDUCTOR_VERSION-boot.jar"
+if [ -n "$CONDUCTOR" ] && [ ! -f "$conductor_jar" ]; then
+  log "fetching Conductor OSS $CONDUCTOR_VERSION"
+  mvn -q -B -f benchmarks/pom.xml dependency:copy \
+    -Dartifact="org.conductoross:conductor-server:$CONDUCTOR_VERSION:jar:boot" -DoutputDirectory="$target/conductor"
+fi
+
+find_java21() {
+  if [ -n "${CONDUCTOR_JAVA:-}" ]; then echo "$CONDUCTOR_JAVA"; return; fi
+  local best="" best_major=0
+  for j in /usr/lib/jvm/*/bin/java "$(command -v java)"; do
+    [ -x "$j" ] || continue
+    local major
+    major=$("$j" -XshowSettings:properties -version 2>&1 | awk -F'= ' '/java.specification.version/ {print $2}' | cut -d. -f1)
+    if [ -n "$major" ] && [ "$major" -ge 21 ] && [ "$major" -gt "$best_major" ]; then best="$j"; best_major=$major; fi
+  done
+  echo "$best"
+}
+
+# ---- backends ----
+psql_admin() { psql "$POSTGRES_URL/postgres" -qtAc "$1" >/dev/null; }
+fresh_db() { psql_admin "DROP DATABASE IF EXISTS $1 WITH (FORCE)"; psql_admin "CREATE DATABASE $1"; }
+fresh_redis() { redis-cli -h "$REDIS_HOST" -p "$REDIS_PORT" -n "$1" FLUSHDB >/dev/null; }
+
+# ---- one server at a time ----
+server_pid=""
+stop_server() {
+  if [ -n "$server_pid" ] && kill -0 "$server_pid" 2>/dev/null; then
+    kill "$server_pid" 2>/dev/null || true
+    for _ in $(seq 1 100); do kill -0 "$server_pid" 2>/dev/null || break; sleep 0.1; done
+    kill -9 "$server_pid" 2>/dev/null || true
+  fi
+  server_pid=""
+}
+trap stop_server EXIT
+
+rss_mib() { awk '/VmRSS/ {printf "%.1f", $2/1024}' "/proc/$1/status"; }
+now_ms() { date +%s%3N; }
+
+# Waits for the first API answer, then records ready time and idle RSS as a "startup" line.
+await_ready() {
+  local label=$1 port=$2 t0=$3 deadline=$(( $(now_ms) + 180000 ))
+  until curl -sf -o /dev/null "http://127.0.0.1:$port/api/metadata/taskdefs"; do
+    if ! kill -0 "$server_pid" 2>/dev/null; then log "$label exited during startup"; return 1; fi
+    if [ "$(now_ms)" -gt "$deadline" ]; then log "$label not ready after 180 s"; return 1; fi
+    sleep 0.02
+  done
+  local ready=$(( $(now_ms) - t0 ))
+  sleep 5
+  printf '{"label":"%s","case":"startup","readyMs":%d,"idleRssMiB":%s}\n' "$label" "$ready" "$(rss_mib "$server_pid")" >> "$results"
+  log "$label ready in ${ready} ms"
+}
+
+start_ours() {
+  local mode=$1 store=memory queue=memory
+  case "$mode" in
+    memory) ;;
+    postgres-redis) store=postgres; queue=redis; fresh_db "$OUR_DB"; fresh_redis "$OUR_REDIS_DB" ;;
+    postgres) store=postgres; queue=postgres; fresh_db "$OUR_DB" ;;
+    *) log "unknown mode $mode"; return 1 ;;
+  esac
+  local t0; t0=$(now_ms)
+  CONDUCTOR_PORT=$OUR_PORT CONDUCTOR_STORE=$store CONDUCTOR_QUEUE=$queue \
+    CONDUCTOR_POSTGRES_URL="$POSTGRES_URL/$OUR_DB" CONDUCTOR_REDIS_URL="redis://$REDIS_HOST:$REDIS_PORT/$OUR_REDIS_DB" \
+    java -jar "$server_jar" > "$target/ours-$mode.log" 2>&1 &
+  server_pid=$!
+  await_ready "ours-$mode" "$OUR_PORT" "$t0"
+}
+
+start_conductor() {
+  local mode=$1 java
+  java=$(find_java21)
+  [ -n "$java" ] || { log "no Java 21+ found for Conductor OSS (set CONDUCTOR_JAVA)"; return 1; }
+  local run_dir="$target/conductor-run-$mode"
+  rm -rf "$run_dir"; mkdir -p "$run_dir"
+  local pg_host_db="${POSTGRES_URL#postgresql://}"; pg_host_db="${pg_host_db#*@}"
+  local pg_user="${POSTGRES_URL#postgresql://}"; pg_user="${pg_user%%@*}"
+  local props=(--server.port=$THEIR_PORT --conductor.app.ownerEmailMandatory=false --loadSample=false
+    --conductor.metrics-prometheus.enabled=false --conductor.integrations.ai.enabled=false)
+  case "$mode" in
+    redis)
+      fresh_redis "$THEIR_REDIS_DB"
+      props+=(--conductor.db.type=redis_standalone --conductor.queue.type=redis_standalone
+        --conductor.redis.hosts="$REDIS_HOST:$REDIS_PORT:us-east-1c" --conductor.redis.database=$THEIR_REDIS_DB
+        --conductor.indexing.enabled=false --conductor.workflow-execution-lock.type=local_only) ;;
+    postgres)
+      fresh_db "$THEIR_DB"
+      props+=(--conductor.db.type=postgres --conductor.queue.type=postgres --conductor.indexing.type=postgres
+        --conductor.indexing.enabled=true --conductor.elasticsearch.version=0
+        --spring.datasource.url="jdbc:postgresql://$pg_host_db/$THEIR_DB" --spring.datasource.username="$pg_user"
+        --spring.datasource.password=) ;;
+    sqlite)
+      props+=(--spring.datasource.url="jdbc:sqlite:file:conductor_bench?mode=memory&cache=shared") ;;
+    *) log "unknown Conductor mode $mode"; return 1 ;;
+  esac
+  local t0; t0=$(now_ms)
+  (cd "$run_dir" && exec "$java" -jar "$conductor_jar" "${props[@]}") > "$target/conductor-$mode.log" 2>&1 &
+  server_pid=$!
+  await_ready "conductor-$mode" "$THEIR_PORT" "$t0"
+}
+
+# ---- the cases ----
+load() {
+  local label=$1 port=$2 case_name=$3; shift 3
+  log "$label: $case_name"
+  java -jar "$bench_jar" url="http://127.0.0.1:$port/api" label="$label" case="$case_name" pid="$server_pid" \
+    timeoutSeconds="${TIMEOUT_SECONDS:-900}" "$@" | tee -a "$results" >&2
+}
+
+CASES=${CASES:-throughput-k5 throughput-k3 fork latency join paced fanout-2000 fanout-10000}
+run_cases() {
+  local label=$1 port=$2
+  # warm-up so both JVMs are measured after JIT, as a long-running server would be
+  java -jar "$bench_jar" url="http://127.0.0.1:$port/api" shape=simple tasks=5 workflows=$(( WORKFLOWS / 10 + 50 )) \
+    workers=16 starters=16 > /dev/null
+  for c in $CASES; do
+    case "$c" in
+      throughput-k5) load "$label" "$port" "$c" shape=simple tasks=5 workflows="$WORKFLOWS" workers=16 starters=16 ;;
+      throughput-k3) load "$label" "$port" "$c" shape=simple tasks=3 workflows="$WORKFLOWS" workers=8 starters=16 ;;
+      fork) load "$label" "$port" "$c" shape=fork workflows="$WORKFLOWS" workers=16 starters=16 ;;
+      latency) load "$label" "$port" "latency-3-tasks-1-worker" shape=simple tasks=3 workflows=300 workers=1 starters=1 \
+        batch=1 sequential=true ;;
+      join) load "$label" "$port" "join-single-fork" shape=fork workflows=200 workers=2 starters=1 batch=1 sequential=true ;;
+      paced) load "$label" "$port" "paced-200-per-s" shape=simple tasks=3 workflows=6000 workers=16 rate=200 ;;
+      fanout-2000) load "$label" "$port" "$c" shape=dynamic fanout=2000 workers=8 batch=100 ;;
+      fanout-10000) load "$label" "$port" "$c" shape=dynamic fanout=10000 workers=8 batch=100 ;;
+      *) log "unknown case $c" ;;
+    esac
+  done
+}
+
+for mode in $OURS; do
+  start_ours "$mode" && run_cases "ours-$mode" "$OUR_PORT" || log "ours-$mode failed"
+  stop_server
+done
+for mode in $CONDUCTOR; do
+  start_conductor "$mode" && run_cases "conductor-$mode" "$THEIR_PORT" || log "conductor-$mode failed"
+  stop_server
+done
+
+echo
+echo "Machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB; $(date -u +%Y-%m-%d); N=$WORKFLOWS"
+echo
+java -cp "$bench_jar" io.conductorvx.bench.CompareReport "$results"
+log "raw results: $results"
