@@ -13,9 +13,12 @@ import io.conductorvx.queue.QueueNames;
 import io.conductorvx.tasks.TaskType;
 import io.conductorvx.tasks.TaskTypes;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -57,26 +60,45 @@ final class Decider {
     return taskDefs;
   }
 
+  /**
+   * Decides until nothing more changes. A decision after a worker's update or a claim visits only
+   * the tasks that command changed, the tasks it schedules and the pending system tasks, so its cost
+   * follows the change, not the workflow's size (a fork of 10,000 tasks stays cheap). Every other
+   * decision, and any decision once a timer may be due, scans every pending task.
+   */
   void decide(Decision d) {
+    LiveWorkflow live = d.live;
+    d.fullScan = !d.incremental || !d.wasSettled || d.now() >= live.timerFloor;
+    boolean settled = false;
     for (int pass = 0; pass < MAX_PASSES; pass++) {
-      if (!decideOnce(d)) {
-        return;
+      Boolean changed = decideOnce(d);
+      if (changed == null || !changed) {
+        settled = changed != null;
+        break;
       }
+    }
+    live.settled = settled && !live.workflow.status.isTerminal();
+    if (live.settled) {
+      live.pendingSystemTasks = pendingSystemTasks(d);
     }
   }
 
-  /** One pass over the pending tasks. @return true when it changed something worth another pass */
-  private boolean decideOnce(Decision d) {
+  /**
+   * One pass over the pending tasks.
+   * @return true when it changed something worth another pass; false when there is nothing left to
+   *     do; null when it stopped early (ended or paused workflow) and left tasks unvisited
+   */
+  private Boolean decideOnce(Decision d) {
     Workflow wf = d.workflow();
     if (wf.status.isTerminal()) {
       cancelNonTerminal(d);
-      return false;
+      return null;
     }
     if (checkWorkflowTimeout(d)) {
       return true;
     }
     if (wf.status == WorkflowStatus.PAUSED) {
-      return false;
+      return null;
     }
     boolean changed = false;
     List<Task> successorsOf = new ArrayList<>();
@@ -86,7 +108,7 @@ final class Decider {
         return true; // the first task ended the workflow as it started (e.g. a FORK without its JOIN)
       }
     }
-    for (Task task : pendingSnapshot(d.live)) {
+    for (Task task : d.fullScan ? pendingSnapshot(d.live) : changedAndSystemTasks(d)) {
       if (task.status == TaskStatus.SKIPPED) {
         continue; // stepped over when the flow reaches it
       }
@@ -136,7 +158,7 @@ final class Decider {
         }
       }
     }
-    if (!changed && isComplete(d.live)) {
+    if (!changed && isComplete(d)) {
       completeWorkflow(d);
     }
     return changed;
@@ -161,16 +183,64 @@ final class Decider {
     return out;
   }
 
-  private static boolean isComplete(LiveWorkflow live) {
-    if (live.tasks().isEmpty()) {
-      return false;
-    }
-    for (Task t : live.tasks()) {
-      if (!t.retried && !t.executed && t.status != TaskStatus.SKIPPED) {
-        return false;
+  /**
+   * The pending tasks an incremental decision visits, in task order: the ones this command changed
+   * (the updated task, the tasks scheduled since) and the system tasks pending after the last
+   * decision. The other pending tasks are worker tasks untouched since then: only a timer could
+   * change them, and none is due (else the decision would be a full scan).
+   */
+  private static List<Task> changedAndSystemTasks(Decision d) {
+    Set<Task> seen = new HashSet<>();
+    List<Task> out = new ArrayList<>();
+    for (Task t : d.live.pendingSystemTasks) {
+      if (isPending(d.live, t) && seen.add(t)) {
+        out.add(t);
       }
     }
-    return true;
+    for (Task t : d.changes.tasks) {
+      if (isPending(d.live, t) && seen.add(t)) {
+        out.add(t);
+      }
+    }
+    out.sort(Comparator.comparingInt(t -> t.seq));
+    return out;
+  }
+
+  /** Not yet acted on by a decision, and still part of the workflow. */
+  private static boolean isPending(LiveWorkflow live, Task t) {
+    return !t.retried && !t.executed && live.task(t.taskId) == t;
+  }
+
+  /** The system tasks a settled workflow has pending, for the next incremental decision. */
+  private List<Task> pendingSystemTasks(Decision d) {
+    List<Task> out = new ArrayList<>();
+    for (Task t : d.fullScan ? d.live.tasks() : changedAndSystemTasks(d)) {
+      if (!t.retried && !t.executed && t.status != TaskStatus.SKIPPED && !types.of(t.workflowTask.type).isWorkerTask()) {
+        out.add(t);
+      }
+    }
+    return out.isEmpty() ? List.of() : out;
+  }
+
+  private static boolean isDone(Task t) {
+    return t.retried || t.executed || t.status == TaskStatus.SKIPPED;
+  }
+
+  /**
+   * True when every task is done. Tasks only become done during incremental decisions, so these
+   * resume from where the last look stopped; a full scan starts again from the first task.
+   */
+  private static boolean isComplete(Decision d) {
+    List<Task> tasks = d.live.tasks();
+    if (tasks.isEmpty()) {
+      return false;
+    }
+    int i = d.fullScan ? 0 : Math.min(d.live.doneCursor, tasks.size());
+    while (i < tasks.size() && isDone(tasks.get(i))) {
+      i++;
+    }
+    d.live.doneCursor = i;
+    return i == tasks.size();
   }
 
   // ---- scheduling ----
@@ -477,8 +547,15 @@ final class Decider {
     return true;
   }
 
-  /** When this workflow next needs a decision for a timer: epoch ms, or 0 if never. */
-  long nextCheckAt(LiveWorkflow live, long now) {
+  /**
+   * When this workflow next needs a decision for a timer: epoch ms, or 0 if never. After an
+   * incremental command only the tasks it changed can have moved a deadline, so the earlier answer
+   * is kept and lowered by theirs; a deadline that went away leaves it early, which costs one
+   * needless full decision, never a missed timer.
+   */
+  long nextCheckAt(Decision d) {
+    LiveWorkflow live = d.live;
+    long now = d.now();
     Workflow wf = live.workflow;
     if (wf.status.isTerminal()) {
       return 0;
@@ -491,7 +568,15 @@ final class Decider {
     if (wf.status == WorkflowStatus.PAUSED) {
       return next;
     }
-    for (Task t : live.tasks()) {
+    boolean incremental = d.incremental && live.settled && live.timerFloor > now;
+    next = Math.max(nextTaskTimer(incremental ? d.changes.tasks : live.tasks(),
+        incremental ? Math.min(next, live.timerFloor) : next), now);
+    live.timerFloor = next;
+    return next;
+  }
+
+  private long nextTaskTimer(Iterable<Task> tasks, long next) {
+    for (Task t : tasks) {
       if (t.retried || t.executed || t.isTerminal()) {
         continue;
       }
@@ -515,7 +600,7 @@ final class Decider {
         }
       }
     }
-    return Math.max(next, now);
+    return next;
   }
 
   // ---- ending a workflow ----

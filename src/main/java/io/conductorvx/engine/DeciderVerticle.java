@@ -357,7 +357,7 @@ public final class DeciderVerticle extends VerticleBase {
     Changes changes = d.changes;
     Workflow wf = lw.workflow;
     if (changes.isEmpty()) {
-      return queueFollowUp(lw, scheduleCheck(lw, d.now()));
+      return queueFollowUp(lw, scheduleCheck(lw, d));
     }
     wf.updateTime = d.now();
     // the failure workflow exists before anyone can read the failure that names it
@@ -370,7 +370,7 @@ public final class DeciderVerticle extends VerticleBase {
           return Future.failedFuture(err instanceof ConductorException ? err
               : ConductorException.unavailable("Could not save workflow " + lw.id() + ": " + err.getMessage(), err));
         })
-        .compose(saved -> queueFollowUp(lw, applyQueueOps(changes).compose(v -> scheduleCheck(lw, d.now()))))
+        .compose(saved -> queueFollowUp(lw, applyQueueOps(changes).compose(v -> scheduleCheck(lw, d))))
         .onSuccess(saved -> {
           publish(wf, changes);
           runOffloads(lw, changes);
@@ -455,8 +455,9 @@ public final class DeciderVerticle extends VerticleBase {
   }
 
   /** Keeps the decider queue entry of the workflow at its next timer, or removes it when done. */
-  private Future<Void> scheduleCheck(LiveWorkflow lw, long now) {
-    long next = engine.decider().nextCheckAt(lw, now);
+  private Future<Void> scheduleCheck(LiveWorkflow lw, Decision d) {
+    long now = d.now();
+    long next = engine.decider().nextCheckAt(d);
     if (next == 0) {
       lw.queuedCheckAt = 0;
       return queues.remove(QueueNames.DECIDER, lw.id()).mapEmpty();

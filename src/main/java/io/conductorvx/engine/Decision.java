@@ -16,11 +16,27 @@ final class Decision implements TaskContext {
   final Changes changes = new Changes();
   private final long now;
   private final Decider decider;
+  /**
+   * Set by commands that change nothing but the tasks they record as changed (a worker's update, a
+   * claim): their decision may visit just those tasks and the pending system tasks.
+   */
+  boolean incremental;
+  /** Whether the last decision of this workflow ran to the end; the live flag is cleared while this one runs. */
+  final boolean wasSettled;
+  /** Whether the running decision visits every pending task; fixed when it starts. */
+  boolean fullScan = true;
 
   Decision(LiveWorkflow live, long now, Decider decider) {
     this.live = live;
     this.now = now;
     this.decider = decider;
+    this.wasSettled = live.settled;
+    live.settled = false;
+  }
+
+  /** For a command that changed only recorded tasks and made no decision: the last decision's view still holds. */
+  void keepSettled() {
+    live.settled = wasSettled;
   }
 
   @Override

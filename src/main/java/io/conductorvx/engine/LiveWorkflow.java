@@ -26,6 +26,16 @@ final class LiveWorkflow {
   /** When the decider queue expects to check this workflow next; 0 when it is not queued. */
   long queuedCheckAt;
 
+  // What incremental decisions rely on (see Decider#decide); trusted only while settled is true.
+  /** The last decision ran to the end: every pending task not in pendingSystemTasks waits on a worker or a timer. */
+  boolean settled;
+  /** Pending tasks that are not worker tasks, as of the last decision: they are evaluated on every decision. */
+  List<Task> pendingSystemTasks = List.of();
+  /** No timer of this workflow is due before this time (epoch ms). May be earlier than the truth, never later. */
+  long timerFloor;
+  /** Every task before this index of tasks() is done (retried, executed or skipped). */
+  int doneCursor;
+
   LiveWorkflow(Workflow workflow) {
     this.workflow = workflow;
     this.definition = new DefinitionIndex(workflow.workflowDefinition);
@@ -77,6 +87,7 @@ final class LiveWorkflow {
 
   /** Deletes one task; the ref lookups fall back to the latest remaining attempt. */
   void remove(Task t) {
+    unsettle();
     workflow.tasks.remove(t);
     byId.remove(t.taskId);
     latestByRef.remove(t.referenceTaskName, t);
@@ -89,8 +100,15 @@ final class LiveWorkflow {
     }
   }
 
+  /** Positions in the task list moved: the next decision looks at every task again. */
+  private void unsettle() {
+    settled = false;
+    doneCursor = 0;
+  }
+
   /** Drops every task; used by restart and rerun, which rebuild the task list. */
   void clearTasks() {
+    unsettle();
     workflow.tasks.clear();
     byId.clear();
     latestByRef.clear();

@@ -34,6 +34,8 @@ final class WorkflowOperations {
       throw ConductorException.notFound("No such task found by id: " + result.taskId);
     }
     Workflow wf = d.workflow();
+    d.incremental = true; // a worker's update changes only its task (and what the decision then does)
+    d.keepSettled();
     if (result.extendLease) {
       if (!task.isTerminal()) {
         task.updateTime = d.now();
@@ -122,6 +124,8 @@ final class WorkflowOperations {
 
   /** Hands a popped task to a worker: IN_PROGRESS, with the poll recorded. */
   Command.Claim claim(Decision d, String taskId, String workerId, ExecutionLimits limits) {
+    d.incremental = true;
+    d.keepSettled();
     Task task = d.live.task(taskId);
     if (task == null || task.isTerminal() || d.workflow().status.isTerminal() || task.retried) {
       return new Command.Claim(Command.Claim.Outcome.DROP, null);

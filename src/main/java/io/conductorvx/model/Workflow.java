@@ -1,5 +1,6 @@
 package io.conductorvx.model;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.ArrayList;
@@ -41,6 +42,9 @@ public class Workflow extends Extensible {
   public String ownerApp;
   public String createdBy;
   public String updatedBy;
+  /** The store's serialized input and definition from the last save (see store.WorkflowDocument); never JSON. */
+  @JsonIgnore
+  public transient Object storedParts;
 
   @JsonProperty("startTime")
   public long startTime() {

@@ -9,6 +9,7 @@ import io.conductorvx.model.WorkflowStatus;
 import io.conductorvx.model.SearchResult;
 import io.conductorvx.store.ExecutionStore;
 import io.conductorvx.store.SearchQuery;
+import io.conductorvx.store.WorkflowDocument;
 import io.vertx.core.Future;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -37,14 +38,7 @@ public final class MemoryExecutionStore implements ExecutionStore {
 
   @Override
   public Future<Void> save(Workflow workflow, Collection<Task> changedTasks, Collection<String> removedTaskIds) {
-    List<Task> taskList = workflow.tasks;
-    workflow.tasks = List.of();
-    byte[] json;
-    try {
-      json = Json.toBytes(workflow);
-    } finally {
-      workflow.tasks = taskList;
-    }
+    byte[] json = WorkflowDocument.encode(workflow);
     Set<String> ids = taskIdsByWorkflow.computeIfAbsent(workflow.workflowId, k -> ConcurrentHashMap.newKeySet());
     for (Task task : changedTasks) {
       tasks.put(task.taskId, Json.toBytes(task));

@@ -6,6 +6,7 @@ import io.conductorvx.model.TaskExecLog;
 import io.conductorvx.model.Workflow;
 import io.conductorvx.model.WorkflowStatus;
 import io.conductorvx.store.ExecutionStore;
+import io.conductorvx.store.WorkflowDocument;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
@@ -134,13 +135,7 @@ public final class PostgresExecutionStore implements ExecutionStore {
 
   /** The workflow's JSON without its task list: tasks are rows of their own. */
   private static String workflowJson(Workflow workflow) {
-    List<Task> tasks = workflow.tasks;
-    workflow.tasks = List.of();
-    try {
-      return PgJson.write(workflow);
-    } finally {
-      workflow.tasks = tasks;
-    }
+    return WorkflowDocument.encodeToString(workflow);
   }
 
   /** Translates the query to one count and one page query over the workflow table, all values bound. */
