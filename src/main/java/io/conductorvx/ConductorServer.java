@@ -41,7 +41,7 @@ public final class ConductorServer {
 
   /** Connects the backends and deploys every verticle; fails if a backend cannot be reached. */
   public static Future<ConductorServer> start(Vertx vertx, ServerConfig config) {
-    warmUp();
+    startWarmUp();
     try {
       vertx.eventBus().registerCodec(new LocalCodec());
     } catch (IllegalStateException alreadyRegistered) {
@@ -72,9 +72,23 @@ public final class ConductorServer {
   }
 
   /**
-   * Loads and initializes the heavy classes (JSON mapping, JSONPath) on the starting thread, so the
-   * first request or decision does not pay for it on an event loop.
+   * Loads and initializes the heavy classes (JSON mapping, JSONPath) on a thread of their own, so
+   * the first request or decision does not pay for them on an event loop. Main starts it first: it
+   * runs while Vert.x, the backends and the verticles start on the other core; a request that needs
+   * these classes before the warm-up is done waits for their initialization.
    */
+  public static synchronized void startWarmUp() {
+    if (warmUpStarted) {
+      return;
+    }
+    warmUpStarted = true;
+    Thread warmUp = new Thread(ConductorServer::warmUp, "conductor-warm-up");
+    warmUp.setDaemon(true);
+    warmUp.start();
+  }
+
+  private static boolean warmUpStarted;
+
   private static void warmUp() {
     Workflow probe = new Workflow();
     probe.workflowDefinition = new io.conductorvx.model.WorkflowDef();
