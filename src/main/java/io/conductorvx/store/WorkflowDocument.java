@@ -12,19 +12,38 @@ import java.util.Map;
 /**
  * The stored JSON of a workflow without its task list (tasks are stored one by one). A workflow is
  * saved after every command, but its input and definition are set when it starts (or reruns) and
- * can be large (a dynamic fork's items), so their bytes are kept on the workflow and reused while
- * they are still the same objects; only the small, changing rest is serialized each time.
+ * can be large (a dynamic fork's items), so they are encoded apart: their bytes are kept on the
+ * workflow and reused while they are still the same objects, and a store that keeps them apart
+ * writes them only when they changed. Only the small, changing rest is serialized each time.
  */
 public final class WorkflowDocument {
   private static final byte[] INPUT_KEY = ",\"input\":".getBytes(StandardCharsets.UTF_8);
   private static final byte[] DEFINITION_KEY = ",\"workflowDefinition\":".getBytes(StandardCharsets.UTF_8);
 
-  /** The serialized input and definition, and the objects they were serialized from. */
-  private record Parts(Map<String, Object> input, byte[] inputJson, WorkflowDef definition, byte[] definitionJson) {}
+  /** The serialized input and definition, the objects they came from, and whether a save has stored them. */
+  private record Parts(Map<String, Object> input, byte[] inputJson, WorkflowDef definition, byte[] definitionJson,
+      boolean stored) {}
+
+  /**
+   * A workflow as stored: {@code rest} is a JSON object of every field but tasks, input and
+   * definition; {@code input} and {@code definition} are JSON (null when the workflow has none).
+   * {@code partsStored} says whether a save has already stored these very input and definition.
+   */
+  public record Encoded(byte[] rest, byte[] input, byte[] definition, boolean partsStored) {
+    /** The whole document (without tasks), for stores that keep the workflow in one piece. */
+    public byte[] whole() {
+      ByteArrayOutputStream out = new ByteArrayOutputStream(rest.length + length(input) + length(definition) + 40);
+      out.write(rest, 0, rest.length - 1); // rest is a non-empty object: splice before its last brace
+      append(out, INPUT_KEY, input);
+      append(out, DEFINITION_KEY, definition);
+      out.write('}');
+      return out.toByteArray();
+    }
+  }
 
   private WorkflowDocument() {}
 
-  public static byte[] encode(Workflow workflow) {
+  public static Encoded encode(Workflow workflow) {
     Parts parts = workflow.storedParts instanceof Parts p && p.input() == workflow.input
         && p.definition() == workflow.workflowDefinition ? p : encodeParts(workflow);
     workflow.storedParts = parts;
@@ -32,33 +51,47 @@ public final class WorkflowDocument {
     List<Task> tasks = workflow.tasks;
     Map<String, Object> input = workflow.input;
     WorkflowDef definition = workflow.workflowDefinition;
-    byte[] rest;
     workflow.tasks = List.of();
     workflow.input = null;
     workflow.workflowDefinition = null;
     try {
-      rest = Json.toBytes(workflow);
+      return new Encoded(Json.toBytes(workflow), parts.inputJson(), parts.definitionJson(), parts.stored());
     } finally {
       workflow.tasks = tasks;
       workflow.input = input;
       workflow.workflowDefinition = definition;
     }
-    // rest is a non-empty object ("workflowId" at least): splice the parts in before its last brace
-    ByteArrayOutputStream out = new ByteArrayOutputStream(rest.length + length(parts) + 40);
-    out.write(rest, 0, rest.length - 1);
-    append(out, INPUT_KEY, parts.inputJson());
-    append(out, DEFINITION_KEY, parts.definitionJson());
-    out.write('}');
-    return out.toByteArray();
   }
 
-  public static String encodeToString(Workflow workflow) {
-    return new String(encode(workflow), StandardCharsets.UTF_8);
+  /** After a save of {@code encoded} committed: its input and definition need not be written again. */
+  public static void saved(Workflow workflow, Encoded encoded) {
+    if (workflow.storedParts instanceof Parts p && !p.stored() && p.inputJson() == encoded.input()
+        && p.definitionJson() == encoded.definition()) {
+      workflow.storedParts = new Parts(p.input(), p.inputJson(), p.definition(), p.definitionJson(), true);
+    }
+  }
+
+  /** The whole document from parts stored apart; input and definition may be null (kept inside rest). */
+  public static String join(String rest, String input, String definition) {
+    if (input == null && definition == null) {
+      return rest;
+    }
+    StringBuilder out = new StringBuilder(rest.length() + (input == null ? 0 : input.length())
+        + (definition == null ? 0 : definition.length()) + 40);
+    out.append(rest, 0, rest.lastIndexOf('}'));
+    if (input != null) {
+      out.append(",\"input\":").append(input);
+    }
+    if (definition != null) {
+      out.append(",\"workflowDefinition\":").append(definition);
+    }
+    return out.append('}').toString();
   }
 
   private static Parts encodeParts(Workflow workflow) {
     return new Parts(workflow.input, workflow.input == null ? null : Json.toBytes(workflow.input),
-        workflow.workflowDefinition, workflow.workflowDefinition == null ? null : Json.toBytes(workflow.workflowDefinition));
+        workflow.workflowDefinition, workflow.workflowDefinition == null ? null : Json.toBytes(workflow.workflowDefinition),
+        false);
   }
 
   private static void append(ByteArrayOutputStream out, byte[] key, byte[] json) {
@@ -68,8 +101,7 @@ public final class WorkflowDocument {
     }
   }
 
-  private static int length(Parts parts) {
-    return (parts.inputJson() == null ? 0 : parts.inputJson().length)
-        + (parts.definitionJson() == null ? 0 : parts.definitionJson().length);
+  private static int length(byte[] json) {
+    return json == null ? 0 : json.length;
   }
 }

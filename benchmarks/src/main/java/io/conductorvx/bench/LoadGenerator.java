@@ -76,6 +76,8 @@ public final class LoadGenerator {
   private final AtomicInteger failedWorkflows = new AtomicInteger();
   private final AtomicInteger errors = new AtomicInteger();
   private final AtomicLong tasksDone = new AtomicLong();
+  /** Workers whose loop has not ended: each ends after its last poll (and its updates) came back. */
+  private final CountDownLatch workersDone;
   private final CountDownLatch finished;
   private volatile boolean stopping;
   private volatile long firstStartNanos;
@@ -96,6 +98,7 @@ public final class LoadGenerator {
     this.fanout = intArg("fanout", 2000);
     this.workflowName = "bench_" + shape + "_" + tasksPerWorkflow + ("dynamic".equals(shape) ? "_" + fanout : "");
     this.finished = new CountDownLatch(workflows);
+    this.workersDone = new CountDownLatch(workers);
   }
 
   private int intArg(String key, int def) {
@@ -178,6 +181,9 @@ public final class LoadGenerator {
         .put("pollMs", percentiles(pollNanos, 50, 99))
         .put("updateMs", percentiles(updateNanos, 50, 99));
     serverUsage(out, cpuBefore);
+    // Parked polls are let run out instead of being cut: a server may hand a task to a poll whose
+    // client has gone (Conductor OSS does), and that task would then wait out its response timeout.
+    workersDone.await(pollTimeoutMs + 15_000L, TimeUnit.MILLISECONDS);
     vertx.close();
     return out;
   }
@@ -296,6 +302,7 @@ public final class LoadGenerator {
 
   private void workerLoop(String workerId) {
     if (stopping) {
+      workersDone.countDown();
       return;
     }
     long t0 = System.nanoTime();

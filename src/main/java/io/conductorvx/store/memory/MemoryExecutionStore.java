@@ -38,7 +38,7 @@ public final class MemoryExecutionStore implements ExecutionStore {
 
   @Override
   public Future<Void> save(Workflow workflow, Collection<Task> changedTasks, Collection<String> removedTaskIds) {
-    byte[] json = WorkflowDocument.encode(workflow);
+    byte[] json = WorkflowDocument.encode(workflow).whole();
     Set<String> ids = taskIdsByWorkflow.computeIfAbsent(workflow.workflowId, k -> ConcurrentHashMap.newKeySet());
     for (Task task : changedTasks) {
       tasks.put(task.taskId, Json.toBytes(task));

@@ -31,12 +31,17 @@ public final class PostgresExecutionStore implements ExecutionStore {
 
   // Parameters are bound as text and cast on the server: a Java String bound to a json
   // parameter would be stored as a JSON string, not as the object it spells.
+  // A workflow's input and definition are written when they are new to the store; other saves
+  // update the small rest only (see WorkflowDocument).
   private static final String UPSERT_WORKFLOW = """
-      INSERT INTO workflow (workflow_id, name, version, status, correlation_id, create_time, json)
-      VALUES ($1, $2, $3, $4, $5, $6, $7::text::json)
+      INSERT INTO workflow (workflow_id, name, version, status, correlation_id, create_time, json, input, definition)
+      VALUES ($1, $2, $3, $4, $5, $6, $7::text::json, $8::text::json, $9::text::json)
       ON CONFLICT (workflow_id) DO UPDATE SET name = EXCLUDED.name, version = EXCLUDED.version,
         status = EXCLUDED.status, correlation_id = EXCLUDED.correlation_id,
-        create_time = EXCLUDED.create_time, json = EXCLUDED.json""";
+        create_time = EXCLUDED.create_time, json = EXCLUDED.json, input = EXCLUDED.input,
+        definition = EXCLUDED.definition""";
+  private static final String UPDATE_WORKFLOW = """
+      UPDATE workflow SET status = $2, correlation_id = $3, json = $4::text::json WHERE workflow_id = $1""";
   private static final String UPSERT_TASK = """
       INSERT INTO task (task_id, workflow_id, seq, json) VALUES ($1, $2, $3, $4::text::json)
       ON CONFLICT (task_id) DO UPDATE SET workflow_id = EXCLUDED.workflow_id, seq = EXCLUDED.seq,
@@ -45,9 +50,9 @@ public final class PostgresExecutionStore implements ExecutionStore {
   private static final String DELETE_LOGS_OF_TASKS = "DELETE FROM task_log WHERE task_id = ANY($1)";
 
   // One statement reads the workflow and its tasks, so both come from the same snapshot.
-  private static final String WORKFLOW = "w.json::text";
+  private static final String WORKFLOW = "w.json::text, w.input::text, w.definition::text";
   private static final String WORKFLOW_AND_TASKS = """
-      w.json::text, (SELECT coalesce(json_agg(t.json ORDER BY t.seq, t.task_id), '[]')::text
+      w.json::text, w.input::text, w.definition::text, (SELECT coalesce(json_agg(t.json ORDER BY t.seq, t.task_id), '[]')::text
                      FROM task t WHERE t.workflow_id = w.workflow_id)""";
   private static final String BY_ID = " FROM workflow w WHERE w.workflow_id = $1";
   private static final String GET_WORKFLOW = "SELECT " + WORKFLOW + BY_ID;
@@ -111,8 +116,12 @@ public final class PostgresExecutionStore implements ExecutionStore {
 
   @Override
   public Future<Void> save(Workflow workflow, Collection<Task> changedTasks, Collection<String> removedTaskIds) {
-    Tuple workflowRow = Tuple.of(workflow.workflowId, workflow.workflowDefinition.name, workflow.workflowDefinition.version,
-        workflow.status.name(), workflow.correlationId, workflow.createTime, workflowJson(workflow));
+    WorkflowDocument.Encoded doc = WorkflowDocument.encode(workflow);
+    Tuple workflowRow = doc.partsStored()
+        ? Tuple.of(workflow.workflowId, workflow.status.name(), workflow.correlationId, text(doc.rest()))
+        : Tuple.of(workflow.workflowId, workflow.workflowDefinition.name, workflow.workflowDefinition.version,
+            workflow.status.name(), workflow.correlationId, workflow.createTime, text(doc.rest()), text(doc.input()),
+            text(doc.definition()));
     List<Tuple> taskRows = new ArrayList<>(changedTasks.size());
     for (Task task : changedTasks) {
       taskRows.add(Tuple.of(task.taskId, workflow.workflowId, task.seq, PgJson.write(task)));
@@ -121,7 +130,11 @@ public final class PostgresExecutionStore implements ExecutionStore {
     return pool.withTransaction(conn -> {
       // Issued without waiting for each other: the connection pipelines them, in this order.
       List<Future<?>> steps = new ArrayList<>(4);
-      steps.add(conn.preparedQuery(UPSERT_WORKFLOW).execute(workflowRow));
+      steps.add(doc.partsStored()
+          ? conn.preparedQuery(UPDATE_WORKFLOW).execute(workflowRow).compose(rows -> rows.rowCount() == 1
+              ? Future.succeededFuture()
+              : Future.failedFuture(io.conductorvx.error.ConductorException.notFound("Workflow " + workflow.workflowId + " was removed")))
+          : conn.preparedQuery(UPSERT_WORKFLOW).execute(workflowRow));
       if (!taskRows.isEmpty()) {
         steps.add(conn.preparedQuery(UPSERT_TASK).executeBatch(taskRows));
       }
@@ -130,12 +143,11 @@ public final class PostgresExecutionStore implements ExecutionStore {
         steps.add(conn.preparedQuery(DELETE_LOGS_OF_TASKS).execute(Tuple.tuple().addArrayOfString(removed)));
       }
       return Future.all(steps).<Void>mapEmpty();
-    }).recover(db::unavailable);
+    }).onSuccess(v -> WorkflowDocument.saved(workflow, doc)).recover(db::unavailable);
   }
 
-  /** The workflow's JSON without its task list: tasks are rows of their own. */
-  private static String workflowJson(Workflow workflow) {
-    return WorkflowDocument.encodeToString(workflow);
+  private static String text(byte[] json) {
+    return json == null ? null : new String(json, java.nio.charset.StandardCharsets.UTF_8);
   }
 
   /** Translates the query to one count and one page query over the workflow table, all values bound. */
@@ -168,12 +180,12 @@ public final class PostgresExecutionStore implements ExecutionStore {
       }
     }
     if (!"*".equals(query.freeText())) {
-      where.append(" AND json::text ILIKE $").append(params.size() + 1);
+      where.append(" AND (json::text || coalesce(input::text, '')) ILIKE $").append(params.size() + 1);
       params.addValue("%" + query.freeText().replace("%", "\\%").replace("_", "\\_") + "%");
     }
     String order = " ORDER BY " + searchField(query.sortField() == null ? "startTime" : query.sortField()).sql()
         + (query.descending() ? " DESC" : " ASC") + ", workflow_id";
-    String page = "SELECT json::text" + where + order + " LIMIT " + query.size() + " OFFSET " + query.start();
+    String page = "SELECT json::text, input::text, definition::text" + where + order + " LIMIT " + query.size() + " OFFSET " + query.start();
     return pool.preparedQuery("SELECT count(*)" + where).execute(params)
         .compose(count -> pool.preparedQuery(page).execute(params)
             .map(rows -> new io.conductorvx.model.SearchResult<>(count.iterator().next().getLong(0), workflows(rows, false))))
@@ -212,8 +224,8 @@ public final class PostgresExecutionStore implements ExecutionStore {
   private static List<Workflow> workflows(RowSet<Row> rows, boolean withTasks) {
     List<Workflow> out = new ArrayList<>(rows.size());
     for (Row row : rows) {
-      Workflow wf = PgJson.read(row.getString(0), Workflow.class);
-      wf.tasks = withTasks ? PgJson.readList(row.getString(1), Task.class) : new ArrayList<>();
+      Workflow wf = PgJson.read(WorkflowDocument.join(row.getString(0), row.getString(1), row.getString(2)), Workflow.class);
+      wf.tasks = withTasks ? PgJson.readList(row.getString(3), Task.class) : new ArrayList<>();
       out.add(wf);
     }
     return out;
