@@ -1,5 +1,6 @@
 package io.conductorvx.store.postgres;
 
+import io.conductorvx.error.ConductorException;
 import io.conductorvx.model.PollData;
 import io.conductorvx.model.Task;
 import io.conductorvx.model.TaskExecLog;
@@ -108,6 +109,7 @@ public final class PostgresExecutionStore implements ExecutionStore {
 
   private final PostgresDatabase db;
   private final Pool pool;
+  private final GroupCommit<WorkflowWrite> saves = new GroupCommit<>(this::writeTogether);
 
   public PostgresExecutionStore(PostgresDatabase db) {
     this.db = db.retain();
@@ -126,24 +128,61 @@ public final class PostgresExecutionStore implements ExecutionStore {
     for (Task task : changedTasks) {
       taskRows.add(Tuple.of(task.taskId, workflow.workflowId, task.seq, PgJson.write(task)));
     }
-    String[] removed = removedTaskIds.toArray(String[]::new);
-    return pool.withTransaction(conn -> {
-      // Issued without waiting for each other: the connection pipelines them, in this order.
-      List<Future<?>> steps = new ArrayList<>(4);
-      steps.add(doc.partsStored()
-          ? conn.preparedQuery(UPDATE_WORKFLOW).execute(workflowRow).compose(rows -> rows.rowCount() == 1
-              ? Future.succeededFuture()
-              : Future.failedFuture(io.conductorvx.error.ConductorException.notFound("Workflow " + workflow.workflowId + " was removed")))
-          : conn.preparedQuery(UPSERT_WORKFLOW).execute(workflowRow));
-      if (!taskRows.isEmpty()) {
-        steps.add(conn.preparedQuery(UPSERT_TASK).executeBatch(taskRows));
+    return saves.submit(new WorkflowWrite(workflow.workflowId, doc.partsStored(), workflowRow, taskRows,
+            List.copyOf(removedTaskIds)))
+        .onSuccess(v -> WorkflowDocument.saved(workflow, doc))
+        .recover(db::unavailable);
+  }
+
+  /** One workflow's save, as rows: its workflow row (an update when its large parts are stored), tasks, removals. */
+  private record WorkflowWrite(String workflowId, boolean update, Tuple workflowRow, List<Tuple> taskRows,
+      List<String> removedTaskIds) {}
+
+  /** Writes the saves of several workflows in one transaction, each kind of statement as one batch. */
+  private Future<Void> writeTogether(List<WorkflowWrite> writes) {
+    List<Tuple> inserts = new ArrayList<>();
+    List<Tuple> updates = new ArrayList<>();
+    List<String> updatedIds = new ArrayList<>();
+    List<Tuple> tasks = new ArrayList<>();
+    List<String> removed = new ArrayList<>();
+    for (WorkflowWrite w : writes) {
+      if (w.update()) {
+        updates.add(w.workflowRow());
+        updatedIds.add(w.workflowId());
+      } else {
+        inserts.add(w.workflowRow());
       }
-      if (removed.length > 0) {
-        steps.add(conn.preparedQuery(DELETE_TASKS).execute(Tuple.tuple().addArrayOfString(removed)));
-        steps.add(conn.preparedQuery(DELETE_LOGS_OF_TASKS).execute(Tuple.tuple().addArrayOfString(removed)));
+      tasks.addAll(w.taskRows());
+      removed.addAll(w.removedTaskIds());
+    }
+    return pool.withTransaction(conn -> {
+      // Issued without waiting for each other: the connection pipelines them, in this order
+      // (workflow rows before the task rows that reference them).
+      List<Future<?>> steps = new ArrayList<>(5);
+      if (!inserts.isEmpty()) {
+        steps.add(conn.preparedQuery(UPSERT_WORKFLOW).executeBatch(inserts));
+      }
+      if (!updates.isEmpty()) {
+        steps.add(conn.preparedQuery(UPDATE_WORKFLOW).executeBatch(updates).compose(rows -> {
+          int i = 0;
+          for (RowSet<Row> r = rows; r != null; r = r.next(), i++) {
+            if (r.rowCount() != 1) {
+              return Future.failedFuture(ConductorException.notFound("Workflow " + updatedIds.get(i) + " was removed"));
+            }
+          }
+          return Future.succeededFuture();
+        }));
+      }
+      if (!tasks.isEmpty()) {
+        steps.add(conn.preparedQuery(UPSERT_TASK).executeBatch(tasks));
+      }
+      if (!removed.isEmpty()) {
+        String[] ids = removed.toArray(String[]::new);
+        steps.add(conn.preparedQuery(DELETE_TASKS).execute(Tuple.tuple().addArrayOfString(ids)));
+        steps.add(conn.preparedQuery(DELETE_LOGS_OF_TASKS).execute(Tuple.tuple().addArrayOfString(ids)));
       }
       return Future.all(steps).<Void>mapEmpty();
-    }).onSuccess(v -> WorkflowDocument.saved(workflow, doc)).recover(db::unavailable);
+    });
   }
 
   private static String text(byte[] json) {
