@@ -102,6 +102,34 @@ public abstract class QueueStoreContract {
   }
 
   @Test
+  void pushesAndAcksMadeAtOnceOnOneEventLoopAllApply(VertxTestContext ctx) {
+    int count = 30;
+    io.vertx.core.Promise<Void> done = io.vertx.core.Promise.promise();
+    // issued together from one event loop, as a decider partition and a poller issue them
+    vertx.getOrCreateContext().runOnContext(v -> {
+      List<Future<Void>> pushes = new java.util.ArrayList<>();
+      for (int i = 0; i < count; i++) {
+        pushes.add(store.push("q", msg("m" + i, 0), 0));
+      }
+      Future.all(pushes)
+          .compose(pushed -> store.pop("q", count / 2, LONG_LEASE))
+          .compose(popped -> Future.all(popped.stream().map(m -> store.ack("q", m.id())).toList()))
+          .<Void>mapEmpty()
+          .onComplete(done);
+    });
+    check(ctx, () -> done.future()
+        .compose(v -> store.size("q"))
+        .compose(size -> {
+          assertEquals(count - count / 2, size);
+          return store.pop("q", count, LONG_LEASE);
+        })
+        .map(rest -> {
+          assertEquals(count - count / 2, rest.size());
+          return null;
+        }));
+  }
+
+  @Test
   void nullAndEmptyPayloadsSurviveTheRoundTrip(VertxTestContext ctx) {
     check(ctx, () -> store.push("q", new QueueMessage("a", null, 0), 0)
         .compose(v -> store.push("q", new QueueMessage("b", "", 0), 0))

@@ -191,6 +191,67 @@ public abstract class ExecutionStoreContract {
   }
 
   @Test
+  void inputAndDefinitionSurviveLaterSavesAndAreReplacedWithNewOnes(VertxTestContext ctx) {
+    Workflow wf = running("wf1");
+    wf.input.put("items", List.of(1, 2, 3));
+    check(ctx, () -> store.save(wf, List.of(), List.of())
+        .compose(v -> {
+          wf.status = WorkflowStatus.PAUSED; // a later save of the same workflow, input and definition unchanged
+          return store.save(wf, List.of(), List.of());
+        })
+        .compose(v -> store.getWorkflow("wf1", false))
+        .compose(read -> {
+          assertEquals(WorkflowStatus.PAUSED, read.status);
+          assertEquals(Map.of("n", 1, "items", List.of(1, 2, 3)), read.input);
+          assertEquals("flow", read.workflowDefinition.name);
+          // a rerun with new input and the latest definition: new objects
+          wf.input = new java.util.LinkedHashMap<>(Map.of("n", 2));
+          WorkflowDef latest = new WorkflowDef();
+          latest.name = "flow";
+          latest.version = 2;
+          wf.workflowDefinition = latest;
+          return store.save(wf, List.of(), List.of());
+        })
+        .compose(v -> store.getWorkflow("wf1", false))
+        .map(read -> {
+          assertEquals(Map.of("n", 2), read.input);
+          assertEquals(2, read.workflowDefinition.version);
+          return null;
+        }));
+  }
+
+  @Test
+  void manySavesMadeAtOnceOnOneEventLoopAreAllStored(VertxTestContext ctx) {
+    int count = 40;
+    List<Workflow> wfs = new java.util.ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      wfs.add(running("wf" + i));
+    }
+    io.vertx.core.Promise<Void> done = io.vertx.core.Promise.promise();
+    // issued together from one event loop, as a decider partition issues them
+    vertx.getOrCreateContext().runOnContext(v -> Future.all(wfs.stream()
+            .map(wf -> store.save(wf, List.of(task(wf, wf.workflowId + "-t", 1)), List.of())).toList())
+        .compose(saved -> {
+          for (Workflow wf : wfs) {
+            wf.status = WorkflowStatus.COMPLETED;
+          }
+          return Future.all(wfs.stream().map(wf -> store.save(wf, List.of(), List.of())).toList());
+        })
+        .<Void>mapEmpty()
+        .onComplete(done));
+    check(ctx, () -> done.future()
+        .compose(v -> Future.all(wfs.stream().map(wf -> store.getWorkflow(wf.workflowId, true)).toList()))
+        .map(all -> {
+          for (int i = 0; i < count; i++) {
+            Workflow read = all.resultAt(i);
+            assertEquals(WorkflowStatus.COMPLETED, read.status);
+            assertEquals(List.of("wf" + i + "-t"), taskIds(read));
+          }
+          return null;
+        }));
+  }
+
+  @Test
   void saveDeletesRemovedTasksAndTheirLogs(VertxTestContext ctx) {
     Workflow wf = running("wf1");
     Task keep = task(wf, "keep", 1);

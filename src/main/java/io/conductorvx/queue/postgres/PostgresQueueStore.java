@@ -2,6 +2,7 @@ package io.conductorvx.queue.postgres;
 
 import io.conductorvx.queue.QueueMessage;
 import io.conductorvx.queue.QueueStore;
+import io.conductorvx.store.postgres.GroupCommit;
 import io.conductorvx.store.postgres.PostgresDatabase;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
@@ -61,20 +62,34 @@ public final class PostgresQueueStore implements QueueStore {
         .thenComparingLong(Popped::seq);
   }
 
+  /** A push or an ack: the writes that are grouped into shared transactions. */
+  private record Write(String sql, Tuple row) {}
+
   private final PostgresDatabase db;
   private final Pool pool;
+  private final GroupCommit<Write> writes;
 
   public PostgresQueueStore(PostgresDatabase db) {
     this.db = db.retain();
     this.pool = db.pool();
+    this.writes = new GroupCommit<>(this::writeTogether);
+  }
+
+  /** Runs the writes in one transaction, pipelined, in the order they were made. */
+  private Future<Void> writeTogether(List<Write> group) {
+    return pool.withTransaction(conn -> {
+      List<Future<?>> steps = new ArrayList<>(group.size());
+      for (Write w : group) {
+        steps.add(conn.preparedQuery(w.sql()).execute(w.row()));
+      }
+      return Future.all(steps).<Void>mapEmpty();
+    });
   }
 
   @Override
   public Future<Void> push(String queue, QueueMessage message, long delayMs) {
     Tuple row = Tuple.of(queue, message.id(), message.payload(), message.priority(), Math.min(Math.max(0, delayMs), MAX_DELAY_MS));
-    return pool.preparedQuery(PUSH).execute(row)
-        .recover(db::unavailable)
-        .mapEmpty();
+    return writes.submit(new Write(PUSH, row)).recover(db::unavailable);
   }
 
   @Override
@@ -97,9 +112,7 @@ public final class PostgresQueueStore implements QueueStore {
 
   @Override
   public Future<Void> ack(String queue, String id) {
-    return pool.preparedQuery(ACK).execute(Tuple.of(queue, id))
-        .recover(db::unavailable)
-        .mapEmpty();
+    return writes.submit(new Write(ACK, Tuple.of(queue, id))).recover(db::unavailable);
   }
 
   @Override

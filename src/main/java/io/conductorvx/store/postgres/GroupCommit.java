@@ -24,7 +24,7 @@ import java.util.function.Function;
  *
  * @param <W> one write, with everything needed to run it
  */
-final class GroupCommit<W> {
+public final class GroupCommit<W> {
   /** Transactions in flight per lane: while one commits, the next group fills. */
   private static final int MAX_IN_FLIGHT = 1;
   private static final int MAX_GROUP = 64;
@@ -46,11 +46,11 @@ final class GroupCommit<W> {
   private final Map<Thread, Lane> lanes = new ConcurrentHashMap<>();
 
   /** {@code writeAll} writes a group in one transaction; all of it or none. */
-  GroupCommit(Function<List<W>, Future<Void>> writeAll) {
+  public GroupCommit(Function<List<W>, Future<Void>> writeAll) {
     this.writeAll = writeAll;
   }
 
-  Future<Void> submit(W write) {
+  public Future<Void> submit(W write) {
     Context context = Vertx.currentContext();
     if (context == null || !context.isEventLoopContext()) {
       return writeAll.apply(List.of(write)); // not on an event loop: no lane to share
