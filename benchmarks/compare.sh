@@ -9,6 +9,8 @@
 #
 # Knobs (environment): WORKFLOWS (throughput cases, default 10000), CASES (default: all, see
 # run_cases), OURS (memory postgres-redis postgres), CONDUCTOR (redis postgres; add sqlite),
+# CONDUCTOR_WORKFLOWS and CONDUCTOR_CASES (the same for Conductor; by default its cases leave out
+# fanout-10000, which takes it hours: its fan-out cost grows with the square of the fork),
 # CONDUCTOR_VERSION (3.32.3), CONDUCTOR_JAVA (a java 21+; default: the newest JDK found),
 # POSTGRES_URL (postgresql://postgres@127.0.0.1:5432), REDIS_HOST/REDIS_PORT (127.0.0.1/6379).
 # Conductor OSS is fetched from Maven Central into benchmarks/target; it is never committed.
@@ -83,6 +85,14 @@ trap stop_server EXIT
 rss_mib() { awk '/VmRSS/ {printf "%.1f", $2/1024}' "/proc/$1/status"; }
 now_ms() { date +%s%3N; }
 
+# Another process on the port would answer in place of the server under test.
+require_free_port() {
+  if curl -s -o /dev/null --max-time 2 "http://127.0.0.1:$1/"; then
+    log "port $1 is already in use: stop whatever listens there first"
+    exit 1
+  fi
+}
+
 # Waits for the first API answer, then records ready time and idle RSS as a "startup" line.
 await_ready() {
   local label=$1 port=$2 t0=$3 deadline=$(( $(now_ms) + 180000 ))
@@ -105,6 +115,7 @@ start_ours() {
     postgres) store=postgres; queue=postgres; fresh_db "$OUR_DB" ;;
     *) log "unknown mode $mode"; return 1 ;;
   esac
+  require_free_port "$OUR_PORT"
   local t0; t0=$(now_ms)
   CONDUCTOR_PORT=$OUR_PORT CONDUCTOR_STORE=$store CONDUCTOR_QUEUE=$queue \
     CONDUCTOR_POSTGRES_URL="$POSTGRES_URL/$OUR_DB" CONDUCTOR_REDIS_URL="redis://$REDIS_HOST:$REDIS_PORT/$OUR_REDIS_DB" \
@@ -139,6 +150,7 @@ start_conductor() {
       props+=(--spring.datasource.url="jdbc:sqlite:file:conductor_bench?mode=memory&cache=shared") ;;
     *) log "unknown Conductor mode $mode"; return 1 ;;
   esac
+  require_free_port "$THEIR_PORT"
   local t0; t0=$(now_ms)
   (cd "$run_dir" && exec "$java" -jar "$conductor_jar" "${props[@]}") > "$target/conductor-$mode.log" 2>&1 &
   server_pid=$!
@@ -154,8 +166,9 @@ load() {
 }
 
 CASES=${CASES:-throughput-k5 throughput-k3 fork latency join paced fanout-2000 fanout-10000}
+CONDUCTOR_CASES=${CONDUCTOR_CASES:-${CASES/fanout-10000/}}
 run_cases() {
-  local label=$1 port=$2
+  local label=$1 port=$2 CASES=$3 WORKFLOWS=$4
   # warm-up so both JVMs are measured after JIT, as a long-running server would be
   java -jar "$bench_jar" url="http://127.0.0.1:$port/api" shape=simple tasks=5 workflows=$(( WORKFLOWS / 10 + 50 )) \
     workers=16 starters=16 > /dev/null
@@ -176,16 +189,17 @@ run_cases() {
 }
 
 for mode in $OURS; do
-  start_ours "$mode" && run_cases "ours-$mode" "$OUR_PORT" || log "ours-$mode failed"
+  start_ours "$mode" && run_cases "ours-$mode" "$OUR_PORT" "$CASES" "$WORKFLOWS" || log "ours-$mode failed"
   stop_server
 done
 for mode in $CONDUCTOR; do
-  start_conductor "$mode" && run_cases "conductor-$mode" "$THEIR_PORT" || log "conductor-$mode failed"
+  start_conductor "$mode" && run_cases "conductor-$mode" "$THEIR_PORT" "$CONDUCTOR_CASES" "${CONDUCTOR_WORKFLOWS:-$WORKFLOWS}" \
+    || log "conductor-$mode failed"
   stop_server
 done
 
 echo
-echo "Machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB; $(date -u +%Y-%m-%d); N=$WORKFLOWS"
+echo "Machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB; $(date -u +%Y-%m-%d); N=$WORKFLOWS (Conductor: ${CONDUCTOR_WORKFLOWS:-$WORKFLOWS})"
 echo
 java -cp "$bench_jar" io.conductorvx.bench.CompareReport "$results"
 log "raw results: $results"
