@@ -179,7 +179,7 @@ run_cases() {
       fork) load "$label" "$port" "$c" shape=fork workflows="$WORKFLOWS" workers=16 starters=16 ;;
       latency) load "$label" "$port" "latency-3-tasks-1-worker" shape=simple tasks=3 workflows=300 workers=1 starters=1 \
         batch=1 sequential=true ;;
-      join) load "$label" "$port" "join-single-fork" shape=fork workflows=200 workers=2 starters=1 batch=1 sequential=true ;;
+      join) load "$label" "$port" "join-single-fork" shape=fork workflows=100 workers=2 starters=1 batch=1 sequential=true ;;
       paced) load "$label" "$port" "paced-200-per-s" shape=simple tasks=3 workflows=6000 workers=16 rate=200 ;;
       fanout-2000) load "$label" "$port" "$c" shape=dynamic fanout=2000 workers=8 batch=100 ;;
       fanout-10000) load "$label" "$port" "$c" shape=dynamic fanout=10000 workers=8 batch=100 ;;
