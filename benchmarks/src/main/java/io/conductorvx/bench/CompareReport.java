@@ -16,7 +16,9 @@ import java.util.Set;
  * server) into a Markdown table: one row per case, one column per server mode, and the ratio of each
  * of our modes to Conductor's best mode for that case.
  *
- * <p>Usage: {@code java -cp benchmarks.jar io.conductorvx.bench.CompareReport results.jsonl}
+ * <p>Usage: {@code java -cp benchmarks.jar io.conductorvx.bench.CompareReport results.jsonl...}; with
+ * several files, a later line for the same server and case replaces an earlier one (a rerun of one
+ * mode updates the table).
  */
 public final class CompareReport {
 
@@ -24,17 +26,20 @@ public final class CompareReport {
   private record Metric(String name, boolean higherIsBetter) {}
 
   public static void main(String[] argv) throws Exception {
-    if (argv.length != 1) {
-      System.err.println("usage: CompareReport results.jsonl");
+    if (argv.length == 0) {
+      System.err.println("usage: CompareReport results.jsonl...");
       System.exit(2);
     }
-    List<JsonObject> lines = new ArrayList<>();
-    for (String line : Files.readAllLines(Path.of(argv[0]))) {
-      if (line.startsWith("{")) {
-        lines.add(new JsonObject(line));
+    Map<String, JsonObject> latest = new LinkedHashMap<>();
+    for (String file : argv) {
+      for (String line : Files.readAllLines(Path.of(file))) {
+        if (line.startsWith("{")) {
+          JsonObject run = new JsonObject(line);
+          latest.put(run.getString("label", "") + "\n" + run.getString("case", ""), run);
+        }
       }
     }
-    System.out.print(table(lines));
+    System.out.print(table(new ArrayList<>(latest.values())));
   }
 
   static String table(List<JsonObject> lines) {

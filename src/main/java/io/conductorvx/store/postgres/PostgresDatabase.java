@@ -48,7 +48,10 @@ public final class PostgresDatabase {
     PgConnectOptions options = new PgConnectOptions(given).setPipeliningLimit(PIPELINING_LIMIT)
         .setCachePreparedStatements(true);
     Pool pool = PgBuilder.pool()
-        .with(new PoolOptions().setMaxSize(Math.max(1, poolSize)))
+        // No limit on the wait for a connection (commands have their own timeout): in Vert.x 5.0.7 a
+        // wait that times out just as it is served throws inside the pool and can wedge it; that
+        // stalled a PostgreSQL-only server under a 10,000-task fan-out.
+        .with(new PoolOptions().setMaxSize(Math.max(1, poolSize)).setConnectionTimeout(0))
         .connectingTo(options)
         .using(vertx)
         .build();
