@@ -342,7 +342,7 @@ public final class WorkflowEngine {
     }
   }
 
-  private static Workflow newExecution(WorkflowDef def, StartWorkflowRequest request, int priority,
+  static Workflow newExecution(WorkflowDef def, StartWorkflowRequest request, int priority,
       String parentWorkflowId, String parentTaskId, String event) {
     long now = System.currentTimeMillis();
     Workflow wf = new Workflow();

@@ -37,6 +37,14 @@ public final class DeciderHarness {
     }
   }
 
+  /** A new RUNNING execution of {@code def}, built as the engine builds one for a start request. */
+  public static Workflow newExecution(io.conductorvx.model.WorkflowDef def, Map<String, Object> input) {
+    io.conductorvx.model.StartWorkflowRequest request = new io.conductorvx.model.StartWorkflowRequest();
+    request.input = new java.util.LinkedHashMap<>(input);
+    request.correlationId = "bench";
+    return WorkflowEngine.newExecution(def, request, 0, null, null, null);
+  }
+
   /** The Start command: indexes the new execution and decides it once. */
   public Run start(Workflow workflow) {
     LiveWorkflow live = new LiveWorkflow(workflow);

@@ -14,7 +14,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 
 /** Definitions, inputs and executions shared by the benchmarks, built the way the server builds them. */
 final class Workflows {
@@ -109,16 +108,7 @@ final class Workflows {
 
   /** A new RUNNING execution of {@code def}, with the fields the engine sets on start. */
   static Workflow newExecution(WorkflowDef def, Map<String, Object> input) {
-    long now = System.currentTimeMillis();
-    Workflow wf = new Workflow();
-    wf.workflowId = UUID.randomUUID().toString();
-    wf.status = WorkflowStatus.RUNNING;
-    wf.createTime = now;
-    wf.updateTime = now;
-    wf.workflowDefinition = def;
-    wf.input = new LinkedHashMap<>(input);
-    wf.correlationId = "bench";
-    return wf;
+    return DeciderHarness.newExecution(def, input);
   }
 
   /**
