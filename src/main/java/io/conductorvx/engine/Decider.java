@@ -215,7 +215,7 @@ final class Decider {
   private List<Task> pendingSystemTasks(Decision d) {
     List<Task> out = new ArrayList<>();
     for (Task t : d.fullScan ? d.live.tasks() : changedAndSystemTasks(d)) {
-      if (!t.retried && !t.executed && t.status != TaskStatus.SKIPPED && !types.of(t.workflowTask.type).isWorkerTask()) {
+      if (!isDone(t) && !types.of(t.workflowTask.type).isWorkerTask()) {
         out.add(t);
       }
     }

@@ -17,8 +17,11 @@ import java.util.Map;
  * writes them only when they changed. Only the small, changing rest is serialized each time.
  */
 public final class WorkflowDocument {
-  private static final byte[] INPUT_KEY = ",\"input\":".getBytes(StandardCharsets.UTF_8);
-  private static final byte[] DEFINITION_KEY = ",\"workflowDefinition\":".getBytes(StandardCharsets.UTF_8);
+  // Spliced in before the closing brace of the rest: the same keys as Workflow's fields.
+  private static final String INPUT_KEY = ",\"input\":";
+  private static final String DEFINITION_KEY = ",\"workflowDefinition\":";
+  private static final byte[] INPUT_KEY_BYTES = INPUT_KEY.getBytes(StandardCharsets.UTF_8);
+  private static final byte[] DEFINITION_KEY_BYTES = DEFINITION_KEY.getBytes(StandardCharsets.UTF_8);
 
   /** The serialized input and definition, the objects they came from, and whether a save has stored them. */
   private record Parts(Map<String, Object> input, byte[] inputJson, WorkflowDef definition, byte[] definitionJson,
@@ -34,8 +37,8 @@ public final class WorkflowDocument {
     public byte[] whole() {
       ByteArrayOutputStream out = new ByteArrayOutputStream(rest.length + length(input) + length(definition) + 40);
       out.write(rest, 0, rest.length - 1); // rest is a non-empty object: splice before its last brace
-      append(out, INPUT_KEY, input);
-      append(out, DEFINITION_KEY, definition);
+      append(out, INPUT_KEY_BYTES, input);
+      append(out, DEFINITION_KEY_BYTES, definition);
       out.write('}');
       return out.toByteArray();
     }
@@ -80,10 +83,10 @@ public final class WorkflowDocument {
         + (definition == null ? 0 : definition.length()) + 40);
     out.append(rest, 0, rest.lastIndexOf('}'));
     if (input != null) {
-      out.append(",\"input\":").append(input);
+      out.append(INPUT_KEY).append(input);
     }
     if (definition != null) {
-      out.append(",\"workflowDefinition\":").append(definition);
+      out.append(DEFINITION_KEY).append(definition);
     }
     return out.append('}').toString();
   }
