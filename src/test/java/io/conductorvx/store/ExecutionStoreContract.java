@@ -8,11 +8,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.conductorvx.model.Json;
 import io.conductorvx.model.PollData;
 import io.conductorvx.model.Task;
+import io.conductorvx.model.TaskDef;
 import io.conductorvx.model.TaskExecLog;
 import io.conductorvx.model.TaskStatus;
 import io.conductorvx.model.Workflow;
 import io.conductorvx.model.WorkflowDef;
 import io.conductorvx.model.WorkflowStatus;
+import io.conductorvx.model.WorkflowTask;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.junit5.Timeout;
@@ -216,6 +218,48 @@ public abstract class ExecutionStoreContract {
         .map(read -> {
           assertEquals(Map.of("n", 2), read.input);
           assertEquals(2, read.workflowDefinition.version);
+          return null;
+        }));
+  }
+
+  @Test
+  void workflowsOfOneNameAndVersionEachKeepTheirOwnDefinition(VertxTestContext ctx) {
+    Workflow plain = running("wf1");
+    Workflow same = running("wf2");
+    Workflow inline = running("wf3"); // started with a definition of its own under the same name and version
+    inline.workflowDefinition.description = "inline";
+    Workflow later = running("wf4");
+    check(ctx, () -> store.save(plain, List.of(), List.of())
+        .compose(v -> store.save(same, List.of(), List.of()))
+        .compose(v -> store.save(inline, List.of(), List.of()))
+        .compose(v -> store.save(later, List.of(), List.of()))
+        .compose(v -> Future.all(store.getWorkflow("wf1", false), store.getWorkflow("wf2", false),
+            store.getWorkflow("wf3", false), store.getWorkflow("wf4", false)))
+        .map(all -> {
+          assertNull(((Workflow) all.resultAt(0)).workflowDefinition.description);
+          assertNull(((Workflow) all.resultAt(1)).workflowDefinition.description);
+          assertEquals("inline", ((Workflow) all.resultAt(2)).workflowDefinition.description);
+          assertNull(((Workflow) all.resultAt(3)).workflowDefinition.description);
+          return null;
+        }));
+  }
+
+  @Test
+  void storedTaskReadsBackWithTheTaskDefinitionOfItsWorkflowTask(VertxTestContext ctx) {
+    Workflow wf = running("wf1");
+    Task t = task(wf, "t1", 1);
+    t.workflowTask = new WorkflowTask();
+    t.workflowTask.name = "encode";
+    t.workflowTask.taskReferenceName = "ref_1";
+    t.workflowTask.taskDefinition = new TaskDef();
+    t.workflowTask.taskDefinition.name = "encode";
+    t.workflowTask.taskDefinition.retryCount = 7;
+    check(ctx, () -> store.save(wf, List.of(t), List.of())
+        .compose(v -> store.getTask("t1"))
+        .map(read -> {
+          assertEquals(7, read.taskDefinition().retryCount);
+          assertSameJson(t, read);
+          assertTrue(read.unknownFields().isEmpty(), "computed fields are not read back as unknown ones");
           return null;
         }));
   }

@@ -8,10 +8,14 @@ import io.conductorvx.model.Workflow;
 import io.conductorvx.model.WorkflowStatus;
 import io.conductorvx.model.SearchResult;
 import io.conductorvx.store.ExecutionStore;
+import io.conductorvx.model.WorkflowDef;
 import io.conductorvx.store.SearchQuery;
+import io.conductorvx.store.TaskDocument;
 import io.conductorvx.store.WorkflowDocument;
 import io.vertx.core.Future;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
@@ -24,13 +28,42 @@ import java.util.concurrent.CopyOnWriteArrayList;
 /**
  * Executions held in memory. Workflows and tasks are kept as JSON bytes, as a database would keep
  * them: a reader always gets its own copy, and an owner's later changes never leak into the store
- * before it saves them.
+ * before it saves them. A workflow's definition is kept once for all the workflows that run the
+ * same one, and searches filter on fields kept beside the bytes: finished workflows stay cheap to
+ * hold and to search through.
  */
 public final class MemoryExecutionStore implements ExecutionStore {
-  /** A stored workflow row: its bytes plus the few fields the lookups filter on. */
-  private record Row(byte[] json, String name, int version, String correlationId, WorkflowStatus status, long createTime) {}
+  /** A stored workflow: its JSON in the parts WorkflowDocument encodes, and the fields lookups and searches use. */
+  private record Row(byte[] rest, byte[] input, byte[] definition, String workflowId, String name, int version,
+      String correlationId, WorkflowStatus status, long createTime, long updateTime, long endTime,
+      String parentWorkflowId, int priority, String idempotencyKey, String event) {
+
+    byte[] json() {
+      return new WorkflowDocument.Encoded(rest, input, definition, true).whole();
+    }
+
+    Object field(String field) {
+      return switch (field) {
+        case "workflowId" -> workflowId;
+        case "correlationId" -> correlationId;
+        case "workflowType", "workflowName" -> name;
+        case "version" -> version;
+        case "status" -> status;
+        case "startTime", "createTime" -> createTime;
+        case "updateTime" -> updateTime;
+        case "endTime" -> endTime;
+        case "parentWorkflowId" -> parentWorkflowId == null ? "" : parentWorkflowId;
+        case "priority" -> priority;
+        case "idempotencyKey" -> idempotencyKey;
+        case "event" -> event;
+        default -> null;
+      };
+    }
+  }
 
   private final Map<String, Row> workflows = new ConcurrentHashMap<>();
+  /** The latest definition bytes per workflow name and version, shared by the rows holding equal ones. */
+  private final Map<String, byte[]> sharedDefinitions = new ConcurrentHashMap<>();
   private final Map<String, byte[]> tasks = new ConcurrentHashMap<>();
   private final Map<String, Set<String>> taskIdsByWorkflow = new ConcurrentHashMap<>();
   private final Map<String, List<TaskExecLog>> logs = new ConcurrentHashMap<>();
@@ -38,10 +71,11 @@ public final class MemoryExecutionStore implements ExecutionStore {
 
   @Override
   public Future<Void> save(Workflow workflow, Collection<Task> changedTasks, Collection<String> removedTaskIds) {
-    byte[] json = WorkflowDocument.encode(workflow).whole();
+    WorkflowDocument.Encoded doc = WorkflowDocument.encode(workflow);
+    WorkflowDef def = workflow.workflowDefinition;
     Set<String> ids = taskIdsByWorkflow.computeIfAbsent(workflow.workflowId, k -> ConcurrentHashMap.newKeySet());
     for (Task task : changedTasks) {
-      tasks.put(task.taskId, Json.toBytes(task));
+      tasks.put(task.taskId, TaskDocument.encode(task));
       ids.add(task.taskId);
     }
     for (String id : removedTaskIds) {
@@ -49,9 +83,25 @@ public final class MemoryExecutionStore implements ExecutionStore {
       ids.remove(id);
       logs.remove(id);
     }
-    workflows.put(workflow.workflowId, new Row(json, workflow.workflowDefinition.name,
-        workflow.workflowDefinition.version, workflow.correlationId, workflow.status, workflow.createTime));
+    workflows.put(workflow.workflowId, new Row(doc.rest(), doc.input(), shared(def, doc.definition()),
+        workflow.workflowId, def.name, def.version, workflow.correlationId, workflow.status, workflow.createTime,
+        workflow.updateTime, workflow.endTime, workflow.parentWorkflowId, workflow.priority, workflow.idempotencyKey,
+        workflow.event));
     return Future.succeededFuture();
+  }
+
+  /** The bytes already held for an equal definition of that name and version, else these (held from now on). */
+  private byte[] shared(WorkflowDef def, byte[] json) {
+    if (json == null) {
+      return null;
+    }
+    String key = def.name + '\u0000' + def.version;
+    byte[] held = sharedDefinitions.get(key);
+    if (held == json || Arrays.equals(held, json)) {
+      return held;
+    }
+    sharedDefinitions.put(key, json);
+    return json;
   }
 
   @Override
@@ -61,13 +111,14 @@ public final class MemoryExecutionStore implements ExecutionStore {
 
   private Workflow read(String workflowId, boolean includeTasks) {
     Row row = workflows.get(workflowId);
-    if (row == null) {
-      return null;
-    }
+    return row == null ? null : read(row, includeTasks);
+  }
+
+  private Workflow read(Row row, boolean includeTasks) {
     Workflow wf = Json.fromBytes(row.json(), Workflow.class);
     wf.tasks = new ArrayList<>();
     if (includeTasks) {
-      for (String id : taskIdsByWorkflow.getOrDefault(workflowId, Set.of())) {
+      for (String id : taskIdsByWorkflow.getOrDefault(row.workflowId(), Set.of())) {
         byte[] bytes = tasks.get(id);
         if (bytes != null) {
           wf.tasks.add(Json.fromBytes(bytes, Task.class));
@@ -122,22 +173,13 @@ public final class MemoryExecutionStore implements ExecutionStore {
 
   @Override
   public Future<List<Workflow>> workflowsByCorrelationId(String name, String correlationId, boolean includeClosed, boolean includeTasks) {
-    List<Row> rows = new ArrayList<>();
-    List<String> ids = new ArrayList<>();
+    List<Workflow> out = new ArrayList<>();
     workflows.forEach((id, row) -> {
       if (row.name().equals(name) && correlationId.equals(row.correlationId())
           && (includeClosed || !row.status().isTerminal())) {
-        ids.add(id);
-        rows.add(row);
+        out.add(read(row, includeTasks));
       }
     });
-    List<Workflow> out = new ArrayList<>();
-    for (String id : ids) {
-      Workflow wf = read(id, includeTasks);
-      if (wf != null) {
-        out.add(wf);
-      }
-    }
     out.sort(Comparator.comparingLong(w -> w.createTime));
     return Future.succeededFuture(out);
   }
@@ -153,49 +195,41 @@ public final class MemoryExecutionStore implements ExecutionStore {
     return Future.succeededFuture(out);
   }
 
-  /** Scans every workflow: fine for the in-memory store's scale, and exact. */
+  /** Scans every row's fields (and its JSON only for free text); only the page returned is read. */
   @Override
   public Future<SearchResult<Workflow>> searchWorkflows(SearchQuery query) {
-    List<Workflow> hits = new ArrayList<>();
-    workflows.values().forEach(row -> {
-      Workflow wf = Json.fromBytes(row.json(), Workflow.class);
-      String text = query.freeText().equals("*") ? "" : new String(row.json(), java.nio.charset.StandardCharsets.UTF_8);
-      if (query.matches(field -> searchField(wf, field), text)) {
-        hits.add(wf);
+    boolean freeText = !query.freeText().equals("*");
+    List<Row> hits = new ArrayList<>();
+    for (Row row : workflows.values()) {
+      String text = freeText ? new String(row.json(), StandardCharsets.UTF_8) : "";
+      if (query.matches(row::field, text)) {
+        hits.add(row);
       }
-    });
-    Comparator<Workflow> order = Comparator.comparing(wf -> String.valueOf(searchField(wf, query.sortField() == null ? "startTime" : query.sortField())),
-        MemoryExecutionStore::compareValues);
+    }
+    String sortField = query.sortField() == null ? "startTime" : query.sortField();
+    Comparator<Row> order = (a, b) -> compareValues(a.field(sortField), b.field(sortField));
     hits.sort(query.sortField() != null && query.descending() ? order.reversed() : order);
     int from = Math.min(query.start(), hits.size());
     int to = Math.min(hits.size(), from + query.size());
-    return Future.succeededFuture(new SearchResult<>(hits.size(), new ArrayList<>(hits.subList(from, to))));
-  }
-
-  private static int compareValues(String a, String b) {
-    try {
-      return Long.compare(Long.parseLong(a), Long.parseLong(b));
-    } catch (NumberFormatException e) {
-      return a.compareTo(b);
+    List<Workflow> page = new ArrayList<>(to - from);
+    for (Row row : hits.subList(from, to)) {
+      page.add(read(row, false));
     }
+    return Future.succeededFuture(new SearchResult<>(hits.size(), page));
   }
 
-  private static Object searchField(Workflow wf, String field) {
-    return switch (field) {
-      case "workflowId" -> wf.workflowId;
-      case "correlationId" -> wf.correlationId;
-      case "workflowType", "workflowName" -> wf.workflowName();
-      case "version" -> wf.workflowVersion();
-      case "status" -> wf.status;
-      case "startTime", "createTime" -> wf.createTime;
-      case "updateTime" -> wf.updateTime;
-      case "endTime" -> wf.endTime;
-      case "parentWorkflowId" -> wf.parentWorkflowId == null ? "" : wf.parentWorkflowId;
-      case "priority" -> wf.priority;
-      case "idempotencyKey" -> wf.idempotencyKey;
-      case "event" -> wf.event;
-      default -> null;
-    };
+  /** Numbers by value, text that reads as a number by value too, the rest as text. */
+  private static int compareValues(Object a, Object b) {
+    if (a instanceof Number x && b instanceof Number y) {
+      return Long.compare(x.longValue(), y.longValue());
+    }
+    String left = String.valueOf(a);
+    String right = String.valueOf(b);
+    try {
+      return Long.compare(Long.parseLong(left), Long.parseLong(right));
+    } catch (NumberFormatException e) {
+      return left.compareTo(right);
+    }
   }
 
   @Override

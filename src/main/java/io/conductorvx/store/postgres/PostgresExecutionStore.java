@@ -7,6 +7,7 @@ import io.conductorvx.model.TaskExecLog;
 import io.conductorvx.model.Workflow;
 import io.conductorvx.model.WorkflowStatus;
 import io.conductorvx.store.ExecutionStore;
+import io.conductorvx.store.TaskDocument;
 import io.conductorvx.store.WorkflowDocument;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
@@ -126,7 +127,7 @@ public final class PostgresExecutionStore implements ExecutionStore {
             text(doc.definition()));
     List<Tuple> taskRows = new ArrayList<>(changedTasks.size());
     for (Task task : changedTasks) {
-      taskRows.add(Tuple.of(task.taskId, workflow.workflowId, task.seq, PgJson.write(task)));
+      taskRows.add(Tuple.of(task.taskId, workflow.workflowId, task.seq, TaskDocument.encodeText(task)));
     }
     return saves.submit(new WorkflowWrite(workflow.workflowId, doc.partsStored(), workflowRow, taskRows,
             List.copyOf(removedTaskIds)))
