@@ -6,12 +6,16 @@ import io.conductorvx.engine.WorkflowEngine;
 import io.conductorvx.error.ConductorException;
 import io.conductorvx.model.Json;
 import io.conductorvx.model.PollData;
+import io.conductorvx.model.SearchResult;
+import io.conductorvx.model.Task;
+import io.conductorvx.model.TaskSummary;
 import io.conductorvx.model.TaskExecLog;
 import io.conductorvx.model.TaskResult;
 import io.conductorvx.queue.QueueNames;
 import io.conductorvx.queue.QueueStore;
 import io.conductorvx.queue.TaskPoller;
 import io.conductorvx.store.ExecutionStore;
+import io.conductorvx.store.SearchQuery;
 import io.vertx.core.Future;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -68,9 +72,13 @@ final class TaskResource {
     // before update-by-ref: ".../{status}/signal" has the same shape as ".../{ref}/{status}"
     Routes.handle(r.post("/api/tasks/:workflowId/:status/signal/sync"), ctx -> signal(ctx, true));
     Routes.handle(r.post("/api/tasks/:workflowId/:status/signal"), ctx -> signal(ctx, false));
+    Routes.handle(r.post("/api/tasks/:workflowId/:taskRefName/:status/sync"), this::updateByRefSync);
     Routes.handle(r.post("/api/tasks/:workflowId/:taskRefName/:status"), this::updateByRef);
     Routes.handle(r.post("/api/tasks/:taskId/log"), this::addLog);
     Routes.handle(r.get("/api/tasks/:taskId/log"), this::getLogs);
+    Routes.handle(r.get("/api/tasks/search"), ctx -> searchTasks(ctx).map(found -> Reply.json(
+        new SearchResult<>(found.totalHits(), found.results().stream().map(TaskSummary::of).toList()))));
+    Routes.handle(r.get("/api/tasks/search-v2"), ctx -> searchTasks(ctx).map(Reply::json));
     Routes.handle(r.get("/api/tasks/:taskId"), this::getTask);
   }
 
@@ -157,6 +165,23 @@ final class TaskResource {
     return engine.<String>send(new Command.UpdateTaskByRef(Requests.path(ctx, "workflowId"),
             Requests.path(ctx, "taskRefName"), status, outputBody(ctx), Requests.query(ctx, "workerid")))
         .map(taskId -> taskId == null ? Reply.ok() : Reply.text(taskId));
+  }
+
+  /** As above, answering the workflow (with its tasks) after the update; 404 when no task with that reference is pending. */
+  private Future<Reply> updateByRefSync(RoutingContext ctx) {
+    String workflowId = Requests.path(ctx, "workflowId");
+    String ref = Requests.path(ctx, "taskRefName");
+    return engine.<String>send(new Command.UpdateTaskByRef(workflowId, ref, statusParam(ctx), outputBody(ctx),
+            Requests.query(ctx, "workerid")))
+        .compose(taskId -> taskId == null
+            ? Future.failedFuture(ConductorException.notFound("No pending task " + ref + " in workflow " + workflowId))
+            : store.getWorkflow(workflowId, true))
+        .map(Reply::json);
+  }
+
+  private Future<SearchResult<Task>> searchTasks(RoutingContext ctx) {
+    return store.searchTasks(SearchQuery.parse(Requests.query(ctx, "query"), Requests.query(ctx, "freeText"),
+        Requests.intQuery(ctx, "start", 0), Requests.intQuery(ctx, "size", 100), Requests.sortQuery(ctx, "sort")));
   }
 
   private static TaskResult.Status statusParam(RoutingContext ctx) {

@@ -44,6 +44,7 @@ final class WorkflowResource {
         new SearchResult<>(found.totalHits(), found.results().stream().map(WorkflowSummary::of).toList()))));
     Routes.handle(r.get("/api/workflow/search-v2"), ctx -> search(ctx).map(Reply::json));
     Routes.handle(r.put("/api/workflow/decide/:workflowId"), this::decide);
+    Routes.handle(r.post("/api/workflow/correlated/batch"), this::correlatedAcrossNames);
     Routes.handle(r.post("/api/workflow/:name/correlated"), this::correlatedBatch);
     Routes.handle(r.get("/api/workflow/:name/correlated/:correlationId"), this::correlated);
     Routes.handle(r.get("/api/workflow/:workflowId/status"), this::status);
@@ -128,24 +129,42 @@ final class WorkflowResource {
   }
 
   private Future<Reply> correlatedBatch(RoutingContext ctx) {
-    String name = Requests.path(ctx, "name");
+    return correlated(List.of(Requests.path(ctx, "name")), Requests.body(ctx, IDS), ctx);
+  }
+
+  /** The SDKs' search over several workflow names at once (not in Conductor OSS; Orkes has it). */
+  private Future<Reply> correlatedAcrossNames(RoutingContext ctx) {
+    CorrelationIdsSearchRequest request = Requests.body(ctx, CorrelationIdsSearchRequest.class);
+    if (request.correlationIds() == null || request.workflowNames() == null) {
+      throw ConductorException.badRequest("correlationIds and workflowNames are required");
+    }
+    return correlated(request.workflowNames(), request.correlationIds(), ctx);
+  }
+
+  /** Correlation id → the workflows of those names with that id, oldest first. */
+  private Future<Reply> correlated(List<String> names, List<String> correlationIds, RoutingContext ctx) {
     boolean includeClosed = Requests.boolQuery(ctx, "includeClosed", false);
     boolean includeTasks = Requests.boolQuery(ctx, "includeTasks", false);
-    List<String> correlationIds = Requests.body(ctx, IDS);
     Map<String, List<Workflow>> out = new LinkedHashMap<>();
     Future<Void> chain = Future.succeededFuture();
     for (String id : correlationIds) {
       if (id == null) {
         continue;
       }
-      chain = chain.compose(v -> store.workflowsByCorrelationId(name, id, includeClosed, includeTasks)
-          .map(list -> {
-            out.put(id, list);
-            return null;
-          }));
+      List<Workflow> found = out.computeIfAbsent(id, k -> new ArrayList<>());
+      for (String name : names) {
+        if (name != null) {
+          chain = chain.compose(v -> store.workflowsByCorrelationId(name, id, includeClosed, includeTasks).map(found::addAll).mapEmpty());
+        }
+      }
     }
-    return chain.map(v -> Reply.json(out));
+    return chain.map(v -> {
+      out.values().forEach(list -> list.sort(java.util.Comparator.comparingLong(w -> w.createTime)));
+      return Reply.json(out);
+    });
   }
+
+  private record CorrelationIdsSearchRequest(List<String> correlationIds, List<String> workflowNames) {}
 
   private Future<SearchResult<Workflow>> search(RoutingContext ctx) {
     String query = Requests.query(ctx, "query");

@@ -26,7 +26,8 @@ public record WorkflowSummary(
         wf.taskToDomain, wf.idempotencyKey, wf.parentWorkflowId == null ? "" : wf.parentWorkflowId);
   }
 
-  private static String iso(long epochMs) {
+  /** Epoch milliseconds as the ISO-8601 UTC text summaries carry; null for 0 (not happened yet). */
+  static String iso(long epochMs) {
     return epochMs > 0 ? ISO.format(Instant.ofEpochMilli(epochMs)) : null;
   }
 }

@@ -44,6 +44,13 @@ public interface ExecutionStore {
   /** Workflows (without tasks) matching the query, with the total number of matches. */
   Future<SearchResult<Workflow>> searchWorkflows(SearchQuery query);
 
+  /**
+   * Tasks matching the query (fields: taskId, taskType, taskDefName, status, workflowId,
+   * workflowType, correlationId, referenceTaskName, domain, workerId and the scheduled, start,
+   * update and end times), with the total number of matches.
+   */
+  Future<SearchResult<Task>> searchTasks(SearchQuery query);
+
   Future<Void> addTaskLogs(List<TaskExecLog> logs);
 
   Future<List<TaskExecLog>> getTaskLogs(String taskId);

@@ -812,6 +812,20 @@ class BadInputTest {
     b.add("bad query params", "includeTasks=1", "POST", "/api/workflow/" + WF + "/correlated?includeTasks=1", "[\"c\"]", 400);
     b.oversized("POST", "/api/workflow/" + WF + "/correlated", '[');
 
+    // ---- POST /api/workflow/correlated/batch ({correlationIds, workflowNames}; the SDKs' call)
+    b.route("POST /api/workflow/correlated/batch");
+    String acrossNames = "/api/workflow/correlated/batch";
+    b.add("malformed JSON", "unterminated object", "POST", acrossNames, "{", 400);
+    b.add("empty body", "no body", "POST", acrossNames, "", 400);
+    b.add("wrong types", "a list where an object is expected", "POST", acrossNames, "[\"c\"]", 400);
+    b.add("missing fields", "no workflowNames", "POST", acrossNames, "{\"correlationIds\":[\"c\"]}", 400);
+    b.add("missing fields", "no correlationIds", "POST", acrossNames, "{\"workflowNames\":[\"" + WF + "\"]}", 400);
+    b.add("wrong types", "correlationIds as an object", "POST", acrossNames, "{\"correlationIds\":{\"a\":1},\"workflowNames\":[]}", 400);
+    b.add("bad query params", "includeClosed=maybe", "POST", acrossNames + "?includeClosed=maybe",
+        "{\"correlationIds\":[],\"workflowNames\":[]}", 400);
+    b.add("valid edge values (2xx)", "empty lists", "POST", acrossNames, "{\"correlationIds\":[],\"workflowNames\":[]}", 200);
+    b.oversized("POST", acrossNames, '{');
+
     // ---- GET /api/workflow/:name/correlated/:correlationId
     b.route("GET /api/workflow/:name/correlated/:correlationId");
     b.add("bad query params", "includeClosed=maybe", "GET", "/api/workflow/" + WF + "/correlated/c?includeClosed=maybe", null, 400);
@@ -958,6 +972,28 @@ class BadInputTest {
     b.add("wrong types", "status BOGUS", "POST", "/api/tasks/" + W + "/t1/BOGUS", "{}", 400);
     b.add("unknown ids", "unknown workflow", "POST", "/api/tasks/bi-unknown-id/t1/COMPLETED", "{}", 404);
     b.oversized("POST", byRef, '{');
+
+    // ---- POST /api/tasks/:workflowId/:taskRefName/:status/sync (output map; answers the workflow)
+    b.route("POST /api/tasks/:workflowId/:taskRefName/:status/sync");
+    String byRefSync = "/api/tasks/" + W + "/t1/COMPLETED/sync";
+    b.add("malformed JSON", "unterminated object", "POST", byRefSync, "{", 400);
+    b.add("wrong types", "output as a list", "POST", byRefSync, "[1]", 400);
+    b.add("wrong types", "status BOGUS", "POST", "/api/tasks/" + W + "/t1/BOGUS/sync", "{}", 400);
+    b.add("unknown ids", "unknown workflow", "POST", "/api/tasks/bi-unknown-id/t1/COMPLETED/sync", "{}", 404);
+    b.add("unknown ids", "no pending task with that reference", "POST", "/api/tasks/" + W + "/no_such_ref/COMPLETED/sync", "{}", 404);
+    b.oversized("POST", byRefSync, '{');
+
+    // ---- GET /api/tasks/search and /search-v2
+    for (String search : List.of("/api/tasks/search", "/api/tasks/search-v2")) {
+      b.route("GET " + search);
+      b.add("bad query params", "size=6000", "GET", search + "?size=6000", null, 400);
+      b.add("bad query params", "size=abc", "GET", search + "?size=abc", null, 400);
+      b.add("bad query params", "start=-1", "GET", search + "?start=-1", null, 400);
+      b.add("bad query params", "query without an operator", "GET", search + "?query=bogus", null, 400);
+      b.add("bad query params", "sort with a bad order", "GET", search + "?sort=startTime%3ASIDEWAYS", null, 400);
+      b.add("valid edge values (2xx)", "a number compared as text", "GET", search + "?query=taskType%3D5", null, 200);
+      b.add("wrong method", "PUT on search", "PUT", search, "{}", 405);
+    }
 
     // ---- task logs and tasks
     b.route("POST /api/tasks/:taskId/log");

@@ -18,6 +18,7 @@ import com.netflix.conductor.common.metadata.workflow.IdempotencyStrategy;
 import com.netflix.conductor.common.metadata.workflow.StartWorkflowRequest;
 import com.netflix.conductor.common.metadata.workflow.WorkflowDef;
 import com.netflix.conductor.common.run.SearchResult;
+import com.netflix.conductor.common.run.TaskSummary;
 import com.netflix.conductor.common.run.Workflow;
 import com.netflix.conductor.common.run.WorkflowSummary;
 import java.time.Duration;
@@ -435,6 +436,28 @@ class WorkflowApiTest extends ClientTestBase {
     assertEquals(1, running.getTotalHits());
     assertEquals(a, running.getResults().get(0).getWorkflowId());
     workflowClient.terminateWorkflow(a, "x");
+  }
+
+  @Test
+  void taskSearchFindsTasksByTypeAndStatusAsSummariesAndAsTasks() {
+    String wf = uniq("task_searched");
+    String type = uniq("task_searched_type");
+    registerWorkflow(wf, List.of(simpleTask(type, "t", Map.of("n", "${workflow.input.n}"))), null);
+    String a = start(wf, map("n", 1));
+    String b = start(wf, map("n", 2));
+    SearchResult<TaskSummary> scheduled = taskClient.search(0, 10, "scheduledTime:ASC", "*",
+        "taskType = " + type + " AND status IN (SCHEDULED)");
+    assertEquals(2, scheduled.getTotalHits());
+    assertEquals(Set.of(a, b), scheduled.getResults().stream().map(TaskSummary::getWorkflowId).collect(Collectors.toSet()));
+    TaskSummary first = scheduled.getResults().stream().filter(t -> t.getWorkflowId().equals(a)).findFirst().orElseThrow();
+    assertEquals(wf, first.getWorkflowType());
+    assertEquals("{\"n\":1}", first.getInput(), "input as JSON text");
+    SearchResult<Task> text = taskClient.searchV2(0, 10, null, "\"n\":2", "taskType = " + type);
+    assertEquals(1, text.getTotalHits());
+    assertEquals(b, text.getResults().get(0).getWorkflowInstanceId());
+    assertEquals(2, text.getResults().get(0).getInputData().get("n"));
+    workflowClient.terminateWorkflow(a, "x");
+    workflowClient.terminateWorkflow(b, "x");
   }
 
   @Test

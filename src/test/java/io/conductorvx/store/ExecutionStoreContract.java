@@ -439,6 +439,50 @@ public abstract class ExecutionStoreContract {
   }
 
   @Test
+  void taskSearchFiltersByClausesAndFreeTextAndPagesInSortOrder(VertxTestContext ctx) {
+    Workflow first = workflow("w1", "order", 1, WorkflowStatus.RUNNING, "c-1", 10);
+    Workflow second = workflow("w2", "invoice", 1, WorkflowStatus.RUNNING, "c-2", 20);
+    Task charge = searchable(first, "t1", 1, "charge", TaskStatus.COMPLETED, 100);
+    Task ship = searchable(first, "t2", 2, "ship", TaskStatus.IN_PROGRESS, 200);
+    Task chargeAgain = searchable(second, "t3", 1, "charge", TaskStatus.FAILED, 300);
+    chargeAgain.reasonForIncompletion = "card declined";
+    Task chargeLast = searchable(second, "t4", 2, "charge", TaskStatus.SCHEDULED, 400);
+    check(ctx, () -> store.save(first, List.of(charge, ship), List.of())
+        .compose(v -> store.save(second, List.of(chargeAgain, chargeLast), List.of()))
+        .compose(v -> store.searchTasks(SearchQuery.parse("taskType = charge AND status IN (COMPLETED,FAILED)", "*", 0, 10, "scheduledTime:DESC")))
+        .compose(found -> {
+          assertEquals(2, found.totalHits());
+          assertEquals(List.of("t3", "t1"), found.results().stream().map(t -> t.taskId).toList());
+          return store.searchTasks(SearchQuery.parse("taskDefName = charge AND scheduledTime > 100", "*", 1, 1, "scheduledTime:ASC"));
+        })
+        .compose(page -> {
+          assertEquals(2, page.totalHits(), "the total counts every match, not just the page");
+          assertEquals(List.of("t4"), page.results().stream().map(t -> t.taskId).toList());
+          return store.searchTasks(SearchQuery.parse("workflowType = invoice", "declined", 0, 10, null));
+        })
+        .compose(text -> {
+          assertEquals(List.of("t3"), text.results().stream().map(t -> t.taskId).toList());
+          return store.searchTasks(SearchQuery.parse("workflowId = w1 AND correlationId = 'c-*'", "*", 0, 10, "scheduledTime:ASC"));
+        })
+        .map(byWorkflow -> {
+          assertEquals(List.of("t1", "t2"), byWorkflow.results().stream().map(t -> t.taskId).toList());
+          assertEquals(TaskStatus.IN_PROGRESS, byWorkflow.results().get(1).status);
+          return null;
+        }));
+  }
+
+  private static Task searchable(Workflow wf, String taskId, int seq, String type, TaskStatus status, long scheduledTime) {
+    Task t = task(wf, taskId, seq);
+    t.taskType = type;
+    t.taskDefName = type;
+    t.status = status;
+    t.workflowType = wf.workflowDefinition.name;
+    t.correlationId = wf.correlationId;
+    t.scheduledTime = scheduledTime;
+    return t;
+  }
+
+  @Test
   void workflowIdsCreatedBetweenIncludeBothBounds(VertxTestContext ctx) {
     check(ctx, () -> store.save(workflow("before", "flow", 1, WorkflowStatus.RUNNING, null, 99), List.of(), List.of())
         .compose(v -> store.save(workflow("start", "flow", 1, WorkflowStatus.COMPLETED, null, 100), List.of(), List.of()))

@@ -4,6 +4,7 @@ import io.conductorvx.model.Json;
 import io.conductorvx.model.PollData;
 import io.conductorvx.model.Task;
 import io.conductorvx.model.TaskExecLog;
+import io.conductorvx.model.TaskStatus;
 import io.conductorvx.model.Workflow;
 import io.conductorvx.model.WorkflowStatus;
 import io.conductorvx.model.SearchResult;
@@ -24,6 +25,8 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BiFunction;
+import java.util.function.Function;
 
 /**
  * Executions held in memory. Workflows and tasks are kept as JSON bytes, as a database would keep
@@ -64,7 +67,39 @@ public final class MemoryExecutionStore implements ExecutionStore {
   private final Map<String, Row> workflows = new ConcurrentHashMap<>();
   /** The latest definition bytes per workflow name and version, shared by the rows holding equal ones. */
   private final Map<String, byte[]> sharedDefinitions = new ConcurrentHashMap<>();
-  private final Map<String, byte[]> tasks = new ConcurrentHashMap<>();
+  /** A stored task: its bytes and the fields task searches filter on. */
+  private record TaskRow(byte[] json, String taskId, String taskType, String taskDefName, TaskStatus status,
+      String workflowId, String workflowType, String correlationId, String referenceTaskName, String domain,
+      String workerId, long scheduledTime, long startTime, long updateTime, long endTime) {
+
+    static TaskRow of(Task t) {
+      return new TaskRow(TaskDocument.encode(t), t.taskId, t.taskType, t.taskDefName, t.status, t.workflowInstanceId,
+          t.workflowType, t.correlationId, t.referenceTaskName, t.domain, t.workerId, t.scheduledTime, t.startTime,
+          t.updateTime, t.endTime);
+    }
+
+    Object field(String field) {
+      return switch (field) {
+        case "taskId" -> taskId;
+        case "taskType" -> taskType;
+        case "taskDefName" -> taskDefName;
+        case "status" -> status;
+        case "workflowId" -> workflowId;
+        case "workflowType" -> workflowType;
+        case "correlationId" -> correlationId;
+        case "referenceTaskName", "taskRefName" -> referenceTaskName;
+        case "domain" -> domain;
+        case "workerId" -> workerId;
+        case "scheduledTime" -> scheduledTime;
+        case "startTime" -> startTime;
+        case "updateTime" -> updateTime;
+        case "endTime" -> endTime;
+        default -> null;
+      };
+    }
+  }
+
+  private final Map<String, TaskRow> tasks = new ConcurrentHashMap<>();
   private final Map<String, Set<String>> taskIdsByWorkflow = new ConcurrentHashMap<>();
   private final Map<String, List<TaskExecLog>> logs = new ConcurrentHashMap<>();
   private final Map<String, PollData> pollData = new ConcurrentSkipListMap<>();
@@ -75,7 +110,7 @@ public final class MemoryExecutionStore implements ExecutionStore {
     WorkflowDef def = workflow.workflowDefinition;
     Set<String> ids = taskIdsByWorkflow.computeIfAbsent(workflow.workflowId, k -> ConcurrentHashMap.newKeySet());
     for (Task task : changedTasks) {
-      tasks.put(task.taskId, TaskDocument.encode(task));
+      tasks.put(task.taskId, TaskRow.of(task));
       ids.add(task.taskId);
     }
     for (String id : removedTaskIds) {
@@ -119,9 +154,9 @@ public final class MemoryExecutionStore implements ExecutionStore {
     wf.tasks = new ArrayList<>();
     if (includeTasks) {
       for (String id : taskIdsByWorkflow.getOrDefault(row.workflowId(), Set.of())) {
-        byte[] bytes = tasks.get(id);
-        if (bytes != null) {
-          wf.tasks.add(Json.fromBytes(bytes, Task.class));
+        TaskRow task = tasks.get(id);
+        if (task != null) {
+          wf.tasks.add(Json.fromBytes(task.json(), Task.class));
         }
       }
       wf.tasks.sort(Comparator.comparingInt(t -> t.seq));
@@ -131,8 +166,8 @@ public final class MemoryExecutionStore implements ExecutionStore {
 
   @Override
   public Future<Task> getTask(String taskId) {
-    byte[] bytes = tasks.get(taskId);
-    return Future.succeededFuture(bytes == null ? null : Json.fromBytes(bytes, Task.class));
+    TaskRow task = tasks.get(taskId);
+    return Future.succeededFuture(task == null ? null : Json.fromBytes(task.json(), Task.class));
   }
 
   @Override
@@ -198,24 +233,36 @@ public final class MemoryExecutionStore implements ExecutionStore {
   /** Scans every row's fields (and its JSON only for free text); only the page returned is read. */
   @Override
   public Future<SearchResult<Workflow>> searchWorkflows(SearchQuery query) {
+    return Future.succeededFuture(search(workflows.values(), query, "startTime", Row::field, Row::json,
+        row -> read(row, false)));
+  }
+
+  @Override
+  public Future<SearchResult<Task>> searchTasks(SearchQuery query) {
+    return Future.succeededFuture(search(tasks.values(), query, "scheduledTime", TaskRow::field, TaskRow::json,
+        row -> Json.fromBytes(row.json(), Task.class)));
+  }
+
+  private static <R, T> SearchResult<T> search(Collection<R> rows, SearchQuery query, String defaultSort,
+      BiFunction<R, String, Object> field, Function<R, byte[]> json, Function<R, T> read) {
     boolean freeText = !query.freeText().equals("*");
-    List<Row> hits = new ArrayList<>();
-    for (Row row : workflows.values()) {
-      String text = freeText ? new String(row.json(), StandardCharsets.UTF_8) : "";
-      if (query.matches(row::field, text)) {
+    List<R> hits = new ArrayList<>();
+    for (R row : rows) {
+      String text = freeText ? new String(json.apply(row), StandardCharsets.UTF_8) : "";
+      if (query.matches(name -> field.apply(row, name), text)) {
         hits.add(row);
       }
     }
-    String sortField = query.sortField() == null ? "startTime" : query.sortField();
-    Comparator<Row> order = (a, b) -> compareValues(a.field(sortField), b.field(sortField));
+    String sortField = query.sortField() == null ? defaultSort : query.sortField();
+    Comparator<R> order = (a, b) -> compareValues(field.apply(a, sortField), field.apply(b, sortField));
     hits.sort(query.sortField() != null && query.descending() ? order.reversed() : order);
     int from = Math.min(query.start(), hits.size());
     int to = Math.min(hits.size(), from + query.size());
-    List<Workflow> page = new ArrayList<>(to - from);
-    for (Row row : hits.subList(from, to)) {
-      page.add(read(row, false));
+    List<T> page = new ArrayList<>(to - from);
+    for (R row : hits.subList(from, to)) {
+      page.add(read.apply(row));
     }
-    return Future.succeededFuture(new SearchResult<>(hits.size(), page));
+    return new SearchResult<>(hits.size(), page);
   }
 
   /** Numbers by value, text that reads as a number by value too, the rest as text. */

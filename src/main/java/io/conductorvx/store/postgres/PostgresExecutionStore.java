@@ -108,6 +108,23 @@ public final class PostgresExecutionStore implements ExecutionStore {
       java.util.Map.entry("idempotencyKey", new SearchField("coalesce(json->>'idempotencyKey', '')", false)),
       java.util.Map.entry("event", new SearchField("coalesce(json->>'event', '')", false)));
 
+  private static final java.util.Map<String, SearchField> TASK_SEARCH_FIELDS = java.util.Map.ofEntries(
+      java.util.Map.entry("taskId", new SearchField("task_id", false)),
+      java.util.Map.entry("workflowId", new SearchField("workflow_id", false)),
+      java.util.Map.entry("taskType", new SearchField("coalesce(json->>'taskType', '')", false)),
+      java.util.Map.entry("taskDefName", new SearchField("coalesce(json->>'taskDefName', '')", false)),
+      java.util.Map.entry("status", new SearchField("coalesce(json->>'status', '')", false)),
+      java.util.Map.entry("workflowType", new SearchField("coalesce(json->>'workflowType', '')", false)),
+      java.util.Map.entry("correlationId", new SearchField("coalesce(json->>'correlationId', '')", false)),
+      java.util.Map.entry("referenceTaskName", new SearchField("coalesce(json->>'referenceTaskName', '')", false)),
+      java.util.Map.entry("taskRefName", new SearchField("coalesce(json->>'referenceTaskName', '')", false)),
+      java.util.Map.entry("domain", new SearchField("coalesce(json->>'domain', '')", false)),
+      java.util.Map.entry("workerId", new SearchField("coalesce(json->>'workerId', '')", false)),
+      java.util.Map.entry("scheduledTime", new SearchField("coalesce((json->>'scheduledTime')::bigint, 0)", true)),
+      java.util.Map.entry("startTime", new SearchField("coalesce((json->>'startTime')::bigint, 0)", true)),
+      java.util.Map.entry("updateTime", new SearchField("coalesce((json->>'updateTime')::bigint, 0)", true)),
+      java.util.Map.entry("endTime", new SearchField("coalesce((json->>'endTime')::bigint, 0)", true)));
+
   private final PostgresDatabase db;
   private final Pool pool;
   private final GroupCommit<WorkflowWrite> saves = new GroupCommit<>(this::writeTogether);
@@ -193,10 +210,34 @@ public final class PostgresExecutionStore implements ExecutionStore {
   /** Translates the query to one count and one page query over the workflow table, all values bound. */
   @Override
   public Future<io.conductorvx.model.SearchResult<Workflow>> searchWorkflows(io.conductorvx.store.SearchQuery query) {
-    StringBuilder where = new StringBuilder(" FROM workflow WHERE TRUE");
     Tuple params = Tuple.tuple();
+    String where = " FROM workflow" + where(query, SEARCH_FIELDS, "json::text || coalesce(input::text, '')", params);
+    String order = orderBy(query, SEARCH_FIELDS, "startTime", "workflow_id");
+    String page = "SELECT json::text, input::text, definition::text" + where + order;
+    return pool.preparedQuery("SELECT count(*)" + where).execute(params)
+        .compose(count -> pool.preparedQuery(page).execute(params)
+            .map(rows -> new io.conductorvx.model.SearchResult<>(count.iterator().next().getLong(0), workflows(rows, false))))
+        .recover(db::unavailable);
+  }
+
+  /** The same over the task table. */
+  @Override
+  public Future<io.conductorvx.model.SearchResult<Task>> searchTasks(io.conductorvx.store.SearchQuery query) {
+    Tuple params = Tuple.tuple();
+    String where = " FROM task" + where(query, TASK_SEARCH_FIELDS, "json::text", params);
+    String page = "SELECT json::text" + where + orderBy(query, TASK_SEARCH_FIELDS, "scheduledTime", "task_id");
+    return pool.preparedQuery("SELECT count(*)" + where).execute(params)
+        .compose(count -> pool.preparedQuery(page).execute(params)
+            .map(rows -> new io.conductorvx.model.SearchResult<>(count.iterator().next().getLong(0), PgJson.all(rows, Task.class))))
+        .recover(db::unavailable);
+  }
+
+  /** A WHERE clause for the query's clauses and free text, its values appended to {@code params}. */
+  private static String where(io.conductorvx.store.SearchQuery query, java.util.Map<String, SearchField> fields,
+      String freeTextSql, Tuple params) {
+    StringBuilder where = new StringBuilder(" WHERE TRUE");
     for (io.conductorvx.store.SearchQuery.Clause c : query.clauses()) {
-      SearchField f = searchField(c.field());
+      SearchField f = searchField(fields, c.field());
       where.append(" AND ").append(f.sql());
       switch (c.op()) {
         case "IN" -> {
@@ -220,20 +261,20 @@ public final class PostgresExecutionStore implements ExecutionStore {
       }
     }
     if (!"*".equals(query.freeText())) {
-      where.append(" AND (json::text || coalesce(input::text, '')) ILIKE $").append(params.size() + 1);
+      where.append(" AND (").append(freeTextSql).append(") ILIKE $").append(params.size() + 1);
       params.addValue("%" + query.freeText().replace("%", "\\%").replace("_", "\\_") + "%");
     }
-    String order = " ORDER BY " + searchField(query.sortField() == null ? "startTime" : query.sortField()).sql()
-        + (query.descending() ? " DESC" : " ASC") + ", workflow_id";
-    String page = "SELECT json::text, input::text, definition::text" + where + order + " LIMIT " + query.size() + " OFFSET " + query.start();
-    return pool.preparedQuery("SELECT count(*)" + where).execute(params)
-        .compose(count -> pool.preparedQuery(page).execute(params)
-            .map(rows -> new io.conductorvx.model.SearchResult<>(count.iterator().next().getLong(0), workflows(rows, false))))
-        .recover(db::unavailable);
+    return where.toString();
   }
 
-  private static SearchField searchField(String name) {
-    SearchField f = SEARCH_FIELDS.get(name);
+  private static String orderBy(io.conductorvx.store.SearchQuery query, java.util.Map<String, SearchField> fields,
+      String defaultSort, String tieBreak) {
+    return " ORDER BY " + searchField(fields, query.sortField() == null ? defaultSort : query.sortField()).sql()
+        + (query.descending() ? " DESC" : " ASC") + ", " + tieBreak + " LIMIT " + query.size() + " OFFSET " + query.start();
+  }
+
+  private static SearchField searchField(java.util.Map<String, SearchField> fields, String name) {
+    SearchField f = fields.get(name);
     if (f == null) {
       throw io.conductorvx.error.ConductorException.badRequest("Unknown search field: " + name);
     }
