@@ -5,6 +5,8 @@
 "use strict";
 
 const {
+  ConductorWorkflow,
+  simpleTask,
   orkesConductorClient,
   MetadataClient,
   WorkflowExecutor,
@@ -116,6 +118,25 @@ async function main() {
     check(wf.tasks.map((t) => t.referenceTaskName).join(",") === "greet,shout,route", `tasks ${wf.tasks.map((t) => t.referenceTaskName)}`);
     const status = await executor.getWorkflowStatus(id, true, true);
     check(status.status === "COMPLETED", `status summary ${JSON.stringify(status)}`);
+  });
+
+  scenario("executeWorkflow answers once the workflow has completed, or stopped at a WAIT task", async () => {
+    const done = await executor.executeWorkflow({ name: FLOW, version: 1, input: { name: "sync" } }, FLOW, 1, `req-${run}`);
+    check(done.status === "COMPLETED" || done.targetWorkflowStatus === "COMPLETED", `execute answered ${JSON.stringify(done)}`);
+    check(done.output.greeting === "Hello sync", `execute output ${JSON.stringify(done.output)}`);
+    check(done.requestId === `req-${run}`, `request id ${done.requestId}`);
+    const blocked = await executor.executeWorkflow({ name: WAITING, version: 1, input: {} }, WAITING, 1, `req2-${run}`, "", 5);
+    check(blocked.targetWorkflowStatus === "RUNNING" && blocked.signalTimeout === false, `execute of a waiting flow ${JSON.stringify(blocked)}`);
+    await executor.terminate(blocked.workflowId, "done");
+  });
+
+  scenario("a workflow built with ConductorWorkflow registers and executes (the SDK's quickstart)", async () => {
+    const workflow = new ConductorWorkflow(executor, `js_built_${run}`)
+      .add(simpleTask("greet_ref", GREET, { name: "${workflow.input.name}" }))
+      .outputParameters({ result: "${greet_ref.output.greeting}" });
+    await workflow.register();
+    const result = await workflow.execute({ name: "builder" });
+    check(result.output && result.output.result === "Hello builder", `execute answered ${JSON.stringify(result)}`);
   });
 
   scenario("a failed task is retried by its definition and the workflow completes", async () => {

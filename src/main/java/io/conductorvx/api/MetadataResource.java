@@ -196,12 +196,7 @@ final class MetadataResource {
 
   private Future<Reply> deleteWorkflowDef(RoutingContext ctx) {
     String name = Requests.path(ctx, "name");
-    int version;
-    try {
-      version = Integer.parseInt(Requests.path(ctx, "version"));
-    } catch (NumberFormatException e) {
-      throw ConductorException.badRequest("version must be a number, got: " + ctx.pathParam("version"));
-    }
+    int version = Requests.intPath(ctx, "version");
     return store.deleteWorkflowDef(name, version).map(deleted -> {
       if (!deleted) {
         throw ConductorException.notFound("No such workflow definition: " + name + " version: " + version);

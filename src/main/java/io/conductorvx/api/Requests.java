@@ -21,6 +21,15 @@ final class Requests {
     return v;
   }
 
+  static int intPath(RoutingContext ctx, String name) {
+    String v = path(ctx, name);
+    try {
+      return Integer.parseInt(v);
+    } catch (NumberFormatException e) {
+      throw ConductorException.badRequest(name + " must be a number, got: " + v);
+    }
+  }
+
   static String query(RoutingContext ctx, String name) {
     List<String> values = ctx.queryParam(name);
     return values.isEmpty() ? null : values.get(0);

@@ -23,9 +23,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 
 /** /api/tasks: polling, updates, logs and queue information. */
 final class TaskResource {
@@ -39,6 +37,7 @@ final class TaskResource {
   private final ExecutionStore store;
   private final QueueStore queues;
   private final long maxPollTimeoutMs;
+  private final SignalResponses signals;
 
   TaskResource(WorkflowEngine engine, TaskPoller poller) {
     this.engine = engine;
@@ -46,6 +45,7 @@ final class TaskResource {
     this.store = engine.backends().executions();
     this.queues = engine.backends().queues();
     this.maxPollTimeoutMs = engine.config().maxPollTimeoutMs();
+    this.signals = new SignalResponses(store);
   }
 
   void mount(Router r) {
@@ -201,13 +201,6 @@ final class TaskResource {
 
   // ---- signals: complete whatever a workflow is blocked on ----
 
-  /** Types a signal completes: the ones that wait for someone outside. */
-  private static final Set<String> SIGNALLED_TYPES = Set.of("WAIT", "HUMAN");
-  private static final Set<String> RETURN_STRATEGIES =
-      Set.of("TARGET_WORKFLOW", "BLOCKING_WORKFLOW", "BLOCKING_TASK", "BLOCKING_TASK_INPUT");
-  /** Sub-workflows nest; a bound keeps a corrupt parent/child loop from recursing forever. */
-  private static final int MAX_SIGNAL_DEPTH = 32;
-
   /**
    * Updates the first pending WAIT/HUMAN task of the workflow, looking into running sub-workflows
    * where the flow is inside one, and merges the body into its output. {@code sync} answers a
@@ -222,7 +215,7 @@ final class TaskResource {
       if (wf == null) {
         return Future.failedFuture(ConductorException.notFound("Workflow with id: " + workflowId + " not found."));
       }
-      return blockedTask(wf, 0);
+      return signals.blockedTask(wf);
     }).compose(blocked -> {
       if (blocked == null) {
         return sync ? Future.failedFuture(ConductorException.notFound("No task is waiting for a signal in workflow " + workflowId))
@@ -230,78 +223,17 @@ final class TaskResource {
       }
       Future<String> updated = engine.send(new Command.UpdateTaskByRef(blocked.workflowInstanceId,
           blocked.referenceTaskName, status, output, null));
-      return sync ? updated.compose(id -> signalResponse(workflowId, strategy)) : updated.map(id -> Reply.ok());
+      return sync ? updated.compose(id -> signals.respond(workflowId, strategy, false, null)) : updated.map(id -> Reply.ok());
     });
   }
 
   /** What a synchronous signal answers with; its wait (timeoutMillis) must at least be a number. */
   private static String returnStrategy(RoutingContext ctx) {
-    String v = Requests.query(ctx, "returnStrategy");
-    String strategy = v == null || v.isBlank() ? "TARGET_WORKFLOW" : v.trim().toUpperCase(Locale.ROOT);
-    if (!RETURN_STRATEGIES.contains(strategy)) {
-      throw ConductorException.badRequest("returnStrategy must be one of " + RETURN_STRATEGIES + ", got: " + v);
-    }
+    String strategy = SignalResponses.returnStrategy(ctx);
     if (Requests.longQuery(ctx, "timeoutMillis", 0) < 0) {
       throw ConductorException.badRequest("timeoutMillis must not be negative");
     }
     return strategy;
-  }
-
-  /** The first non-terminal WAIT/HUMAN task, in task order, descending into running sub-workflows. */
-  private Future<io.conductorvx.model.Task> blockedTask(io.conductorvx.model.Workflow wf, int depth) {
-    if (wf == null || wf.status.isTerminal() || depth > MAX_SIGNAL_DEPTH) {
-      return Future.succeededFuture(null);
-    }
-    List<io.conductorvx.model.Task> pending = new ArrayList<>();
-    for (io.conductorvx.model.Task t : wf.tasks) {
-      if (!t.retried && !t.isTerminal()) {
-        pending.add(t);
-      }
-    }
-    pending.sort(java.util.Comparator.comparingInt(t -> t.seq));
-    Future<io.conductorvx.model.Task> found = Future.succeededFuture(null);
-    for (io.conductorvx.model.Task t : pending) {
-      found = found.compose(hit -> {
-        if (hit != null) {
-          return Future.succeededFuture(hit);
-        }
-        if (SIGNALLED_TYPES.contains(t.taskType)) {
-          return Future.succeededFuture(t);
-        }
-        if ("SUB_WORKFLOW".equals(t.taskType) && t.subWorkflowId != null) {
-          return store.getWorkflow(t.subWorkflowId, true).compose(child -> blockedTask(child, depth + 1));
-        }
-        return Future.succeededFuture(null);
-      });
-    }
-    return found;
-  }
-
-  /**
-   * TARGET_WORKFLOW / BLOCKING_WORKFLOW answer a workflow, BLOCKING_TASK(_INPUT) the task the flow
-   * now waits on (the workflow when there is none), each with the SignalResponse fields.
-   */
-  private Future<Reply> signalResponse(String workflowId, String strategy) {
-    return store.getWorkflow(workflowId, true).compose(target -> blockedTask(target, 0).compose(next -> {
-      boolean taskAnswer = strategy.startsWith("BLOCKING_TASK") && next != null;
-      Future<io.conductorvx.model.Workflow> shown = strategy.equals("BLOCKING_WORKFLOW") && next != null
-          && !next.workflowInstanceId.equals(workflowId)
-          ? store.getWorkflow(next.workflowInstanceId, true) : Future.succeededFuture(target);
-      return shown.map(wf -> {
-        Map<String, Object> body = new LinkedHashMap<>(taskAnswer ? Json.toMap(next) : Json.toMap(wf));
-        body.put("responseType", strategy);
-        body.put("targetWorkflowId", target.workflowId);
-        body.put("targetWorkflowStatus", target.status.name());
-        body.put("workflowId", wf.workflowId);
-        body.put("correlationId", wf.correlationId);
-        if (!taskAnswer) {
-          body.put("input", wf.input);
-          body.put("output", wf.output);
-        }
-        body.put("signalTimeout", false);
-        return Reply.json(body);
-      });
-    }));
   }
 
   /**

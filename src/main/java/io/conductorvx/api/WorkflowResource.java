@@ -15,12 +15,16 @@ import io.conductorvx.store.SearchQuery;
 import io.conductorvx.model.WorkflowStatusSummary;
 import io.conductorvx.store.ExecutionStore;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
 
 /** /api/workflow: start, read and operate workflow executions. */
 final class WorkflowResource {
@@ -29,14 +33,17 @@ final class WorkflowResource {
 
   private final WorkflowEngine engine;
   private final ExecutionStore store;
+  private final SignalResponses signals;
 
   WorkflowResource(WorkflowEngine engine) {
     this.engine = engine;
     this.store = engine.backends().executions();
+    this.signals = new SignalResponses(store);
   }
 
   void mount(Router r) {
     Routes.handle(r.post("/api/workflow"), this::start);
+    Routes.handle(r.post("/api/workflow/execute/:name/:version"), this::execute);
     Routes.handle(r.post("/api/workflow/test"), ctx -> engine.testWorkflow(
         Requests.body(ctx, io.conductorvx.model.WorkflowTestRequest.class)).map(Reply::json));
     Routes.handle(r.get("/api/workflow/running/:name"), this::running);
@@ -70,6 +77,74 @@ final class WorkflowResource {
   private Future<Reply> start(RoutingContext ctx) {
     StartWorkflowRequest request = Requests.body(ctx, StartWorkflowRequest.class);
     return engine.startWorkflow(request).map(Reply::text);
+  }
+
+  /**
+   * Starts the workflow and answers once it has ended, stopped at a WAIT/HUMAN task or at one of
+   * the {@code waitUntilTaskRef} tasks, or {@code waitForSeconds} passed (then signalTimeout is
+   * true): Conductor's synchronous execution, which the JavaScript SDK's executeWorkflow calls.
+   */
+  private Future<Reply> execute(RoutingContext ctx) {
+    StartWorkflowRequest request = Requests.body(ctx, StartWorkflowRequest.class);
+    request.name = Requests.path(ctx, "name");
+    int version = Requests.intPath(ctx, "version");
+    request.version = version > 0 ? version : null;
+    String requestId = Requests.query(ctx, "requestId");
+    Set<String> waitUntil = new HashSet<>();
+    for (String ref : String.valueOf(Requests.query(ctx, "waitUntilTaskRef")).split(",")) {
+      if (!ref.isBlank() && !ref.equals("null")) {
+        waitUntil.add(ref.trim());
+      }
+    }
+    int waitForSeconds = Requests.intQuery(ctx, "waitForSeconds", 10);
+    if (waitForSeconds < 0) {
+      throw ConductorException.badRequest("waitForSeconds must not be negative");
+    }
+    String strategy = SignalResponses.returnStrategy(ctx);
+    long deadline = System.currentTimeMillis() + 1000L * (waitForSeconds == 0 ? 10 : Math.min(waitForSeconds, MAX_EXECUTE_WAIT_S));
+    return engine.startWorkflow(request)
+        .compose(id -> awaitStop(ctx, id, waitUntil, deadline, 2)
+            .compose(timedOut -> signals.respond(id, strategy, timedOut,
+                requestId == null || requestId.isBlank() ? UUID.randomUUID().toString() : requestId)));
+  }
+
+  /** An execution waits at most this long, whatever it asks for: a request holds a connection. */
+  private static final int MAX_EXECUTE_WAIT_S = 300;
+
+  /**
+   * Reads the workflow until it has ended or stopped where the caller waits for it; true when the
+   * deadline came first. Reads start 2 ms apart and back off to 50 ms.
+   */
+  private Future<Boolean> awaitStop(RoutingContext ctx, String workflowId, Set<String> waitUntil, long deadline, long delayMs) {
+    return store.getWorkflow(workflowId, true)
+        .compose(wf -> wf == null || wf.status.isTerminal() || reached(wf, waitUntil)
+            ? Future.succeededFuture(Boolean.TRUE) : signals.blockedTask(wf).map(blocked -> blocked != null))
+        .compose(stopped -> {
+          if (stopped) {
+            return Future.succeededFuture(false);
+          }
+          if (System.currentTimeMillis() >= deadline || ctx.response().closed()) {
+            return Future.succeededFuture(true);
+          }
+          Promise<Void> later = Promise.promise();
+          ctx.vertx().setTimer(delayMs, id -> later.complete());
+          return later.future().compose(v -> awaitStop(ctx, workflowId, waitUntil, deadline, Math.min(50, delayMs * 2)));
+        });
+  }
+
+  /** A task of one of those references (a loop's iterations too) has been scheduled. */
+  private static boolean reached(Workflow wf, Set<String> refs) {
+    if (refs.isEmpty()) {
+      return false;
+    }
+    for (Task t : wf.tasks) {
+      String ref = t.referenceTaskName == null ? "" : t.referenceTaskName;
+      int loop = ref.lastIndexOf("__");
+      if (refs.contains(ref) || loop > 0 && refs.contains(ref.substring(0, loop))) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private Future<Reply> startByName(RoutingContext ctx) {

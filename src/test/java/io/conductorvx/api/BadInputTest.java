@@ -717,6 +717,19 @@ class BadInputTest {
         "{\"a\":" + "[".repeat(5000) + "]".repeat(5000) + "}", 400);
 
 
+    // ---- POST /api/workflow/execute/:name/:version (StartWorkflowRequest; waits for the outcome)
+    b.route("POST /api/workflow/execute/:name/:version");
+    String execute = "/api/workflow/execute/" + WF + "/1";
+    b.add("malformed JSON", "unterminated object", "POST", execute, "{", 400);
+    b.add("empty body", "no body", "POST", execute, "", 400);
+    b.add("wrong types", "input as a list", "POST", execute, "{\"input\":[1]}", 400);
+    b.add("wrong types", "version not a number", "POST", "/api/workflow/execute/" + WF + "/one", "{}", 400);
+    b.add("unknown ids", "unknown workflow definition", "POST", "/api/workflow/execute/bi_no_such_flow/1", "{}", 404);
+    b.add("bad query params", "waitForSeconds=-1", "POST", execute + "?waitForSeconds=-1", "{}", 400);
+    b.add("bad query params", "waitForSeconds=abc", "POST", execute + "?waitForSeconds=abc", "{}", 400);
+    b.add("bad query params", "returnStrategy=BOGUS", "POST", execute + "?returnStrategy=BOGUS", "{}", 400);
+    b.oversized("POST", execute, '{');
+
     // ---- GET /api/workflow/search and /search-v2
     for (String search : List.of("/api/workflow/search", "/api/workflow/search-v2")) {
       b.route("GET " + search);
