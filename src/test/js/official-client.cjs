@@ -173,6 +173,16 @@ async function main() {
     await executor.terminate(id, "done");
   });
 
+  scenario("updateVariables merges into a running workflow's variables", async () => {
+    const id = await executor.startWorkflow({ name: WAITING, version: 1, input: {} });
+    await statusIs(executor, id, "RUNNING");
+    await executor.updateVariables(id, { stage: "review", count: 2 });
+    await executor.updateVariables(id, { count: 3 });
+    const wf = await executor.getWorkflow(id, false);
+    check(wf.variables.stage === "review" && wf.variables.count === 3, `variables ${JSON.stringify(wf.variables)}`);
+    await executor.terminate(id, "done");
+  });
+
   scenario("a WAIT task is completed through the task API by reference name", async () => {
     const id = await executor.startWorkflow({ name: WAITING, version: 1, input: {} });
     await statusIs(executor, id, "RUNNING");

@@ -66,6 +66,7 @@ final class WorkflowResource {
     Routes.handle(r.post("/api/workflow/:workflowId/restart"), ctx -> engine.restart(
         Requests.path(ctx, "workflowId"), Requests.boolQuery(ctx, "useLatestDefinitions", false)).map(v -> Reply.noContent()));
     Routes.handle(r.post("/api/workflow/:workflowId/rerun"), this::rerun);
+    Routes.handle(r.post("/api/workflow/:workflowId/variables"), this::updateVariables);
     Routes.handle(r.post("/api/workflow/:workflowId/resetcallbacks"),
         ctx -> engine.send(new Command.ResetCallbacks(Requests.path(ctx, "workflowId"))).map(v -> Reply.noContent()));
     Routes.handle(r.put("/api/workflow/:workflowId/skiptask/:taskReferenceName"), this::skipTask);
@@ -145,6 +146,15 @@ final class WorkflowResource {
       }
     }
     return false;
+  }
+
+  /** SDK-only (not in Conductor OSS): merges the body into the workflow's variables, answers the workflow. */
+  private Future<Reply> updateVariables(RoutingContext ctx) {
+    String workflowId = Requests.path(ctx, "workflowId");
+    Map<String, Object> variables = Requests.body(ctx, INPUT);
+    return engine.send(new Command.UpdateVariables(workflowId, variables))
+        .compose(v -> find(workflowId, false))
+        .map(Reply::json);
   }
 
   private Future<Reply> startByName(RoutingContext ctx) {

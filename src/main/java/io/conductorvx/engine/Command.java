@@ -66,6 +66,9 @@ public sealed interface Command {
 
   record ResetCallbacks(String workflowId) implements Command {}
 
+  /** Merge these into the workflow's variables (the SDKs' updateVariables); a running workflow is decided again. */
+  record UpdateVariables(String workflowId, Map<String, Object> variables) implements Command {}
+
   /** A child workflow was retried, restarted or rerun: its parent's SUB_WORKFLOW task runs again. */
   record ChildReopened(String workflowId, String parentTaskId) implements Command {}
 

@@ -240,6 +240,12 @@ public final class DeciderVerticle extends VerticleBase {
         return null;
       }));
     }
+    if (command instanceof Command.UpdateVariables c) {
+      return withWorkflow(c.workflowId(), lw -> apply(lw, d -> {
+        operations.updateVariables(d, c.variables());
+        return null;
+      }));
+    }
     if (command instanceof Command.ChildReopened c) {
       return withWorkflow(c.workflowId(), lw -> apply(lw, d -> {
         operations.childReopened(d, c.parentTaskId());

@@ -374,6 +374,18 @@ final class WorkflowOperations {
     }
   }
 
+  /** Variables are read by later tasks' inputs, so a running workflow is decided again. */
+  void updateVariables(Decision d, Map<String, Object> variables) {
+    Workflow wf = d.workflow();
+    Map<String, Object> merged = wf.variables == null ? new LinkedHashMap<>() : new LinkedHashMap<>(wf.variables);
+    merged.putAll(variables);
+    wf.variables = merged;
+    d.changes.workflow = true;
+    if (!wf.status.isTerminal()) {
+      decider.decide(d);
+    }
+  }
+
   /** The SUB_WORKFLOW task whose child was reopened runs again, and so does this workflow. */
   void childReopened(Decision d, String parentTaskId) {
     Task task = d.live.task(parentTaskId);

@@ -730,6 +730,16 @@ class BadInputTest {
     b.add("bad query params", "returnStrategy=BOGUS", "POST", execute + "?returnStrategy=BOGUS", "{}", 400);
     b.oversized("POST", execute, '{');
 
+    // ---- POST /api/workflow/:workflowId/variables (a map merged into the variables)
+    b.route("POST /api/workflow/:workflowId/variables");
+    String variables = "/api/workflow/" + W + "/variables";
+    b.add("malformed JSON", "unterminated object", "POST", variables, "{", 400);
+    b.add("empty body", "no body", "POST", variables, "", 400);
+    b.add("wrong types", "variables as a list", "POST", variables, "[1]", 400);
+    b.add("wrong types", "variables as a string", "POST", variables, "\"x\"", 400);
+    b.add("unknown ids", "unknown workflow", "POST", "/api/workflow/bi-unknown-id/variables", "{}", 404);
+    b.oversized("POST", variables, '{');
+
     // ---- GET /api/workflow/search and /search-v2
     for (String search : List.of("/api/workflow/search", "/api/workflow/search-v2")) {
       b.route("GET " + search);
