@@ -3,6 +3,7 @@ package io.conductorvx.client;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.conductorvx.testing.TestBackends;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -10,51 +11,69 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The official JavaScript SDK ({@code @io-orkes/conductor-javascript}, unchanged) against an
  * in-process server: {@code src/test/js/official-client.cjs} registers definitions, runs a worker
  * with the SDK's TaskManager, drives the workflow operations and the searches, and prints one line
- * per scenario. Needs Node.js 18+ and npm; the SDK is installed with {@code npm ci} on first use.
+ * per scenario; once per backend mode. Needs Node.js 18+ and npm; the SDK is installed with
+ * {@code npm ci} on first use.
  */
 class JavaScriptClientTest {
   private static final Path SCRIPTS = Path.of("src", "test", "js");
-  private static TestServer server;
 
   @BeforeAll
-  static void start() {
-    server = TestServer.start(new JsonObject());
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
-  }
-
-  @Test
-  void officialJavaScriptClientRunsEveryScenario() throws Exception {
+  static void installSdk() throws Exception {
     if (!Files.isDirectory(SCRIPTS.resolve("node_modules"))) {
-      Result install = run(List.of("npm", "ci", "--no-audit", "--no-fund"), 300);
+      Result install = run(List.of("npm", "ci", "--no-audit", "--no-fund"), null, 300);
       assertEquals(0, install.exitCode(), "npm ci failed:\n" + install.output());
     }
-    Result result = run(List.of("node", "official-client.cjs"), 180);
-    assertEquals(0, result.exitCode(), "the JavaScript client failed:\n" + result.output());
-    assertTrue(result.output().lines().anyMatch(l -> l.startsWith("ok   ")), result.output());
-    assertTrue(result.output().lines().noneMatch(l -> l.startsWith("FAIL")), result.output());
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"memory", "postgres+redis", "postgres"})
+  void officialJavaScriptClientRunsEveryScenario(String mode) throws Exception {
+    String schema = mode.equals("memory") ? null : TestBackends.uniqueSchema();
+    if (schema != null) {
+      TestServer.await(TestBackends.admin("CREATE SCHEMA " + schema), 30);
+    }
+    try (TestServer server = TestServer.start(settings(mode, schema))) {
+      Result result = run(List.of("node", "official-client.cjs"), server.baseUrl(), 180);
+      assertEquals(0, result.exitCode(), "the JavaScript client failed:\n" + result.output());
+      assertTrue(result.output().lines().anyMatch(l -> l.startsWith("ok   ")), result.output());
+      assertTrue(result.output().lines().noneMatch(l -> l.startsWith("FAIL")), result.output());
+    } finally {
+      if (schema != null) {
+        TestServer.await(TestBackends.dropSchema(schema), 30);
+      }
+    }
+  }
+
+  private static JsonObject settings(String mode, String schema) {
+    return switch (mode) {
+      case "postgres+redis" -> new JsonObject().put("store", "postgres").put("queue", "redis")
+          .put("postgresUrl", TestBackends.postgresUrl(schema)).put("redisUrl", TestBackends.REDIS_URL)
+          .put("redisKeyPrefix", TestBackends.uniqueRedisPrefix());
+      case "postgres" -> new JsonObject().put("store", "postgres").put("queue", "postgres")
+          .put("postgresUrl", TestBackends.postgresUrl(schema));
+      default -> new JsonObject();
+    };
   }
 
   private record Result(int exitCode, String output) {}
 
   /** Runs a command in the scripts folder with the server's URL in its environment; output and errors together. */
-  private static Result run(List<String> command, long timeoutSeconds) throws IOException, InterruptedException {
+  private static Result run(List<String> command, String serverUrl, long timeoutSeconds) throws IOException, InterruptedException {
     Path log = Files.createTempFile("js-client", ".log");
     try {
       ProcessBuilder builder = new ProcessBuilder(command).directory(SCRIPTS.toFile())
           .redirectErrorStream(true).redirectOutput(log.toFile());
-      builder.environment().put("CONDUCTOR_SERVER_URL", server.baseUrl());
+      if (serverUrl != null) {
+        builder.environment().put("CONDUCTOR_SERVER_URL", serverUrl);
+      }
       Process process = builder.start();
       if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
         process.destroyForcibly();
