@@ -2,6 +2,7 @@ package io.conductorvx.api;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import io.conductorvx.error.ConductorException;
+import io.conductorvx.store.SearchQuery;
 import io.conductorvx.model.Json;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.RoutingContext;
@@ -103,6 +104,12 @@ final class Requests {
       items.add(item.trim());
     }
     return items.isEmpty() ? null : String.join(";", items);
+  }
+
+  /** A search's {@code query} (given, as callers may add clauses), freeText, start, size and sort. */
+  static SearchQuery searchQuery(RoutingContext ctx, String query) {
+    return SearchQuery.parse(query, query(ctx, "freeText"), intQuery(ctx, "start", 0), intQuery(ctx, "size", 100),
+        sortQuery(ctx, "sort"));
   }
 
   static boolean boolQuery(RoutingContext ctx, String name, boolean defaultValue) {

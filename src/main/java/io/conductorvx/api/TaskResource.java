@@ -15,7 +15,6 @@ import io.conductorvx.queue.QueueNames;
 import io.conductorvx.queue.QueueStore;
 import io.conductorvx.queue.TaskPoller;
 import io.conductorvx.store.ExecutionStore;
-import io.conductorvx.store.SearchQuery;
 import io.vertx.core.Future;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -180,8 +179,7 @@ final class TaskResource {
   }
 
   private Future<SearchResult<Task>> searchTasks(RoutingContext ctx) {
-    return store.searchTasks(SearchQuery.parse(Requests.query(ctx, "query"), Requests.query(ctx, "freeText"),
-        Requests.intQuery(ctx, "start", 0), Requests.intQuery(ctx, "size", 100), Requests.sortQuery(ctx, "sort")));
+    return store.searchTasks(Requests.searchQuery(ctx, Requests.query(ctx, "query")));
   }
 
   private static TaskResult.Status statusParam(RoutingContext ctx) {

@@ -11,7 +11,6 @@ import io.conductorvx.model.Task;
 import io.conductorvx.model.SearchResult;
 import io.conductorvx.model.Workflow;
 import io.conductorvx.model.WorkflowSummary;
-import io.conductorvx.store.SearchQuery;
 import io.conductorvx.model.WorkflowStatusSummary;
 import io.conductorvx.store.ExecutionStore;
 import io.vertx.core.Future;
@@ -50,6 +49,9 @@ final class WorkflowResource {
     Routes.handle(r.get("/api/workflow/search"), ctx -> search(ctx).map(found -> Reply.json(
         new SearchResult<>(found.totalHits(), found.results().stream().map(WorkflowSummary::of).toList()))));
     Routes.handle(r.get("/api/workflow/search-v2"), ctx -> search(ctx).map(Reply::json));
+    Routes.handle(r.get("/api/workflow/search-by-tasks"), ctx -> searchByTasks(ctx).map(found -> Reply.json(
+        new SearchResult<>(found.totalHits(), found.results().stream().map(WorkflowSummary::of).toList()))));
+    Routes.handle(r.get("/api/workflow/search-by-tasks-v2"), ctx -> searchByTasks(ctx).map(Reply::json));
     Routes.handle(r.put("/api/workflow/decide/:workflowId"), this::decide);
     Routes.handle(r.post("/api/workflow/correlated/batch"), this::correlatedAcrossNames);
     Routes.handle(r.post("/api/workflow/:name/correlated"), this::correlatedBatch);
@@ -251,14 +253,17 @@ final class WorkflowResource {
 
   private record CorrelationIdsSearchRequest(List<String> correlationIds, List<String> workflowNames) {}
 
+  /** Clauses and free text over task fields; the workflows owning a matching task come back. */
+  private Future<SearchResult<Workflow>> searchByTasks(RoutingContext ctx) {
+    return store.searchWorkflowsByTasks(Requests.searchQuery(ctx, Requests.query(ctx, "query")));
+  }
+
   private Future<SearchResult<Workflow>> search(RoutingContext ctx) {
     String query = Requests.query(ctx, "query");
     if (Requests.boolQuery(ctx, "topLevelOnly", false)) {
       query = (query == null || query.isBlank() ? "" : query + " AND ") + "parentWorkflowId = \"\"";
     }
-    SearchQuery q = SearchQuery.parse(query, Requests.query(ctx, "freeText"), Requests.intQuery(ctx, "start", 0),
-        Requests.intQuery(ctx, "size", 100), Requests.sortQuery(ctx, "sort"));
-    return store.searchWorkflows(q);
+    return store.searchWorkflows(Requests.searchQuery(ctx, query));
   }
 
   private Future<Reply> running(RoutingContext ctx) {

@@ -51,6 +51,12 @@ public interface ExecutionStore {
    */
   Future<SearchResult<Task>> searchTasks(SearchQuery query);
 
+  /**
+   * Workflows (without tasks) that have a task matching the query's clauses and free text (task
+   * fields, as {@link #searchTasks}), sorted and paged as {@link #searchWorkflows}.
+   */
+  Future<SearchResult<Workflow>> searchWorkflowsByTasks(SearchQuery query);
+
   Future<Void> addTaskLogs(List<TaskExecLog> logs);
 
   Future<List<TaskExecLog>> getTaskLogs(String taskId);

@@ -1006,6 +1006,17 @@ class BadInputTest {
     b.add("unknown ids", "no pending task with that reference", "POST", "/api/tasks/" + W + "/no_such_ref/COMPLETED/sync", "{}", 404);
     b.oversized("POST", byRefSync, '{');
 
+    // ---- GET /api/workflow/search-by-tasks and -v2
+    for (String search : List.of("/api/workflow/search-by-tasks", "/api/workflow/search-by-tasks-v2")) {
+      b.route("GET " + search);
+      b.add("bad query params", "size=6000", "GET", search + "?size=6000", null, 400);
+      b.add("bad query params", "start=-1", "GET", search + "?start=-1", null, 400);
+      b.add("bad query params", "query without an operator", "GET", search + "?query=bogus", null, 400);
+      b.add("bad query params", "sort with a bad order", "GET", search + "?sort=startTime%3ASIDEWAYS", null, 400);
+      b.add("valid edge values (2xx)", "a task type that matches nothing", "GET", search + "?query=taskType%3Dbi_none", null, 200);
+      b.add("wrong method", "PUT on search", "PUT", search, "{}", 405);
+    }
+
     // ---- GET /api/tasks/search and /search-v2
     for (String search : List.of("/api/tasks/search", "/api/tasks/search-v2")) {
       b.route("GET " + search);

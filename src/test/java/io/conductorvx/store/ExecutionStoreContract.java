@@ -471,6 +471,31 @@ public abstract class ExecutionStoreContract {
         }));
   }
 
+  @Test
+  void searchByTasksAnswersTheWorkflowsOwningAMatchingTaskOnce(VertxTestContext ctx) {
+    Workflow first = workflow("w1", "order", 1, WorkflowStatus.RUNNING, "c-1", 10);
+    Workflow second = workflow("w2", "invoice", 1, WorkflowStatus.RUNNING, "c-2", 20);
+    Workflow third = workflow("w3", "order", 1, WorkflowStatus.RUNNING, "c-3", 30);
+    Task failedTwice = searchable(first, "t1", 1, "charge", TaskStatus.FAILED, 100);
+    Task failedAgain = searchable(first, "t2", 2, "charge", TaskStatus.FAILED, 200);
+    failedAgain.reasonForIncompletion = "card declined";
+    Task failedElsewhere = searchable(second, "t3", 1, "charge", TaskStatus.FAILED, 300);
+    Task fine = searchable(third, "t4", 1, "charge", TaskStatus.COMPLETED, 400);
+    check(ctx, () -> store.save(first, List.of(failedTwice, failedAgain), List.of())
+        .compose(v -> store.save(second, List.of(failedElsewhere), List.of()))
+        .compose(v -> store.save(third, List.of(fine), List.of()))
+        .compose(v -> store.searchWorkflowsByTasks(SearchQuery.parse("taskType = charge AND status = FAILED", "*", 0, 10, "startTime:DESC")))
+        .compose(found -> {
+          assertEquals(2, found.totalHits(), "each workflow once, however many of its tasks match");
+          assertEquals(List.of("w2", "w1"), workflowIds(found.results()));
+          return store.searchWorkflowsByTasks(SearchQuery.parse("taskType = charge", "declined", 0, 10, null));
+        })
+        .map(text -> {
+          assertEquals(List.of("w1"), workflowIds(text.results()));
+          return null;
+        }));
+  }
+
   private static Task searchable(Workflow wf, String taskId, int seq, String type, TaskStatus status, long scheduledTime) {
     Task t = task(wf, taskId, seq);
     t.taskType = type;

@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -241,6 +242,27 @@ public final class MemoryExecutionStore implements ExecutionStore {
   public Future<SearchResult<Task>> searchTasks(SearchQuery query) {
     return Future.succeededFuture(search(tasks.values(), query, "scheduledTime", TaskRow::field, TaskRow::json,
         row -> Json.fromBytes(row.json(), Task.class)));
+  }
+
+  @Override
+  public Future<SearchResult<Workflow>> searchWorkflowsByTasks(SearchQuery query) {
+    boolean freeText = !query.freeText().equals("*");
+    Set<String> owners = new HashSet<>();
+    for (TaskRow row : tasks.values()) {
+      String text = freeText ? new String(row.json(), StandardCharsets.UTF_8) : "";
+      if (query.matches(row::field, text)) {
+        owners.add(row.workflowId());
+      }
+    }
+    List<Row> rows = new ArrayList<>(owners.size());
+    for (String id : owners) {
+      Row row = workflows.get(id);
+      if (row != null) {
+        rows.add(row);
+      }
+    }
+    SearchQuery pageOnly = new SearchQuery(List.of(), "*", query.start(), query.size(), query.sortField(), query.descending());
+    return Future.succeededFuture(search(rows, pageOnly, "startTime", Row::field, Row::json, row -> read(row, false)));
   }
 
   private static <R, T> SearchResult<T> search(Collection<R> rows, SearchQuery query, String defaultSort,

@@ -211,10 +211,22 @@ public final class PostgresExecutionStore implements ExecutionStore {
   @Override
   public Future<io.conductorvx.model.SearchResult<Workflow>> searchWorkflows(io.conductorvx.store.SearchQuery query) {
     Tuple params = Tuple.tuple();
-    String where = " FROM workflow" + where(query, SEARCH_FIELDS, "json::text || coalesce(input::text, '')", params);
-    String order = orderBy(query, SEARCH_FIELDS, "startTime", "workflow_id");
-    String page = "SELECT json::text, input::text, definition::text" + where + order;
-    return pool.preparedQuery("SELECT count(*)" + where).execute(params)
+    return workflowPage(" FROM workflow" + where(query, SEARCH_FIELDS, "json::text || coalesce(input::text, '')", params),
+        params, query);
+  }
+
+  @Override
+  public Future<io.conductorvx.model.SearchResult<Workflow>> searchWorkflowsByTasks(io.conductorvx.store.SearchQuery query) {
+    Tuple params = Tuple.tuple();
+    return workflowPage(" FROM workflow WHERE workflow_id IN (SELECT workflow_id FROM task"
+        + where(query, TASK_SEARCH_FIELDS, "json::text", params) + ")", params, query);
+  }
+
+  /** The count and the page (sorted by a workflow field) of the workflows {@code from} selects. */
+  private Future<io.conductorvx.model.SearchResult<Workflow>> workflowPage(String from, Tuple params,
+      io.conductorvx.store.SearchQuery query) {
+    String page = "SELECT json::text, input::text, definition::text" + from + orderBy(query, SEARCH_FIELDS, "startTime", "workflow_id");
+    return pool.preparedQuery("SELECT count(*)" + from).execute(params)
         .compose(count -> pool.preparedQuery(page).execute(params)
             .map(rows -> new io.conductorvx.model.SearchResult<>(count.iterator().next().getLong(0), workflows(rows, false))))
         .recover(db::unavailable);
