@@ -5,11 +5,11 @@ import io.conductorvx.model.PollData;
 import io.conductorvx.model.Task;
 import io.conductorvx.model.TaskExecLog;
 import io.conductorvx.model.TaskStatus;
-import io.conductorvx.model.Workflow;
-import io.conductorvx.model.WorkflowStatus;
 import io.conductorvx.model.SearchResult;
-import io.conductorvx.store.ExecutionStore;
+import io.conductorvx.model.Workflow;
 import io.conductorvx.model.WorkflowDef;
+import io.conductorvx.model.WorkflowStatus;
+import io.conductorvx.store.ExecutionStore;
 import io.conductorvx.store.SearchQuery;
 import io.conductorvx.store.TaskDocument;
 import io.conductorvx.store.WorkflowDocument;
@@ -65,9 +65,6 @@ public final class MemoryExecutionStore implements ExecutionStore {
     }
   }
 
-  private final Map<String, Row> workflows = new ConcurrentHashMap<>();
-  /** The latest definition bytes per workflow name and version, shared by the rows holding equal ones. */
-  private final Map<String, byte[]> sharedDefinitions = new ConcurrentHashMap<>();
   /** A stored task: its bytes and the fields task searches filter on. */
   private record TaskRow(byte[] json, String taskId, String taskType, String taskDefName, TaskStatus status,
       String workflowId, String workflowType, String correlationId, String referenceTaskName, String domain,
@@ -100,6 +97,9 @@ public final class MemoryExecutionStore implements ExecutionStore {
     }
   }
 
+  private final Map<String, Row> workflows = new ConcurrentHashMap<>();
+  /** The latest definition bytes per workflow name and version, shared by the rows holding equal ones. */
+  private final Map<String, byte[]> sharedDefinitions = new ConcurrentHashMap<>();
   private final Map<String, TaskRow> tasks = new ConcurrentHashMap<>();
   private final Map<String, Set<String>> taskIdsByWorkflow = new ConcurrentHashMap<>();
   private final Map<String, List<TaskExecLog>> logs = new ConcurrentHashMap<>();
