@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * A parsed Conductor search: clauses {@code field op value} joined by AND (ops =, !=, >, <, IN),
@@ -84,14 +85,17 @@ public record SearchQuery(List<Clause> clauses, String freeText, int start, int 
     return clauses.isEmpty() && "*".equals(freeText);
   }
 
-  /** Evaluates the clauses against a document's fields; {@code text} is its JSON, for free text. */
-  public boolean matches(Function<String, Object> field, String text) {
+  /**
+   * Evaluates the clauses against a document's fields, then the free text against its JSON
+   * ({@code text}, asked for only when the clauses match and there is free text).
+   */
+  public boolean matches(Function<String, Object> field, Supplier<String> text) {
     for (Clause c : clauses) {
       if (!matches(c, field.apply(c.field()))) {
         return false;
       }
     }
-    return "*".equals(freeText) || text.toLowerCase(Locale.ROOT).contains(freeText.toLowerCase(Locale.ROOT));
+    return "*".equals(freeText) || text.get().toLowerCase(Locale.ROOT).contains(freeText.toLowerCase(Locale.ROOT));
   }
 
   private static boolean matches(Clause c, Object actual) {

@@ -246,11 +246,9 @@ public final class MemoryExecutionStore implements ExecutionStore {
 
   @Override
   public Future<SearchResult<Workflow>> searchWorkflowsByTasks(SearchQuery query) {
-    boolean freeText = !query.freeText().equals("*");
     Set<String> owners = new HashSet<>();
     for (TaskRow row : tasks.values()) {
-      String text = freeText ? new String(row.json(), StandardCharsets.UTF_8) : "";
-      if (query.matches(row::field, text)) {
+      if (query.matches(row::field, () -> new String(row.json(), StandardCharsets.UTF_8))) {
         owners.add(row.workflowId());
       }
     }
@@ -267,11 +265,9 @@ public final class MemoryExecutionStore implements ExecutionStore {
 
   private static <R, T> SearchResult<T> search(Collection<R> rows, SearchQuery query, String defaultSort,
       BiFunction<R, String, Object> field, Function<R, byte[]> json, Function<R, T> read) {
-    boolean freeText = !query.freeText().equals("*");
     List<R> hits = new ArrayList<>();
     for (R row : rows) {
-      String text = freeText ? new String(json.apply(row), StandardCharsets.UTF_8) : "";
-      if (query.matches(name -> field.apply(row, name), text)) {
+      if (query.matches(name -> field.apply(row, name), () -> new String(json.apply(row), StandardCharsets.UTF_8))) {
         hits.add(row);
       }
     }
