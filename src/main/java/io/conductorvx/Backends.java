@@ -2,6 +2,8 @@ package io.conductorvx;
 
 import io.conductorvx.config.ServerConfig;
 import io.conductorvx.events.EventQueueRegistry;
+import io.conductorvx.events.EventQueues;
+import io.conductorvx.health.HealthCheck;
 import io.conductorvx.queue.QueueStore;
 import io.conductorvx.queue.memory.MemoryQueueStore;
 import io.conductorvx.queue.postgres.PostgresQueueStore;
@@ -18,15 +20,17 @@ import io.conductorvx.store.postgres.PostgresExecutionStore;
 import io.conductorvx.store.postgres.PostgresMetadataStore;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 
 /**
- * The stores the configuration asks for, connected and ready, and the event queue providers
- * (the built-in in-process {@code conductor} queues; external brokers later).
+ * The stores the configuration asks for, connected and ready, the event queue providers (the
+ * built-in in-process {@code conductor} queues; external brokers later) and the health checks of
+ * the external backends among them ({@link #healthChecks()}).
  */
 public record Backends(MetadataStore metadata, ExecutionStore executions, QueueStore queues,
-    EventHandlerStore eventHandlers, EventQueueRegistry eventQueues) {
+    EventHandlerStore eventHandlers, EventQueueRegistry eventQueues, List<HealthCheck> storeHealthChecks) {
   static final String POSTGRES = "postgres";
   static final String REDIS = "redis";
   private static final Set<String> STORES = Set.of(ServerConfig.MEMORY, POSTGRES);
@@ -53,15 +57,49 @@ public record Backends(MetadataStore metadata, ExecutionStore executions, QueueS
       Backends stores = metadataAndExecutions(config, db);
       return queues(vertx, config, db)
           .map(queue -> new Backends(stores.metadata(), stores.executions(), queue, stores.eventHandlers(),
-              EventQueueRegistry.builtIn(vertx)))
+              EventQueueRegistry.builtIn(vertx), healthChecks(db, queue)))
           .onFailure(err -> stores.close());
     });
   }
 
   private static Backends metadataAndExecutions(ServerConfig config, PostgresDatabase db) {
     return POSTGRES.equals(config.store())
-        ? new Backends(new PostgresMetadataStore(db), new PostgresExecutionStore(db), null, new PostgresEventHandlerStore(db), null)
-        : new Backends(new MemoryMetadataStore(), new MemoryExecutionStore(), null, new MemoryEventHandlerStore(), null);
+        ? new Backends(new PostgresMetadataStore(db), new PostgresExecutionStore(db), null, new PostgresEventHandlerStore(db), null, null)
+        : new Backends(new MemoryMetadataStore(), new MemoryExecutionStore(), null, new MemoryEventHandlerStore(), null, null);
+  }
+
+  /** PostgreSQL and Redis when the configuration uses them: the server cannot serve without either. */
+  private static List<HealthCheck> healthChecks(PostgresDatabase db, QueueStore queue) {
+    List<HealthCheck> checks = new ArrayList<>();
+    if (db != null) {
+      checks.add(HealthCheck.of(POSTGRES, true, db::ping));
+    }
+    if (queue instanceof RedisQueueStore redis) {
+      checks.add(HealthCheck.of(REDIS, true, redis::ping));
+    }
+    return List.copyOf(checks);
+  }
+
+  /**
+   * Every backend health check: the stores' and those of the event queue providers that implement
+   * {@link HealthCheck} (external brokers).
+   */
+  public List<HealthCheck> healthChecks() {
+    List<HealthCheck> all = new ArrayList<>(storeHealthChecks == null ? List.of() : storeHealthChecks);
+    if (eventQueues != null) {
+      for (EventQueues provider : eventQueues.all()) {
+        if (provider instanceof HealthCheck check) {
+          all.add(check);
+        }
+      }
+    }
+    return all;
+  }
+
+  /** The same backends with the stores and queues replaced (decorated, e.g. timed). */
+  public Backends withStores(MetadataStore metadata, ExecutionStore executions, QueueStore queues,
+      EventHandlerStore eventHandlers) {
+    return new Backends(metadata, executions, queues, eventHandlers, eventQueues, storeHealthChecks);
   }
 
   private static Future<QueueStore> queues(Vertx vertx, ServerConfig config, PostgresDatabase db) {

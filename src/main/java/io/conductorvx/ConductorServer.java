@@ -10,6 +10,8 @@ import io.conductorvx.model.Json;
 import io.conductorvx.model.Workflow;
 import io.conductorvx.engine.WorkflowEngine;
 import io.conductorvx.events.EventProcessorVerticle;
+import io.conductorvx.health.HealthMonitor;
+import io.conductorvx.metrics.ServerMetrics;
 import io.conductorvx.queue.ActiveWorkers;
 import io.conductorvx.sweeper.SweeperVerticle;
 import io.conductorvx.tasks.TaskTypes;
@@ -30,16 +32,25 @@ public final class ConductorServer {
   private final Backends backends;
   private final List<String> deployments;
   private final int port;
+  private final ServerMetrics metrics;
+  private final HealthMonitor health;
 
-  private ConductorServer(Vertx vertx, ServerConfig config, Backends backends, List<String> deployments, int port) {
+  private ConductorServer(Vertx vertx, ServerConfig config, Backends backends, List<String> deployments, int port,
+      ServerMetrics metrics, HealthMonitor health) {
     this.vertx = vertx;
     this.config = config;
     this.backends = backends;
     this.deployments = deployments;
     this.port = port;
+    this.metrics = metrics;
+    this.health = health;
   }
 
-  /** Connects the backends and deploys every verticle; fails if a backend cannot be reached. */
+  /**
+   * Connects the backends and deploys every verticle; fails if a backend cannot be reached. Vert.x's
+   * own meters are scraped too when {@code vertx} was built by
+   * {@link io.conductorvx.metrics.MetricsVertx} (Main does).
+   */
   public static Future<ConductorServer> start(Vertx vertx, ServerConfig config) {
     startWarmUp();
     try {
@@ -47,8 +58,13 @@ public final class ConductorServer {
     } catch (IllegalStateException alreadyRegistered) {
       // another server in this Vert.x registered it: same codec, nothing to do
     }
-    return Backends.create(vertx, config).compose(backends -> {
-      WorkflowEngine engine = new WorkflowEngine(vertx, config, backends, new TaskTypes(), new ActiveWorkers());
+    ServerMetrics metrics = ServerMetrics.create(vertx, config);
+    return Backends.create(vertx, config).compose(connected -> {
+      Backends backends = metrics.instrument(connected, config);
+      WorkflowEngine engine = new WorkflowEngine(vertx, config, backends, new TaskTypes(), new ActiveWorkers(), metrics.commands());
+      HealthMonitor health = new HealthMonitor(vertx, backends.healthChecks(), config.healthCheckIntervalMs(),
+          config.healthCheckTimeoutMs(), System.currentTimeMillis());
+      metrics.observe(health);
       List<String> deployments = new ArrayList<>();
       AtomicInteger nextPartition = new AtomicInteger();
       return engine.taskDefs().load(backends.metadata()).compose(loaded -> vertx.deployVerticle(() -> new DeciderVerticle(nextPartition.getAndIncrement(), engine),
@@ -64,11 +80,25 @@ public final class ConductorServer {
           })
           .compose(id -> {
             deployments.add(id);
-            return deployHttp(vertx, engine, config, deployments);
+            return metrics.deploy(vertx);
           })
-          .map(port -> new ConductorServer(vertx, config, backends, deployments, port))
-          .recover(err -> undeployAll(vertx, deployments).eventually(backends::close).transform(ignored -> Future.failedFuture(err)));
+          .compose(id -> {
+            if (id != null) {
+              deployments.add(id);
+            }
+            return deployHttp(vertx, engine, config, metrics, health, deployments);
+          })
+          .map(port -> new ConductorServer(vertx, config, backends, deployments, port, metrics, health))
+          .recover(err -> undeployAll(vertx, deployments).eventually(backends::close)
+              .eventually(() -> closeObservers(metrics, health))
+              .transform(ignored -> Future.failedFuture(err)));
     });
+  }
+
+  private static Future<Void> closeObservers(ServerMetrics metrics, HealthMonitor health) {
+    health.close();
+    metrics.close();
+    return Future.succeededFuture();
   }
 
   /**
@@ -100,11 +130,12 @@ public final class ConductorServer {
    * Every HTTP verticle listens on the same port. Port 0 means any free port: Vert.x shares a random
    * port among servers that ask for the same negative port, so all instances ask for -1.
    */
-  private static Future<Integer> deployHttp(Vertx vertx, WorkflowEngine engine, ServerConfig config, List<String> deployments) {
+  private static Future<Integer> deployHttp(Vertx vertx, WorkflowEngine engine, ServerConfig config, ServerMetrics metrics,
+      HealthMonitor health, List<String> deployments) {
     int port = config.port() == 0 ? -1 : config.port();
     List<HttpApiVerticle> instances = new ArrayList<>();
     return vertx.deployVerticle(() -> {
-          HttpApiVerticle v = new HttpApiVerticle(engine, port);
+          HttpApiVerticle v = new HttpApiVerticle(engine, port, metrics, health);
           instances.add(v);
           return v;
         }, new DeploymentOptions().setInstances(config.httpInstances()))
@@ -138,8 +169,16 @@ public final class ConductorServer {
     return vertx;
   }
 
+  public ServerMetrics metrics() {
+    return metrics;
+  }
+
+  public HealthMonitor health() {
+    return health;
+  }
+
   /** Undeploys this server's verticles and closes its backends; the Vert.x instance stays. */
   public Future<Void> stop() {
-    return undeployAll(vertx, deployments).eventually(backends::close);
+    return undeployAll(vertx, deployments).eventually(backends::close).eventually(() -> closeObservers(metrics, health));
   }
 }

@@ -29,7 +29,10 @@ public final class ConfigLoader {
     for (String key : ServerConfig.defaults().fieldNames()) {
       String value = env.get(envName(key));
       if (value != null && !value.isBlank()) {
-        Object typed = ServerConfig.defaults().getValue(key) instanceof String ? value : parseNumber(key, value);
+        Object fallback = ServerConfig.defaults().getValue(key);
+        Object typed = fallback instanceof String ? value
+            : fallback instanceof Boolean ? parseBoolean(key, value)
+            : parseNumber(key, value);
         merged.put(key, typed);
       }
     }
@@ -48,6 +51,14 @@ public final class ConfigLoader {
     } catch (RuntimeException e) {
       throw new IllegalArgumentException("Configuration file " + path + " is not a JSON object: " + e.getMessage(), e);
     }
+  }
+
+  private static Boolean parseBoolean(String key, String value) {
+    return switch (value.trim().toLowerCase(Locale.ROOT)) {
+      case "true" -> Boolean.TRUE;
+      case "false" -> Boolean.FALSE;
+      default -> throw new IllegalArgumentException(envName(key) + " must be true or false, got: " + value);
+    };
   }
 
   private static Long parseNumber(String key, String value) {

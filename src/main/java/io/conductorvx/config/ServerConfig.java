@@ -25,7 +25,10 @@ public record ServerConfig(
     long activeWorkerSeconds,
     long limitPostponeSeconds,
     long commandTimeoutMs,
-    long scriptMaxExecutionSeconds) {
+    long scriptMaxExecutionSeconds,
+    boolean metrics,
+    long healthCheckIntervalMs,
+    long healthCheckTimeoutMs) {
 
   public static final String MEMORY = "memory";
 
@@ -51,7 +54,10 @@ public record ServerConfig(
         .put("activeWorkerSeconds", 10)
         .put("limitPostponeSeconds", 1)
         .put("commandTimeoutMs", 30_000)
-        .put("scriptMaxExecutionSeconds", 4);
+        .put("scriptMaxExecutionSeconds", 4)
+        .put("metrics", true)
+        .put("healthCheckIntervalMs", 5000)
+        .put("healthCheckTimeoutMs", 2000);
   }
 
   /** Builds the config from defaults overridden by the given keys. Unknown keys are an error. */
@@ -83,7 +89,10 @@ public record ServerConfig(
           c.getLong("activeWorkerSeconds"),
           c.getLong("limitPostponeSeconds"),
           c.getLong("commandTimeoutMs"),
-          c.getLong("scriptMaxExecutionSeconds"));
+          c.getLong("scriptMaxExecutionSeconds"),
+          c.getBoolean("metrics"),
+          Math.max(100, c.getLong("healthCheckIntervalMs")),
+          Math.max(1, c.getLong("healthCheckTimeoutMs")));
     } catch (ClassCastException | NullPointerException e) {
       throw new IllegalArgumentException("Invalid configuration value: " + e.getMessage(), e);
     }
@@ -117,6 +126,9 @@ public record ServerConfig(
         .put("activeWorkerSeconds", activeWorkerSeconds)
         .put("limitPostponeSeconds", limitPostponeSeconds)
         .put("commandTimeoutMs", commandTimeoutMs)
-        .put("scriptMaxExecutionSeconds", scriptMaxExecutionSeconds);
+        .put("scriptMaxExecutionSeconds", scriptMaxExecutionSeconds)
+        .put("metrics", metrics)
+        .put("healthCheckIntervalMs", healthCheckIntervalMs)
+        .put("healthCheckTimeoutMs", healthCheckTimeoutMs);
   }
 }

@@ -100,6 +100,11 @@ public final class RedisQueueStore implements QueueStore {
     return prefix;
   }
 
+  /** One round trip ({@code PING}): succeeds when Redis answers (health checks). */
+  public Future<Void> ping() {
+    return client.send(Request.cmd(Command.PING)).mapEmpty();
+  }
+
   @Override
   public Future<Void> push(String queue, QueueMessage message, long delayMs) {
     String body = message.payload() == null ? "n" : "v" + message.payload();

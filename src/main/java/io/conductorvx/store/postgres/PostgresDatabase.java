@@ -76,6 +76,11 @@ public final class PostgresDatabase {
     return pool;
   }
 
+  /** One round trip ({@code SELECT 1}): succeeds when the database answers (health checks). */
+  public Future<Void> ping() {
+    return pool.query("SELECT 1").execute().mapEmpty();
+  }
+
   /** Counts one more store using the pool. */
   public PostgresDatabase retain() {
     users.incrementAndGet();

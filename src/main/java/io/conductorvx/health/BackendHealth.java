@@ -1,0 +1,7 @@
+package io.conductorvx.health;
+
+/**
+ * One backend's state: up or down since {@code sinceMillis} (the check that saw it change; the
+ * server's start for a backend never seen down), the last check's error when down.
+ */
+public record BackendHealth(String name, boolean required, boolean up, long sinceMillis, long checkedAtMillis, String error) {}
