@@ -61,7 +61,7 @@ public final class ConductorServer {
     ServerMetrics metrics = ServerMetrics.create(vertx, config);
     return Backends.create(vertx, config).compose(connected -> {
       Backends backends = metrics.instrument(connected, config);
-      WorkflowEngine engine = new WorkflowEngine(vertx, config, backends, new TaskTypes(), new ActiveWorkers(), metrics.commands());
+      WorkflowEngine engine = new WorkflowEngine(vertx, config, backends, new TaskTypes(), new ActiveWorkers(), metrics.engine());
       HealthMonitor health = new HealthMonitor(vertx, backends.healthChecks(), config.healthCheckIntervalMs(),
           config.healthCheckTimeoutMs(), System.currentTimeMillis());
       metrics.observe(health);
@@ -80,12 +80,6 @@ public final class ConductorServer {
           })
           .compose(id -> {
             deployments.add(id);
-            return metrics.deploy(vertx);
-          })
-          .compose(id -> {
-            if (id != null) {
-              deployments.add(id);
-            }
             return deployHttp(vertx, engine, config, metrics, health, deployments);
           })
           .map(port -> new ConductorServer(vertx, config, backends, deployments, port, metrics, health))

@@ -27,6 +27,7 @@ public record ServerConfig(
     long commandTimeoutMs,
     long scriptMaxExecutionSeconds,
     boolean metrics,
+    boolean metricsVertx,
     long healthCheckIntervalMs,
     long healthCheckTimeoutMs) {
 
@@ -56,6 +57,7 @@ public record ServerConfig(
         .put("commandTimeoutMs", 30_000)
         .put("scriptMaxExecutionSeconds", 4)
         .put("metrics", true)
+        .put("metricsVertx", true)
         .put("healthCheckIntervalMs", 5000)
         .put("healthCheckTimeoutMs", 2000);
   }
@@ -91,6 +93,7 @@ public record ServerConfig(
           c.getLong("commandTimeoutMs"),
           c.getLong("scriptMaxExecutionSeconds"),
           c.getBoolean("metrics"),
+          c.getBoolean("metricsVertx"),
           Math.max(100, c.getLong("healthCheckIntervalMs")),
           Math.max(1, c.getLong("healthCheckTimeoutMs")));
     } catch (ClassCastException | NullPointerException e) {
@@ -128,6 +131,7 @@ public record ServerConfig(
         .put("commandTimeoutMs", commandTimeoutMs)
         .put("scriptMaxExecutionSeconds", scriptMaxExecutionSeconds)
         .put("metrics", metrics)
+        .put("metricsVertx", metricsVertx)
         .put("healthCheckIntervalMs", healthCheckIntervalMs)
         .put("healthCheckTimeoutMs", healthCheckTimeoutMs);
   }

@@ -20,9 +20,7 @@ final class StatusEvents {
           .put("workflowId", wf.workflowId)
           .put("workflowName", wf.workflowName())
           .put("status", wf.status.name())
-          .put("updateTime", wf.updateTime)
-          .put("createTime", wf.createTime)
-          .put("ownerApp", wf.ownerApp));
+          .put("updateTime", wf.updateTime));
     }
     for (Task t : changes.statusChanges) {
       vertx.eventBus().publish(LiveEvents.TASK, new JsonObject()
@@ -31,13 +29,7 @@ final class StatusEvents {
           .put("referenceTaskName", t.referenceTaskName)
           .put("taskType", t.taskType)
           .put("status", t.status.name())
-          .put("updateTime", t.updateTime)
-          .put("taskDefName", t.taskDefName)
-          .put("scheduledTime", t.scheduledTime)
-          .put("startTime", t.startTime)
-          .put("endTime", t.endTime)
-          .put("pollCount", t.pollCount)
-          .put("retriedTaskId", t.retriedTaskId));
+          .put("updateTime", t.updateTime));
     }
   }
 }

@@ -39,17 +39,17 @@ public final class WorkflowEngine {
   private final TaskDefCache taskDefs = new TaskDefCache();
   private final ExecutionLimits limits = new ExecutionLimits();
   private final DeliveryOptions delivery;
-  private final CommandObserver observer;
+  private final EngineObserver observer;
   /** Prefix of this server's event bus addresses, so servers sharing a Vert.x never mix. */
   private final String busPrefix = "conductor." + UUID.randomUUID().toString().substring(0, 8) + ".";
 
   public WorkflowEngine(Vertx vertx, ServerConfig config, Backends backends, TaskTypes types, ActiveWorkers activeWorkers) {
-    this(vertx, config, backends, types, activeWorkers, CommandObserver.NONE);
+    this(vertx, config, backends, types, activeWorkers, EngineObserver.NONE);
   }
 
-  /** @param observer sees every routed command when it is answered (metrics) */
+  /** @param observer sees every routed command when it is answered and every commit (metrics) */
   public WorkflowEngine(Vertx vertx, ServerConfig config, Backends backends, TaskTypes types, ActiveWorkers activeWorkers,
-      CommandObserver observer) {
+      EngineObserver observer) {
     this.vertx = vertx;
     this.observer = observer;
     this.config = config;
@@ -81,6 +81,10 @@ public final class WorkflowEngine {
     return limits;
   }
 
+  EngineObserver observer() {
+    return observer;
+  }
+
   /** Registered task definitions, readable synchronously; the metadata API keeps it current. */
   public TaskDefCache taskDefs() {
     return taskDefs;
@@ -103,11 +107,11 @@ public final class WorkflowEngine {
   @SuppressWarnings("unchecked")
   public <T> Future<T> send(Command command) {
     int partition = partitionOf(command.workflowId(), config.deciderPartitions());
-    long sent = observer == CommandObserver.NONE ? 0 : System.nanoTime();
+    long sent = observer == EngineObserver.NONE ? 0 : System.nanoTime();
     Future<T> answer = vertx.eventBus().request(deciderAddress(partition), command, delivery)
         .map(reply -> (T) reply.body())
         .recover(err -> Future.failedFuture(translate(err)));
-    if (observer != CommandObserver.NONE) {
+    if (observer != EngineObserver.NONE) {
       answer.onComplete((reply, failure) -> observer.answered(partition, command, reply, failure, System.nanoTime() - sent));
     }
     return answer;

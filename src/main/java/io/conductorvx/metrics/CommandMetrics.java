@@ -1,7 +1,6 @@
 package io.conductorvx.metrics;
 
 import io.conductorvx.engine.Command;
-import io.conductorvx.engine.CommandObserver;
 import io.conductorvx.model.TaskResult;
 import io.conductorvx.model.Workflow;
 import io.micrometer.core.instrument.Counter;
@@ -23,12 +22,8 @@ import java.util.concurrent.TimeUnit;
  * </ul>
  * Timers are held in an array by partition, command kind and outcome, built on first use.
  */
-final class CommandMetrics implements CommandObserver {
+final class CommandMetrics {
   static final String COMMANDS = "conductorvx.commands";
-
-  private record StartKey(String name, int version, String ownerApp) {}
-
-  private record UpdateKey(String taskType, TaskResult.Status status) {}
 
   private static final Class<?>[] KINDS = Command.class.getPermittedSubclasses();
   private static final Map<Class<?>, Integer> KIND_INDEX = new IdentityHashMap<>();
@@ -47,9 +42,12 @@ final class CommandMetrics implements CommandObserver {
   /** [partition][kind][0 = success, 1 = failure]. */
   private final Timer[][][] timers;
   private final Timer decision;
-  private final Map<StartKey, Counter> startSuccess = new ConcurrentHashMap<>();
-  private final Map<StartKey, Counter> startError = new ConcurrentHashMap<>();
-  private final Map<UpdateKey, Counter> updates = new ConcurrentHashMap<>();
+  /** workflowName → ownerApp → version → counter. */
+  private final Map<String, Map<String, Map<Integer, Counter>>> startSuccess = new ConcurrentHashMap<>();
+  /** workflowName → ownerApp → counter. */
+  private final Map<String, Map<String, Counter>> startError = new ConcurrentHashMap<>();
+  /** taskType → by {@link TaskResult.Status#ordinal()}. */
+  private final Map<String, Counter[]> updates = new ConcurrentHashMap<>();
 
   CommandMetrics(Meters meters, int partitions) {
     this.meters = meters;
@@ -61,8 +59,7 @@ final class CommandMetrics implements CommandObserver {
     this.decision = meters.conductorTimer("workflow_decision");
   }
 
-  @Override
-  public void answered(int partition, Command command, Object reply, Throwable failure, long nanos) {
+  void answered(int partition, Command command, Object reply, Throwable failure, long nanos) {
     int kind = KIND_INDEX.get(command.getClass());
     timer(partition, kind, failure == null).record(nanos, TimeUnit.NANOSECONDS);
     if (DECIDES[kind]) {
@@ -72,10 +69,22 @@ final class CommandMetrics implements CommandObserver {
       started(start.workflow(), failure == null);
     } else if (command instanceof Command.UpdateTask update && reply instanceof Command.TaskUpdated updated
         && update.result().status != null) {
-      updates.computeIfAbsent(new UpdateKey(updated.taskType(), update.result().status),
-          k -> meters.counter("conductorvx.task.updates", "Task updates applied, by task type and the status reported",
-              "taskType", Meters.orUnknown(k.taskType()), "status", k.status().name())).increment();
+      updated(Meters.orUnknown(updated.taskType()), update.result().status).increment();
     }
+  }
+
+  private Counter updated(String taskType, TaskResult.Status status) {
+    Counter[] byStatus = updates.get(taskType);
+    if (byStatus == null) {
+      byStatus = updates.computeIfAbsent(taskType, t -> new Counter[TaskResult.Status.values().length]);
+    }
+    Counter c = byStatus[status.ordinal()];
+    if (c == null) {
+      c = meters.counter("conductorvx.task.updates", "Task updates applied, by task type and the status reported",
+          "taskType", taskType, "status", status.name());
+      byStatus[status.ordinal()] = c;
+    }
+    return c;
   }
 
   private Timer timer(int partition, int kind, boolean success) {
@@ -93,15 +102,25 @@ final class CommandMetrics implements CommandObserver {
 
   private void started(Workflow wf, boolean success) {
     String name = Meters.orUnknown(wf.workflowName());
-    int version = wf.workflowDefinition == null ? 0 : wf.workflowDefinition.version;
-    StartKey key = new StartKey(name, version, wf.ownerApp);
+    String ownerApp = Meters.ownerApp(wf.ownerApp);
     if (success) {
-      startSuccess.computeIfAbsent(key, k -> meters.counter("workflow_start_success", null,
-          "workflowName", k.name(), "version", Integer.toString(k.version()), "ownerApp", Meters.ownerApp(k.ownerApp())))
-          .increment();
+      int version = wf.workflowDefinition == null ? 0 : wf.workflowDefinition.version;
+      Map<Integer, Counter> byVersion = lookup(lookup(startSuccess, name), ownerApp);
+      Counter c = byVersion.get(version);
+      if (c == null) {
+        c = byVersion.computeIfAbsent(version, v -> meters.counter("workflow_start_success", null,
+            "workflowName", name, "version", Integer.toString(v), "ownerApp", ownerApp));
+      }
+      c.increment();
     } else {
-      startError.computeIfAbsent(key, k -> meters.counter("workflow_start_error", null,
-          "workflowName", k.name(), "ownerApp", Meters.ownerApp(k.ownerApp()))).increment();
+      lookup(startError, name).computeIfAbsent(ownerApp, o -> meters.counter("workflow_start_error", null,
+          "workflowName", name, "ownerApp", o)).increment();
     }
+  }
+
+  /** The inner map for {@code key}, created on first use; a plain get once it exists. */
+  private static <K, V> Map<K, V> lookup(Map<String, Map<K, V>> outer, String key) {
+    Map<K, V> inner = outer.get(key);
+    return inner != null ? inner : outer.computeIfAbsent(key, k -> new ConcurrentHashMap<>());
   }
 }

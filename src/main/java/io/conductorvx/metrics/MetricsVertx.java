@@ -14,6 +14,7 @@ import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.micrometer.VertxPrometheusOptions;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.WeakHashMap;
@@ -44,9 +45,13 @@ public final class MetricsVertx {
 
   private MetricsVertx() {}
 
-  /** A Vert.x for a server with this configuration: measured when {@code metrics} is on. */
+  /**
+   * A Vert.x for a server with this configuration: measured when {@code metrics} and
+   * {@code metricsVertx} are on (with {@code metricsVertx} off the server still has its own meters,
+   * in a registry of its own, without Vert.x's per-request and per-message ones).
+   */
   public static Vertx create(ServerConfig config) {
-    return create(config.metrics(), new VertxOptions());
+    return create(config.metrics() && config.metricsVertx(), new VertxOptions());
   }
 
   public static Vertx create(boolean metrics, VertxOptions options) {
@@ -60,8 +65,10 @@ public final class MetricsVertx {
         .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true))
         // Each Vert.x its own registry name: Vert.x keeps registries by name, JVM-wide.
         .setRegistryName("conductor-vx-" + INSTANCES.incrementAndGet())
-        // The route template, never the path: paths carry workflow and task ids.
-        .addLabels(Label.HTTP_ROUTE)
+        // The route template, never the path: paths carry workflow and task ids. No event-bus
+        // side label (Vert.x's default): with no cluster every message is local, and a label costs
+        // on every message.
+        .setLabels(EnumSet.of(Label.HTTP_METHOD, Label.HTTP_CODE, Label.HTTP_ROUTE, Label.POOL_TYPE, Label.POOL_NAME))
         .setJvmMetricsEnabled(true);
     Vertx vertx = Vertx.builder()
         .with(new VertxOptions(options).setMetricsOptions(metricsOptions))

@@ -2,20 +2,30 @@ package io.conductorvx.metrics;
 
 import io.conductorvx.Backends;
 import io.conductorvx.config.ServerConfig;
-import io.conductorvx.engine.CommandObserver;
+import io.conductorvx.engine.Command;
+import io.conductorvx.engine.EngineObserver;
 import io.conductorvx.health.BackendHealth;
 import io.conductorvx.health.HealthMonitor;
+import io.conductorvx.model.Task;
+import io.conductorvx.model.Workflow;
 import io.conductorvx.queue.PollObserver;
 import io.conductorvx.queue.QueueStore;
 import io.conductorvx.store.EventHandlerStore;
 import io.conductorvx.store.ExecutionStore;
 import io.conductorvx.store.MetadataStore;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -39,25 +49,38 @@ public final class ServerMetrics {
   private final PrometheusMeterRegistry registry;
   private final boolean ownsRegistry;
   private final Meters meters;
-  private final CommandMetrics commands;
+  private final EngineObserver engine;
   private final PollMetrics polls;
   private final LiveFeedMetrics liveFeed;
   private final RetentionMetrics retention;
   private final Map<Integer, Counter> serverErrors = new ConcurrentHashMap<>();
   private volatile QueueDepthGauges queueDepths;
+  private JvmGcMetrics jvmGc;
 
   private ServerMetrics(PrometheusMeterRegistry registry, boolean ownsRegistry, int partitions) {
     this.registry = registry;
     this.ownsRegistry = ownsRegistry;
     if (registry == null) {
       meters = null;
-      commands = null;
+      engine = EngineObserver.NONE;
       polls = null;
       liveFeed = LiveFeedMetrics.NONE;
       retention = RetentionMetrics.NONE;
     } else {
       meters = new Meters(registry);
-      commands = new CommandMetrics(meters, partitions);
+      CommandMetrics commands = new CommandMetrics(meters, partitions);
+      StatusMetrics status = new StatusMetrics(meters);
+      engine = new EngineObserver() {
+        @Override
+        public void answered(int partition, Command command, Object reply, Throwable failure, long nanos) {
+          commands.answered(partition, command, reply, failure, nanos);
+        }
+
+        @Override
+        public void committed(Workflow workflow, boolean workflowStatusChanged, List<Task> statusChanges) {
+          status.committed(workflow, workflowStatusChanged, statusChanges);
+        }
+      };
       polls = new PollMetrics(meters);
       liveFeed = LiveFeedMetrics.create(meters);
       retention = RetentionMetrics.create(meters);
@@ -73,18 +96,33 @@ public final class ServerMetrics {
       return DISABLED;
     }
     PrometheusMeterRegistry shared = MetricsVertx.registryOf(vertx);
-    return shared != null
-        ? new ServerMetrics(shared, false, config.deciderPartitions())
-        : new ServerMetrics(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), true, config.deciderPartitions());
+    if (shared != null) {
+      return new ServerMetrics(shared, false, config.deciderPartitions());
+    }
+    ServerMetrics own = new ServerMetrics(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), true, config.deciderPartitions());
+    own.bindJvmMetrics();
+    return own;
+  }
+
+  /** The JVM's meters, which Vert.x adds to a registry it reports to, for a registry of our own. */
+  private void bindJvmMetrics() {
+    JvmGcMetrics gc = new JvmGcMetrics();
+    gc.bindTo(registry);
+    jvmGc = gc;
+    new JvmMemoryMetrics().bindTo(registry);
+    new JvmThreadMetrics().bindTo(registry);
+    new ClassLoaderMetrics().bindTo(registry);
+    new ProcessorMetrics().bindTo(registry);
+    new UptimeMetrics().bindTo(registry);
   }
 
   public boolean enabled() {
     return registry != null;
   }
 
-  /** Sees every command sent to the decider partitions. */
-  public CommandObserver commands() {
-    return commands == null ? CommandObserver.NONE : commands;
+  /** Sees every command sent to the decider partitions and every commit. */
+  public EngineObserver engine() {
+    return engine;
   }
 
   /** Sees every task poll. */
@@ -105,30 +143,33 @@ public final class ServerMetrics {
   /**
    * The same backends with every store and queue operation timed:
    * {@code conductorvx_store_seconds{store, backend, operation, outcome}} and
-   * {@code conductorvx_queue_seconds{backend, operation, outcome}}.
+   * {@code conductorvx_queue_seconds{backend, operation, outcome}}. In-memory backends are left
+   * alone: an operation on a map in this process is no operational signal, and timing it would cost
+   * about as much as the operation.
    */
   public Backends instrument(Backends backends, ServerConfig config) {
     if (!enabled()) {
       return backends;
     }
     String store = config.store();
+    boolean timeStores = !ServerConfig.MEMORY.equals(store);
+    boolean timeQueues = !ServerConfig.MEMORY.equals(config.queue());
     String storeHelp = "Store operations, from call to completion";
     Backends timed = backends.withStores(
-        TimedBackend.wrap(MetadataStore.class, backends.metadata(),
-            new OperationTimers(meters, "conductorvx.store", storeHelp, "store", "metadata", "backend", store)),
-        TimedBackend.wrap(ExecutionStore.class, backends.executions(),
-            new OperationTimers(meters, "conductorvx.store", storeHelp, "store", "execution", "backend", store)),
-        TimedBackend.wrap(QueueStore.class, backends.queues(),
-            new OperationTimers(meters, "conductorvx.queue", "Queue operations, from call to completion", "backend", config.queue())),
-        TimedBackend.wrap(EventHandlerStore.class, backends.eventHandlers(),
-            new OperationTimers(meters, "conductorvx.store", storeHelp, "store", "event_handler", "backend", store)));
+        timeStores ? TimedBackend.wrap(MetadataStore.class, backends.metadata(),
+            new OperationTimers(meters, "conductorvx.store", storeHelp, "store", "metadata", "backend", store))
+            : backends.metadata(),
+        timeStores ? TimedBackend.wrap(ExecutionStore.class, backends.executions(),
+            new OperationTimers(meters, "conductorvx.store", storeHelp, "store", "execution", "backend", store))
+            : backends.executions(),
+        timeQueues ? TimedBackend.wrap(QueueStore.class, backends.queues(),
+            new OperationTimers(meters, "conductorvx.queue", "Queue operations, from call to completion", "backend", config.queue()))
+            : backends.queues(),
+        timeStores ? TimedBackend.wrap(EventHandlerStore.class, backends.eventHandlers(),
+            new OperationTimers(meters, "conductorvx.store", storeHelp, "store", "event_handler", "backend", store))
+            : backends.eventHandlers());
     queueDepths = new QueueDepthGauges(meters, timed.queues(), timed.metadata());
     return timed;
-  }
-
-  /** Deploys what listens to the engine's status events. */
-  public Future<String> deploy(Vertx vertx) {
-    return enabled() ? vertx.deployVerticle(new StatusEventMetrics(meters)) : Future.succeededFuture(null);
   }
 
   /** {@code conductorvx_backend_up{backend}}: 1 while the backend's health check passes. */
@@ -183,6 +224,9 @@ public final class ServerMetrics {
       return;
     }
     meters.removeAll();
+    if (jvmGc != null) {
+      jvmGc.close();
+    }
     if (ownsRegistry) {
       registry.close();
     }
