@@ -1,5 +1,6 @@
 package io.conductorvx.health;
 
+import io.conductorvx.error.BackendFailure;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.ext.healthchecks.CheckResult;
@@ -106,11 +107,10 @@ public final class HealthMonitor {
     if (failure == null) {
       return "down";
     }
-    String message = failure.getMessage();
-    if ("Timeout".equals(message)) {
+    if ("Timeout".equals(failure.getMessage())) {
       return "no answer within " + timeoutMs + " ms"; // the procedure's own timeout
     }
-    return message == null || message.isBlank() ? failure.getClass().getSimpleName() : message;
+    return BackendFailure.describe(failure);
   }
 
   /** Stops the periodic checks. */

@@ -116,6 +116,7 @@ class HealthOutageTest {
     try {
       answer = Await.await("/health to answer 503 naming " + down, WAIT, () -> get(port, "/health"), a -> a.status() == 503);
       JsonObject body = answer.json();
+      System.out.println("[health] " + down + " cut: " + body.encode());
       assertEquals(false, body.getBoolean("healthy"));
       assertEquals("DOWN", body.getString("status"));
       assertEquals(List.of(down), body.getJsonArray("down").getList());
