@@ -7,7 +7,8 @@
 #
 #   benchmarks/metrics-overhead.sh                          # 3 rounds of 10,000 workflows of 5 tasks
 #   ROUNDS=5 WORKFLOWS=5000 benchmarks/metrics-overhead.sh
-#   MODE=postgres-redis benchmarks/metrics-overhead.sh      # PostgreSQL (database cvx_bench) + Redis (db 2)
+#   MODE=postgres-redis benchmarks/metrics-overhead.sh      # PostgreSQL (database cvx_metrics_bench) + Redis (db 4)
+#   PORT=18097 (default) is where the server under test listens
 #
 # CPU per workflow is the steadier number on a shared machine; workflows/s is the one the target
 # (metrics on within 3% of off) is stated in. Results: benchmarks/target/metrics-overhead-<time>.jsonl.
@@ -21,7 +22,7 @@ MODE=${MODE:-memory}
 POSTGRES_URL=${POSTGRES_URL:-postgresql://postgres@127.0.0.1:5432}
 REDIS_HOST=${REDIS_HOST:-127.0.0.1}
 REDIS_PORT=${REDIS_PORT:-6379}
-PORT=18090
+PORT=${PORT:-18097}
 
 log() { printf '[metrics-overhead] %s\n' "$*" >&2; }
 
@@ -54,15 +55,15 @@ start_server() {
   esac
   if [ "$MODE" = postgres-redis ]; then
     store=postgres; queue=redis
-    psql "$POSTGRES_URL/postgres" -qtAc "DROP DATABASE IF EXISTS cvx_bench WITH (FORCE)" >/dev/null
-    psql "$POSTGRES_URL/postgres" -qtAc "CREATE DATABASE cvx_bench" >/dev/null
-    redis-cli -h "$REDIS_HOST" -p "$REDIS_PORT" -n 2 FLUSHDB >/dev/null
+    psql "$POSTGRES_URL/postgres" -qtAc "DROP DATABASE IF EXISTS cvx_metrics_bench WITH (FORCE)" >/dev/null
+    psql "$POSTGRES_URL/postgres" -qtAc "CREATE DATABASE cvx_metrics_bench" >/dev/null
+    redis-cli -h "$REDIS_HOST" -p "$REDIS_PORT" -n 4 FLUSHDB >/dev/null
   fi
   if curl -s -o /dev/null --max-time 2 "http://127.0.0.1:$PORT/"; then
     log "port $PORT is already in use: stop whatever listens there first"; exit 1
   fi
   CONDUCTOR_PORT=$PORT CONDUCTOR_METRICS=$metrics CONDUCTOR_METRICS_VERTX=$vertx CONDUCTOR_STORE=$store CONDUCTOR_QUEUE=$queue \
-    CONDUCTOR_POSTGRES_URL="$POSTGRES_URL/cvx_bench" CONDUCTOR_REDIS_URL="redis://$REDIS_HOST:$REDIS_PORT/2" \
+    CONDUCTOR_POSTGRES_URL="$POSTGRES_URL/cvx_metrics_bench" CONDUCTOR_REDIS_URL="redis://$REDIS_HOST:$REDIS_PORT/4" \
     java -jar "$server_jar" > "$target/metrics-overhead-server.log" 2>&1 &
   server_pid=$!
   until curl -sf -o /dev/null "http://127.0.0.1:$PORT/api/metadata/taskdefs"; do
