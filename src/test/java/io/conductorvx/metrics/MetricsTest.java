@@ -192,6 +192,8 @@ class MetricsTest {
     assertTrue(s.sum("vertx_eventbus_sent_total", Map.of()) > 0, "event bus");
     assertTrue(s.exists("jvm_memory_used_bytes", Map.of()), "JVM");
     if (storeBackend.equals("postgres")) {
+      assertTrue(s.exists("vertx_pool_in_use", Map.of("pool_type", "sql", "pool_name", "postgres")), "PostgreSQL pool");
+      assertTrue(s.exists("vertx_pool_in_use", Map.of("pool_type", "redis", "pool_name", "redis")), "Redis pool");
       assertTrue(s.exists("conductorvx_backend_up", Map.of("backend", "postgres")));
       assertEquals(1, s.sum("conductorvx_backend_up", Map.of("backend", "redis")));
     }
