@@ -69,7 +69,8 @@ public final class Secrets {
   /**
    * A copy of the value with every {@code ${workflow.secrets.REF}} replaced: a string that is just
    * the reference becomes the value (typed when REF reads inside JSON), one inside text is spliced
-   * in ("" when unknown). The argument is not changed. Adds the names it read to {@code used}.
+   * in ("" when unknown). The argument is not changed. Adds every text it filled in to
+   * {@code used}: what {@link #mask} later hides.
    */
   public Object substitute(Object value, Set<String> used) {
     if (value instanceof String s) {
@@ -107,9 +108,20 @@ public final class Secrets {
   }
 
   private Object resolve(String ref, Set<String> used) {
-    int dot = ref.indexOf('.');
-    used.add(dot < 0 ? ref : ref.substring(0, dot));
-    return EnvironmentVariables.lookup(ref, values);
+    Object value = EnvironmentVariables.lookup(ref, values);
+    collectTexts(value, used);
+    return value;
+  }
+
+  /** The texts a resolved value can show up as: itself, or each scalar inside it. */
+  private static void collectTexts(Object value, Set<String> out) {
+    if (value instanceof Map<?, ?> map) {
+      map.values().forEach(v -> collectTexts(v, out));
+    } else if (value instanceof List<?> list) {
+      list.forEach(v -> collectTexts(v, out));
+    } else if (value != null && !String.valueOf(value).isEmpty()) {
+      out.add(String.valueOf(value));
+    }
   }
 
   /**
@@ -136,17 +148,12 @@ public final class Secrets {
   }
 
   /**
-   * A copy of the value where every string has the values of the named secrets replaced by
-   * {@code ***}: what an HTTP task keeps of an answer that may echo its request.
+   * A copy of the value where every string has the given secret texts (what {@link #substitute}
+   * filled in) replaced by {@code ***}: what an HTTP task keeps of an answer that may echo its
+   * request.
    */
-  public Object mask(Object value, Set<String> names) {
-    List<String> secrets = new ArrayList<>();
-    for (String name : names) {
-      String v = values.get(name);
-      if (v != null && !v.isEmpty()) {
-        secrets.add(v);
-      }
-    }
+  public static Object mask(Object value, Set<String> filledIn) {
+    List<String> secrets = new ArrayList<>(filledIn);
     secrets.sort((a, b) -> b.length() - a.length()); // a secret containing another is masked whole
     return secrets.isEmpty() ? value : maskWith(value, secrets);
   }

@@ -66,18 +66,18 @@ public final class HttpTask extends DeferredSystemTask {
     try {
       spec = HttpRequestSpec.from((Map<String, Object>) secrets.substitute(literal, used));
     } catch (IllegalArgumentException e) {
-      return Future.failedFuture(new IllegalArgumentException(String.valueOf(secrets.mask(e.getMessage(), used))));
+      return Future.failedFuture(new IllegalArgumentException(String.valueOf(Secrets.mask(e.getMessage(), used))));
     }
     return HttpCaller.call(client(services.vertx()), spec).transform(done -> done.succeeded()
-        ? Future.succeededFuture(masked(done.result(), secrets, used))
-        : Future.failedFuture(new IllegalStateException(String.valueOf(secrets.mask(SystemTasks.describe(done.cause()), used)))));
+        ? Future.succeededFuture(masked(done.result(), used))
+        : Future.failedFuture(new IllegalStateException(String.valueOf(Secrets.mask(SystemTasks.describe(done.cause()), used)))));
   }
 
   @SuppressWarnings("unchecked")
-  private static Object masked(HttpCaller.Outcome o, Secrets secrets, Set<String> used) {
-    return new HttpCaller.Outcome(o.statusCode(), (String) secrets.mask(o.reasonPhrase(), used),
-        (Map<String, List<String>>) secrets.mask(o.headers(), used), secrets.mask(o.body(), used),
-        (String) secrets.mask(o.bodyText(), used));
+  private static Object masked(HttpCaller.Outcome o, Set<String> used) {
+    return new HttpCaller.Outcome(o.statusCode(), (String) Secrets.mask(o.reasonPhrase(), used),
+        (Map<String, List<String>>) Secrets.mask(o.headers(), used), Secrets.mask(o.body(), used),
+        (String) Secrets.mask(o.bodyText(), used));
   }
 
   private WebClient client(Vertx vertx) {
