@@ -55,6 +55,15 @@ abstract class AdminApiContract extends BackendTestBase {
   }
 
   @Test
+  void versionIsTheBuildsVersionAsText() {
+    RawHttp.Response r = RawHttp.get(server, "/api/version");
+    assertEquals(200, r.status());
+    assertTrue(r.contentType().startsWith("text/plain"), r.contentType());
+    assertTrue(r.body().matches("\\d+\\.\\d+\\.\\d+.*"), r.body());
+    assertEquals(new JsonObject(RawHttp.get(server, "/api/admin/config").body()).getString("version"), r.body());
+  }
+
+  @Test
   void pendingTasksOfATypeArePagedAndLeaveOutFinishedOnes() {
     String type = uniq("admin_task");
     registerTaskDef(type, null);
