@@ -9,6 +9,7 @@ import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;
+import java.time.temporal.ChronoUnit;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -73,13 +74,15 @@ public final class Cron {
 
   /** The first time the cron matches strictly after {@code afterMillis}, in ms; null when it never does. */
   public static Long next(WorkflowSchedule.CronSchedule trigger, long afterMillis) {
-    ZonedDateTime after = ZonedDateTime.ofInstant(Instant.ofEpochMilli(afterMillis), zone(trigger.zoneId()));
+    // Slots are whole seconds: cron-utils would carry the milliseconds of the start into its answer.
+    ZonedDateTime after = ZonedDateTime.ofInstant(Instant.ofEpochMilli(afterMillis), zone(trigger.zoneId()))
+        .truncatedTo(ChronoUnit.SECONDS);
     Optional<ZonedDateTime> next = parse(trigger.cronExpression()).nextExecution(after);
     if (next.isEmpty()) {
       return null;
     }
     long at = next.get().toInstant().toEpochMilli();
     // Never the same instant again or an earlier one, whatever a DST edge case makes of it.
-    return at > afterMillis ? at : next(trigger, afterMillis + 1000 - Math.floorMod(afterMillis, 1000));
+    return at > afterMillis ? at : next(trigger, afterMillis - Math.floorMod(afterMillis, 1000) + 1000);
   }
 }

@@ -332,7 +332,9 @@ public final class Scheduler {
 
   /**
    * One scheduler pass: retries expired runs now and then, then fires every due slot of the
-   * schedules this instance owns, page by page, until none is due (or the page budget is spent).
+   * schedules this instance owns. The due schedules are read page by page in slot order; when a
+   * sweep fired something it starts again from the first page, since a schedule catching up may
+   * still be due, until nothing is (or the page budget of the pass is spent).
    */
   Future<Void> runOnce() {
     if (pausedHere.get()) {
@@ -344,13 +346,13 @@ public final class Scheduler {
       nextRecoveryAt = now + RECOVERY_EVERY_MS;
       recovered = recover(now);
     }
-    return recovered.compose(v -> fireDue(now, Long.MIN_VALUE, null, 0)).recover(err -> {
+    return recovered.compose(v -> fireDue(now, Long.MIN_VALUE, null, 0, false)).recover(err -> {
       LOG.log(Level.WARNING, "scheduler pass failed: " + BackendFailure.describe(err));
       return Future.succeededFuture();
     });
   }
 
-  private Future<Void> fireDue(long now, long afterTime, String afterName, int page) {
+  private Future<Void> fireDue(long now, long afterTime, String afterName, int page, boolean firedInSweep) {
     if (page >= MAX_PAGES_PER_TICK || pausedHere.get()) {
       return Future.succeededFuture();
     }
@@ -364,12 +366,15 @@ public final class Scheduler {
           }));
         }
       }
-      if (due.size() < BATCH) {
-        return Future.join(fired).mapEmpty();
-      }
-      // A full page: the next one starts after its last row (slots fired here moved past it anyway).
-      StoredSchedule last = due.get(due.size() - 1);
-      return Future.join(fired).transform(ignored -> fireDue(now, last.nextRunTime(), last.name(), page + 1));
+      return Future.join(fired).transform(ignored -> {
+        boolean any = firedInSweep || fired.stream().anyMatch(f -> f.succeeded() && Boolean.TRUE.equals(f.result()));
+        if (due.size() == BATCH) {
+          // the next page starts after this one's last row
+          StoredSchedule last = due.get(due.size() - 1);
+          return fireDue(now, last.nextRunTime(), last.name(), page + 1, any);
+        }
+        return any ? fireDue(now, Long.MIN_VALUE, null, page + 1, false) : Future.succeededFuture();
+      });
     });
   }
 
