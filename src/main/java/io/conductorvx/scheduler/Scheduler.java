@@ -156,6 +156,7 @@ public final class Scheduler {
 
   /** Adds tags (a tag already there is kept once). */
   public Future<Void> addTags(String name, List<Tag> tags) {
+    checkTags(tags);
     return update(name, false, existing -> {
       WorkflowSchedule next = existing.schedule();
       LinkedHashSet<Tag> all = new LinkedHashSet<>(next.tags == null ? List.of() : next.tags);
@@ -166,6 +167,7 @@ public final class Scheduler {
   }
 
   public Future<Void> removeTags(String name, List<Tag> tags) {
+    checkTags(tags);
     return update(name, false, existing -> {
       WorkflowSchedule next = existing.schedule();
       List<Tag> kept = new ArrayList<>(next.tags == null ? List.of() : next.tags);
@@ -173,6 +175,14 @@ public final class Scheduler {
       next.tags = kept;
       return next;
     }, true).mapEmpty();
+  }
+
+  private static void checkTags(List<Tag> tags) {
+    for (Tag t : tags) {
+      if (t == null || t.key() == null || t.key().isBlank()) {
+        throw ConductorException.badRequest("Every tag needs a key");
+      }
+    }
   }
 
   /** The next few slots of a cron (at most 5), from now or scheduleStartTime, up to scheduleEndTime. */
@@ -282,6 +292,9 @@ public final class Scheduler {
     }
     if (!hasCrons && s.zoneId != null) {
       check(problems, () -> Cron.zone(s.zoneId));
+    }
+    if (s.tags != null) {
+      check(problems, () -> checkTags(s.tags));
     }
     if (s.scheduleStartTime != null && s.scheduleEndTime != null && s.scheduleStartTime > s.scheduleEndTime) {
       problems.add("scheduleStartTime must not be after scheduleEndTime");
