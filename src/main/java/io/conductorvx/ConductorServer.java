@@ -63,7 +63,7 @@ public final class ConductorServer {
       WorkflowEngine engine = new WorkflowEngine(vertx, config, backends, new TaskTypes(), new ActiveWorkers());
       // Every schedule is fired here until instances share partitions: then the owner of
       // partition(hash(schedule name)) fires it (ScheduleOwnership).
-      Scheduler scheduler = new Scheduler(engine, backends.schedules(), schedulerClock, ScheduleOwnership.EVERY_SCHEDULE);
+      Scheduler scheduler = new Scheduler(vertx, engine, backends.schedules(), schedulerClock, ScheduleOwnership.EVERY_SCHEDULE);
       List<String> deployments = new ArrayList<>();
       AtomicInteger nextPartition = new AtomicInteger();
       return engine.taskDefs().load(backends.metadata()).compose(loaded -> vertx.deployVerticle(() -> new DeciderVerticle(nextPartition.getAndIncrement(), engine),

@@ -10,6 +10,8 @@ import io.conductorvx.scheduler.ScheduleExecution.State;
 import io.conductorvx.scheduler.WorkflowSchedule.CronSchedule;
 import io.conductorvx.scheduler.WorkflowSchedule.Tag;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -43,10 +45,13 @@ public final class Scheduler {
   static final int BATCH = 256;
   /** Due pages handled in one tick before yielding to the next tick. */
   private static final int MAX_PAGES_PER_TICK = 64;
+  /** Starts a pass lets run at once before it claims more slots. */
+  private static final int MAX_STARTS_IN_FLIGHT = 1024;
   private static final long RECOVERY_EVERY_MS = 5_000;
   private static final int MAX_WRITE_ATTEMPTS = 8;
   private static final int MAX_PREVIEW = 5;
 
+  private final Vertx vertx;
   private final WorkflowEngine engine;
   private final ScheduleStore store;
   private final Clock clock;
@@ -54,7 +59,8 @@ public final class Scheduler {
   private final AtomicBoolean pausedHere = new AtomicBoolean();
   private volatile long nextRecoveryAt;
 
-  public Scheduler(WorkflowEngine engine, ScheduleStore store, Clock clock, ScheduleOwnership ownership) {
+  public Scheduler(Vertx vertx, WorkflowEngine engine, ScheduleStore store, Clock clock, ScheduleOwnership ownership) {
+    this.vertx = vertx;
     this.engine = engine;
     this.store = store;
     this.clock = clock;
@@ -366,36 +372,66 @@ public final class Scheduler {
   }
 
   private Future<Void> fireDue(long now, long afterTime, String afterName, int page, boolean firedInSweep) {
+    List<Future<Void>> starts = new ArrayList<>();
+    return fireDue(now, afterTime, afterName, page, firedInSweep, starts)
+        .eventually(() -> Future.join(starts));
+  }
+
+  /**
+   * Claims the due slots page by page; the starts of a page's claimed runs go on while the next
+   * page is claimed ({@code starts} collects them, the pass ends when they have all answered).
+   * Between pages the pass yields its event loop (and waits for the starts when too many are in
+   * flight), so a large batch of due slots never holds the loop.
+   */
+  private Future<Void> fireDue(long now, long afterTime, String afterName, int page, boolean firedInSweep,
+      List<Future<Void>> starts) {
     if (page >= MAX_PAGES_PER_TICK || pausedHere.get()) {
       return Future.succeededFuture();
     }
     return store.due(now, afterTime, afterName, BATCH).compose(due -> {
-      List<Future<Boolean>> fired = new ArrayList<>(due.size());
+      List<Future<Boolean>> claimed = new ArrayList<>(due.size());
       for (StoredSchedule s : due) {
         if (ownership.ownsSchedule(s.name())) {
-          fired.add(fire(s, now).recover(err -> {
+          claimed.add(fire(s, now, starts).recover(err -> {
             LOG.log(Level.WARNING, "schedule " + s.name() + " could not fire: " + BackendFailure.describe(err));
             return Future.succeededFuture(false);
           }));
         }
       }
-      return Future.join(fired).transform(ignored -> {
-        boolean any = firedInSweep || fired.stream().anyMatch(f -> f.succeeded() && Boolean.TRUE.equals(f.result()));
-        if (due.size() == BATCH) {
-          // the next page starts after this one's last row
-          StoredSchedule last = due.get(due.size() - 1);
-          return fireDue(now, last.nextRunTime(), last.name(), page + 1, any);
+      return Future.join(claimed).transform(ignored -> {
+        boolean any = firedInSweep || claimed.stream().anyMatch(f -> f.succeeded() && Boolean.TRUE.equals(f.result()));
+        if (due.size() < BATCH && !any) {
+          return Future.succeededFuture();
         }
-        return any ? fireDue(now, Long.MIN_VALUE, null, page + 1, false) : Future.succeededFuture();
+        return breather(starts).compose(v -> {
+          if (due.size() == BATCH) {
+            // the next page starts after this one's last row
+            StoredSchedule last = due.get(due.size() - 1);
+            return fireDue(now, last.nextRunTime(), last.name(), page + 1, any, starts);
+          }
+          return fireDue(now, Long.MIN_VALUE, null, page + 1, false, starts);
+        });
       });
     });
   }
 
+  /** Lets the event loop run other work before the next page; waits while too many starts are in flight. */
+  private Future<Void> breather(List<Future<Void>> starts) {
+    starts.removeIf(Future::isComplete);
+    if (starts.size() > MAX_STARTS_IN_FLIGHT) {
+      return Future.join(new ArrayList<>(starts)).mapEmpty();
+    }
+    Promise<Void> next = Promise.promise();
+    vertx.runOnContext(v -> next.complete());
+    return next.future();
+  }
+
   /**
    * Fires the slots of one schedule that are due: claims them (the schedule advances past them and
-   * each becomes a POLLED run) and starts their workflows. Answers whether the claim won.
+   * each becomes a POLLED run), then starts their workflows, adding those starts to {@code starts}.
+   * Answers whether the claim won.
    */
-  Future<Boolean> fire(StoredSchedule s, long now) {
+  Future<Boolean> fire(StoredSchedule s, long now, List<Future<Void>> starts) {
     WorkflowSchedule schedule = s.schedule();
     if (schedule.paused) {
       return Future.succeededFuture(false);
@@ -413,15 +449,13 @@ public final class Scheduler {
     if (runs.isEmpty()) {
       return Future.succeededFuture(false);
     }
-    return store.claim(s.advanced(slots), s.version(), runs, now + LEASE_MS).compose(won -> {
-      if (!won) {
-        return Future.succeededFuture(false);
+    return store.claim(s.advanced(slots), s.version(), runs, now + LEASE_MS).map(won -> {
+      if (won) {
+        for (ScheduleExecution run : runs) {
+          starts.add(start(run));
+        }
       }
-      List<Future<Void>> started = new ArrayList<>(runs.size());
-      for (ScheduleExecution run : runs) {
-        started.add(start(run));
-      }
-      return Future.join(started).map(true);
+      return won;
     });
   }
 
