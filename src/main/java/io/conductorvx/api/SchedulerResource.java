@@ -2,7 +2,6 @@ package io.conductorvx.api;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import io.conductorvx.error.ConductorException;
-import io.conductorvx.model.BulkResponse;
 import io.conductorvx.scheduler.ExecutionQuery;
 import io.conductorvx.scheduler.ScheduleSearch;
 import io.conductorvx.scheduler.Scheduler;
@@ -11,7 +10,6 @@ import io.vertx.core.Future;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -24,9 +22,7 @@ import java.util.stream.Collectors;
  */
 final class SchedulerResource {
   private static final String BASE = "/api/scheduler";
-  private static final TypeReference<List<String>> NAMES = new TypeReference<>() {};
   private static final TypeReference<List<WorkflowSchedule.Tag>> TAGS = new TypeReference<>() {};
-  private static final int MAX_NAMES = 1000;
 
   private final Scheduler scheduler;
 
@@ -67,8 +63,9 @@ final class SchedulerResource {
       return Future.succeededFuture(Reply.json(Map.of("status", "done")));
     }));
     path(r, "/admin/requeue", Map.of(HttpMethod.GET, ctx -> scheduler.requeue().map(Reply::json)));
-    path(r, "/bulk/pause", Map.of(HttpMethod.PUT, ctx -> each(ctx, name -> scheduler.pause(name, Requests.query(ctx, "reason")))));
-    path(r, "/bulk/resume", Map.of(HttpMethod.PUT, ctx -> each(ctx, scheduler::resume)));
+    path(r, "/bulk/pause", Map.of(HttpMethod.PUT,
+        ctx -> BulkResource.each(ctx, "schedules", name -> scheduler.pause(name, Requests.query(ctx, "reason")))));
+    path(r, "/bulk/resume", Map.of(HttpMethod.PUT, ctx -> BulkResource.each(ctx, "schedules", scheduler::resume)));
   }
 
   /** Mounts the handlers of one path, then a 405 with Allow for every other method. */
@@ -103,25 +100,6 @@ final class SchedulerResource {
     String key = colon < 0 ? tag : tag.substring(0, colon);
     String value = colon < 0 ? null : tag.substring(colon + 1);
     return scheduler.withTag(key, value).map(Reply::json);
-  }
-
-  /** A bulk operation: each schedule succeeds or fails on its own. */
-  private Future<Reply> each(RoutingContext ctx, Function<String, Future<Void>> operation) {
-    List<String> names = Requests.body(ctx, NAMES);
-    if (names.size() > MAX_NAMES) {
-      throw ConductorException.badRequest("Cannot process more than " + MAX_NAMES + " schedules. Please use multiple requests.");
-    }
-    BulkResponse response = new BulkResponse();
-    List<Future<?>> all = new ArrayList<>();
-    for (String name : names) {
-      if (name == null || name.isBlank()) {
-        continue;
-      }
-      all.add(operation.apply(name)
-          .onSuccess(ok -> response.bulkSuccessfulResults().add(name))
-          .onFailure(err -> response.bulkErrorResults().put(name, err.getMessage())));
-    }
-    return Future.join(all).transform(ignored -> Future.succeededFuture(Reply.json(response)));
   }
 
   private static Long optionalLong(RoutingContext ctx, String name) {

@@ -98,7 +98,7 @@ public final class Scheduler {
         next.pausedReason = null;
       }
       return next;
-    })).map(StoredSchedule::view);
+    }, false)).map(StoredSchedule::view);
   }
 
   public Future<WorkflowSchedule> get(String name) {
@@ -136,7 +136,7 @@ public final class Scheduler {
       next.pausedReason = reason;
       next.updatedTime = clock.millis();
       return next;
-    }).mapEmpty();
+    }, false).mapEmpty();
   }
 
   /**
@@ -153,7 +153,7 @@ public final class Scheduler {
       next.pausedReason = null;
       next.updatedTime = clock.millis();
       return next;
-    }).mapEmpty();
+    }, false).mapEmpty();
   }
 
   public Future<List<Tag>> tags(String name) {
@@ -231,10 +231,6 @@ public final class Scheduler {
    * came first. {@code change} answers the new document (null: nothing to do). The slots are
    * computed again from now unless {@code keepSlots}.
    */
-  private Future<StoredSchedule> update(String name, boolean create, Function<StoredSchedule, WorkflowSchedule> change) {
-    return update(name, create, change, false, 0);
-  }
-
   private Future<StoredSchedule> update(String name, boolean create, Function<StoredSchedule, WorkflowSchedule> change,
       boolean keepSlots) {
     return update(name, create, change, keepSlots, 0);
