@@ -80,7 +80,7 @@ public final class Scheduler {
   /** Creates or replaces a schedule (by name); its slots start after now. Answers it as stored. */
   public Future<WorkflowSchedule> save(WorkflowSchedule input) {
     validate(input);
-    return checkWorkflow(input.startWorkflowRequest).compose(ok -> update(input.name, true, existing -> {
+    return checkWorkflow(input.startWorkflowRequest).compose(ok -> update(input.name.trim(), true, existing -> {
       WorkflowSchedule next = Json.copy(input, WorkflowSchedule.class);
       long now = clock.millis();
       normalize(next);
