@@ -25,7 +25,9 @@ public record ServerConfig(
     long activeWorkerSeconds,
     long limitPostponeSeconds,
     long commandTimeoutMs,
-    long scriptMaxExecutionSeconds) {
+    long scriptMaxExecutionSeconds,
+    boolean schedulerEnabled,
+    long schedulerPollIntervalMs) {
 
   public static final String MEMORY = "memory";
 
@@ -51,7 +53,9 @@ public record ServerConfig(
         .put("activeWorkerSeconds", 10)
         .put("limitPostponeSeconds", 1)
         .put("commandTimeoutMs", 30_000)
-        .put("scriptMaxExecutionSeconds", 4);
+        .put("scriptMaxExecutionSeconds", 4)
+        .put("schedulerEnabled", true)
+        .put("schedulerPollIntervalMs", 100);
   }
 
   /** Builds the config from defaults overridden by the given keys. Unknown keys are an error. */
@@ -83,7 +87,9 @@ public record ServerConfig(
           c.getLong("activeWorkerSeconds"),
           c.getLong("limitPostponeSeconds"),
           c.getLong("commandTimeoutMs"),
-          c.getLong("scriptMaxExecutionSeconds"));
+          c.getLong("scriptMaxExecutionSeconds"),
+          c.getBoolean("schedulerEnabled"),
+          Math.max(1, c.getLong("schedulerPollIntervalMs")));
     } catch (ClassCastException | NullPointerException e) {
       throw new IllegalArgumentException("Invalid configuration value: " + e.getMessage(), e);
     }
@@ -117,6 +123,8 @@ public record ServerConfig(
         .put("activeWorkerSeconds", activeWorkerSeconds)
         .put("limitPostponeSeconds", limitPostponeSeconds)
         .put("commandTimeoutMs", commandTimeoutMs)
-        .put("scriptMaxExecutionSeconds", scriptMaxExecutionSeconds);
+        .put("scriptMaxExecutionSeconds", scriptMaxExecutionSeconds)
+        .put("schedulerEnabled", schedulerEnabled)
+        .put("schedulerPollIntervalMs", schedulerPollIntervalMs);
   }
 }
