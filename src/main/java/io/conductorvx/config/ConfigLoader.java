@@ -31,7 +31,9 @@ public final class ConfigLoader {
       String value = env.get(envName(key));
       if (value != null && !value.isBlank()) {
         Object d = defaults.getValue(key);
-        Object typed = d instanceof String ? value : d instanceof JsonObject ? parseObject(key, value) : parseNumber(key, value);
+        Object typed = d instanceof String ? value
+            : d instanceof Boolean ? parseBoolean(key, value)
+            : d instanceof JsonObject ? parseObject(key, value) : parseNumber(key, value);
         merged.put(key, typed);
       }
     }
@@ -82,6 +84,14 @@ public final class ConfigLoader {
     } catch (RuntimeException e) {
       throw new IllegalArgumentException(envName(key) + " must be a JSON object, got: " + value);
     }
+  }
+
+  private static Boolean parseBoolean(String key, String value) {
+    String v = value.trim().toLowerCase(Locale.ROOT);
+    if (!v.equals("true") && !v.equals("false")) {
+      throw new IllegalArgumentException(envName(key) + " must be true or false, got: " + value);
+    }
+    return Boolean.valueOf(v);
   }
 
   private static Long parseNumber(String key, String value) {

@@ -28,6 +28,8 @@ public record ServerConfig(
     long limitPostponeSeconds,
     long commandTimeoutMs,
     long scriptMaxExecutionSeconds,
+    boolean schedulerEnabled,
+    long schedulerPollIntervalMs,
     // ---- environment, secrets and workflow messages (Conductor OSS parity) ----
     // environment / secrets: NAME -> value, read as ${workflow.env.NAME} / ${workflow.secrets.NAME};
     // ConfigLoader adds the process variables named <prefix>NAME. Secrets are never answered or logged.
@@ -63,6 +65,8 @@ public record ServerConfig(
         .put("limitPostponeSeconds", 1)
         .put("commandTimeoutMs", 30_000)
         .put("scriptMaxExecutionSeconds", 4)
+        .put("schedulerEnabled", true)
+        .put("schedulerPollIntervalMs", 100)
         // ---- environment, secrets and workflow messages
         .put("environment", new JsonObject())
         .put("secrets", new JsonObject())
@@ -102,6 +106,8 @@ public record ServerConfig(
           c.getLong("limitPostponeSeconds"),
           c.getLong("commandTimeoutMs"),
           c.getLong("scriptMaxExecutionSeconds"),
+          c.getBoolean("schedulerEnabled"),
+          Math.max(1, c.getLong("schedulerPollIntervalMs")),
           strings(c.getJsonObject("environment"), "environment"),
           strings(c.getJsonObject("secrets"), "secrets"),
           c.getString("environmentEnvPrefix"),
@@ -171,6 +177,8 @@ public record ServerConfig(
         .put("limitPostponeSeconds", limitPostponeSeconds)
         .put("commandTimeoutMs", commandTimeoutMs)
         .put("scriptMaxExecutionSeconds", scriptMaxExecutionSeconds)
+        .put("schedulerEnabled", schedulerEnabled)
+        .put("schedulerPollIntervalMs", schedulerPollIntervalMs)
         .put("environment", new JsonObject(new LinkedHashMap<>(environment)))
         .put("secrets", redacted(secrets))
         .put("environmentEnvPrefix", environmentEnvPrefix)
