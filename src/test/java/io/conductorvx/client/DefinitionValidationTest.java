@@ -426,7 +426,7 @@ class DefinitionValidationTest extends ClientTestBase {
     Workflow w = awaitStatus(start(name, map("childDef", badChild)), DONE, Workflow.WorkflowStatus.FAILED);
     String reason = w.getTasks().get(0).getReasonForIncompletion();
     assertNotNull(reason);
-    assertTrue(reason.contains("Validation failed") || reason.contains("sink"), reason);
+    assertTrue(reason.contains("Invalid workflow definition: workflowDef.tasks[0].sink: sink is required for EVENT task 'e'"), reason);
   }
 
   private HttpResponse<String> rawPost(String path, String json) throws IOException {
