@@ -1,6 +1,8 @@
 package io.conductorvx.config;
 
 import io.vertx.core.json.JsonObject;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * Every setting of the server, typed, in one place. Built from defaults, then a JSON file, then
@@ -27,7 +29,16 @@ public record ServerConfig(
     long commandTimeoutMs,
     long scriptMaxExecutionSeconds,
     boolean schedulerEnabled,
-    long schedulerPollIntervalMs) {
+    long schedulerPollIntervalMs,
+    // ---- environment, secrets and workflow messages (Conductor OSS parity) ----
+    // environment / secrets: NAME -> value, read as ${workflow.env.NAME} / ${workflow.secrets.NAME};
+    // ConfigLoader adds the process variables named <prefix>NAME. Secrets are never answered or logged.
+    Map<String, String> environment,
+    Map<String, String> secrets,
+    String environmentEnvPrefix,
+    String secretsEnvPrefix,
+    int workflowMessageQueueMaxSize,
+    int workflowMessageMaxBatchSize) {
 
   public static final String MEMORY = "memory";
 
@@ -55,7 +66,14 @@ public record ServerConfig(
         .put("commandTimeoutMs", 30_000)
         .put("scriptMaxExecutionSeconds", 4)
         .put("schedulerEnabled", true)
-        .put("schedulerPollIntervalMs", 100);
+        .put("schedulerPollIntervalMs", 100)
+        // ---- environment, secrets and workflow messages
+        .put("environment", new JsonObject())
+        .put("secrets", new JsonObject())
+        .put("environmentEnvPrefix", "CONDUCTOR_ENV_")
+        .put("secretsEnvPrefix", "CONDUCTOR_SECRET_")
+        .put("workflowMessageQueueMaxSize", 1000)
+        .put("workflowMessageMaxBatchSize", 100);
   }
 
   /** Builds the config from defaults overridden by the given keys. Unknown keys are an error. */
@@ -89,7 +107,13 @@ public record ServerConfig(
           c.getLong("commandTimeoutMs"),
           c.getLong("scriptMaxExecutionSeconds"),
           c.getBoolean("schedulerEnabled"),
-          Math.max(1, c.getLong("schedulerPollIntervalMs")));
+          Math.max(1, c.getLong("schedulerPollIntervalMs")),
+          strings(c.getJsonObject("environment"), "environment"),
+          strings(c.getJsonObject("secrets"), "secrets"),
+          c.getString("environmentEnvPrefix"),
+          c.getString("secretsEnvPrefix"),
+          positive(c.getInteger("workflowMessageQueueMaxSize"), "workflowMessageQueueMaxSize"),
+          positive(c.getInteger("workflowMessageMaxBatchSize"), "workflowMessageMaxBatchSize"));
     } catch (ClassCastException | NullPointerException e) {
       throw new IllegalArgumentException("Invalid configuration value: " + e.getMessage(), e);
     }
@@ -103,6 +127,35 @@ public record ServerConfig(
     return prefix;
   }
 
+  /** NAME -> value; a value that is not a string is kept as its JSON text (readable with NAME.path). */
+  private static Map<String, String> strings(JsonObject object, String key) {
+    if (object == null) {
+      throw new IllegalArgumentException(key + " must be a JSON object of NAME -> value");
+    }
+    Map<String, String> out = new LinkedHashMap<>();
+    object.forEach(e -> {
+      Object v = e.getValue();
+      if (v != null) {
+        out.put(e.getKey(), v instanceof String str ? str : io.vertx.core.json.Json.encode(v));
+      }
+    });
+    return Map.copyOf(out);
+  }
+
+  private static int positive(int value, String key) {
+    if (value < 1) {
+      throw new IllegalArgumentException(key + " must be at least 1, got " + value);
+    }
+    return value;
+  }
+
+  /** Secrets are left out of the text form, so a logged configuration never shows them. */
+  @Override
+  public String toString() {
+    return "ServerConfig" + toJson().encode();
+  }
+
+  /** The settings for display: secret values are replaced by "***" (names stay). */
   public JsonObject toJson() {
     return new JsonObject()
         .put("port", port)
@@ -125,6 +178,18 @@ public record ServerConfig(
         .put("commandTimeoutMs", commandTimeoutMs)
         .put("scriptMaxExecutionSeconds", scriptMaxExecutionSeconds)
         .put("schedulerEnabled", schedulerEnabled)
-        .put("schedulerPollIntervalMs", schedulerPollIntervalMs);
+        .put("schedulerPollIntervalMs", schedulerPollIntervalMs)
+        .put("environment", new JsonObject(new LinkedHashMap<>(environment)))
+        .put("secrets", redacted(secrets))
+        .put("environmentEnvPrefix", environmentEnvPrefix)
+        .put("secretsEnvPrefix", secretsEnvPrefix)
+        .put("workflowMessageQueueMaxSize", workflowMessageQueueMaxSize)
+        .put("workflowMessageMaxBatchSize", workflowMessageMaxBatchSize);
+  }
+
+  private static JsonObject redacted(Map<String, String> secrets) {
+    JsonObject out = new JsonObject();
+    secrets.keySet().stream().sorted().forEach(name -> out.put(name, "***"));
+    return out;
   }
 }
