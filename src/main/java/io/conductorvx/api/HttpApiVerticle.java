@@ -1,6 +1,7 @@
 package io.conductorvx.api;
 
 import io.conductorvx.engine.WorkflowEngine;
+import io.conductorvx.events.EventProcessorVerticle;
 import io.conductorvx.queue.TaskPoller;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -34,7 +35,9 @@ public final class HttpApiVerticle extends VerticleBase {
     new BulkResource(engine).mount(router);
     new WorkflowResource(engine).mount(router);
     new TaskResource(engine, poller).mount(router);
-    new EventResource(engine.backends().eventHandlers()).mount(router);
+    new EventExecutionResource(engine.backends().eventHandlers(), engine.backends().eventExecutions()).mount(router);
+    new EventResource(engine.backends().eventHandlers(),
+        () -> vertx.eventBus().publish(engine.address(EventProcessorVerticle.HANDLERS_CHANGED), null)).mount(router);
     new QueueResource(engine.backends().eventQueues()).mount(router);
     router.route().failureHandler(ApiErrors::handle);
     for (int status : new int[] {400, 404, 405, 413, 500}) {
