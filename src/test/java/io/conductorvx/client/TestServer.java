@@ -117,6 +117,11 @@ public final class TestServer implements AutoCloseable {
     return server.port();
   }
 
+  /** The running server itself (its backends, configuration and Vert.x). */
+  public ConductorServer server() {
+    return server;
+  }
+
   public String baseUrl() {
     return "http://localhost:" + server.port() + "/api";
   }

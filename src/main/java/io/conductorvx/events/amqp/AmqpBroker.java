@@ -69,8 +69,13 @@ public final class AmqpBroker extends VerticleBase implements EventBroker {
   static String address(String url) {
     try {
       URI uri = URI.create(url);
-      String vhost = uri.getPath() == null || uri.getPath().isEmpty() ? "/" : uri.getPath().substring(1);
-      return uri.getHost() + ":" + (uri.getPort() < 0 ? 5672 : uri.getPort()) + (vhost.isEmpty() ? "/" : "/" + vhost);
+      if (uri.getHost() == null) {
+        throw new IllegalArgumentException();
+      }
+      // amqp URI rules: no path = the default vhost "/", "/name" = vhost "name" ("/%2F" = "/")
+      String raw = uri.getRawPath();
+      String vhost = raw == null || raw.isEmpty() ? "/" : java.net.URLDecoder.decode(raw.substring(1), java.nio.charset.StandardCharsets.UTF_8);
+      return uri.getHost() + ":" + (uri.getPort() < 0 ? 5672 : uri.getPort()) + " vhost " + (vhost.isEmpty() ? "(empty)" : vhost);
     } catch (RuntimeException e) {
       throw new IllegalArgumentException("Invalid amqpUrl (expected amqp://user:password@host:port/vhost)");
     }
@@ -167,7 +172,7 @@ public final class AmqpBroker extends VerticleBase implements EventBroker {
         if (e.getKey().startsWith(prefix) && !wanted.contains(e.getKey())) {
           it.remove();
           e.getValue().close();
-          LOG.info("Stopped consuming " + e.getKey() + " (no active handler listens on it)");
+          LOG.fine("Stopped consuming " + e.getKey() + " (no active handler listens on it)");
         }
       }
       refused.keySet().removeIf(k -> k.startsWith(prefix) && !wanted.contains(k));

@@ -154,7 +154,7 @@ final class JetStreamEventQueues implements EventQueues {
         if (!next.contains(e.getKey())) {
           it.remove();
           e.getValue().stop(); // the durable consumer stays on the server, keeping its position
-          LOG.info("Stopped consuming jsm:" + e.getKey() + " (no active handler listens on it)");
+          LOG.fine("Stopped consuming jsm:" + e.getKey() + " (no active handler listens on it)");
         }
       }
       Connection conn = broker.connectionIfUp();

@@ -92,7 +92,7 @@ final class NatsEventQueues implements EventQueues {
             sub.connection().closeDispatcher(sub.dispatcher());
             return null;
           }, false).onFailure(err -> LOG.fine("closing a NATS dispatcher: " + err.getMessage()));
-          LOG.info("Stopped consuming nats:" + e.getKey() + " (no active handler listens on it)");
+          LOG.fine("Stopped consuming nats:" + e.getKey() + " (no active handler listens on it)");
         }
       }
       Connection conn = broker.connectionIfUp();
