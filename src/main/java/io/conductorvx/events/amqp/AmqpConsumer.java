@@ -118,7 +118,12 @@ final class AmqpConsumer {
       LOG.log(Level.FINE, () -> "Message " + tag + " from " + event() + " was delivered on a lost connection; the broker redelivers it");
       return;
     }
-    Future<Void> settled = handled ? client.basicAck(tag, false) : client.basicNack(tag, false, true);
+    Future<Void> settled;
+    try {
+      settled = handled ? client.basicAck(tag, false) : client.basicNack(tag, false, true);
+    } catch (RuntimeException e) {
+      settled = Future.failedFuture(e); // the client throws when it finds the connection closed
+    }
     settled.onFailure(connection::lost);
   }
 
