@@ -159,13 +159,21 @@ final class JetStreamEventQueues implements EventQueues {
       }
       Connection conn = broker.connectionIfUp();
       if (conn != null) {
-        connected(conn);
+        connected(conn, false);
       }
     });
   }
 
-  /** Starts the wanted consumers that are not running; a running one survives reconnects by itself. */
-  void connected(Connection conn) {
+  /**
+   * Starts the wanted consumers that are not running. After a reconnection every consumer starts
+   * over on the new connection: its pull requests were lost with the old one (the durable
+   * consumer on the server keeps its position, so nothing is skipped).
+   */
+  void connected(Connection conn, boolean reconnected) {
+    if (reconnected) {
+      consumers.values().forEach(MessageConsumer::stop);
+      consumers.clear();
+    }
     for (String queue : wanted) {
       if (!consumers.containsKey(queue) && starting.add(queue)) {
         start(conn, queue);

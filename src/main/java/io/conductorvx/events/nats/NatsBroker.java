@@ -78,8 +78,17 @@ public final class NatsBroker extends VerticleBase implements EventBroker {
   @Override
   public Future<?> start() {
     context = vertx.getOrCreateContext();
+    this.initialBackoff = new Backoff(settings.reconnectMinMs(), settings.reconnectMaxMs());
+    // building the options loads much of jnats: not on the event loop
+    return vertx.executeBlocking(this::options, false).onSuccess(built -> {
+      this.options = built;
+      connectFirstTime(); // in the background: the server starts without waiting for the broker
+    });
+  }
+
+  private Options options() {
     Backoff backoff = new Backoff(settings.reconnectMinMs(), settings.reconnectMaxMs());
-    Options options = new Options.Builder()
+    return new Options.Builder()
         .server(settings.url())
         .connectionName("conductor-vx")
         .maxReconnects(-1)
@@ -109,10 +118,6 @@ public final class NatsBroker extends VerticleBase implements EventBroker {
           }
         })
         .build();
-    this.options = options;
-    this.initialBackoff = new Backoff(settings.reconnectMinMs(), settings.reconnectMaxMs());
-    connectFirstTime(); // in the background: the server starts without waiting for the broker
-    return Future.succeededFuture();
   }
 
   /**
@@ -171,7 +176,7 @@ public final class NatsBroker extends VerticleBase implements EventBroker {
         waiters.clear();
         ready.forEach(Promise::tryComplete);
         core.connected(conn);
-        jetStream.connected(conn);
+        jetStream.connected(conn, type == ConnectionListener.Events.RECONNECTED);
       }
       case DISCONNECTED, CLOSED -> {
         if (up) {
