@@ -50,15 +50,15 @@ public record AmqpSettings(boolean exchange, String name, String exchangeType, S
     if (q >= 0) {
       for (String param : uri.substring(q + 1).split("&")) {
         int eq = param.indexOf('=');
-        if (eq <= 0) {
-          continue;
+        String value = eq <= 0 ? "" : param.substring(eq + 1).trim();
+        if (value.isEmpty()) {
+          continue; // a key without a value is ignored, as Conductor ignores it
         }
         String key = param.substring(0, eq).trim().toLowerCase(Locale.ROOT);
-        String value = param.substring(eq + 1).trim();
         switch (key) {
-          case "exchangetype" -> exchangeType = required(value, "exchange type");
-          case "bindqueuename" -> boundQueue = value.isEmpty() ? null : value;
-          case "routingkey" -> routingKey = required(value, "routing key");
+          case "exchangetype" -> exchangeType = value;
+          case "bindqueuename" -> boundQueue = value;
+          case "routingkey" -> routingKey = value;
           case "durable" -> durable = Boolean.parseBoolean(value);
           case "exclusive" -> exclusive = Boolean.parseBoolean(value);
           case "autodelete" -> autoDelete = Boolean.parseBoolean(value);
@@ -72,13 +72,6 @@ public record AmqpSettings(boolean exchange, String name, String exchangeType, S
     }
     return new AmqpSettings(exchange, name, exchangeType, boundQueue == null ? "bound_to_" + name : boundQueue,
         routingKey, durable, exclusive, autoDelete, deliveryMode, maxPriority, queueType);
-  }
-
-  private static String required(String value, String what) {
-    if (value.isEmpty()) {
-      throw new IllegalArgumentException("The provided " + what + " is empty");
-    }
-    return value;
   }
 
   private static int deliveryMode(String value) {
