@@ -6,6 +6,9 @@ import io.conductorvx.queue.QueueStore;
 import io.conductorvx.queue.memory.MemoryQueueStore;
 import io.conductorvx.queue.postgres.PostgresQueueStore;
 import io.conductorvx.queue.redis.RedisQueueStore;
+import io.conductorvx.scheduler.MemoryScheduleStore;
+import io.conductorvx.scheduler.PostgresScheduleStore;
+import io.conductorvx.scheduler.ScheduleStore;
 import io.conductorvx.store.EventExecutionStore;
 import io.conductorvx.store.EventHandlerStore;
 import io.conductorvx.store.ExecutionStore;
@@ -30,7 +33,8 @@ import java.util.Set;
  * the background).
  */
 public record Backends(MetadataStore metadata, ExecutionStore executions, QueueStore queues,
-    EventHandlerStore eventHandlers, EventQueueRegistry eventQueues, EventExecutionStore eventExecutions) {
+    EventHandlerStore eventHandlers, EventQueueRegistry eventQueues, ScheduleStore schedules,
+    EventExecutionStore eventExecutions) {
   static final String POSTGRES = "postgres";
   static final String REDIS = "redis";
   private static final Set<String> STORES = Set.of(ServerConfig.MEMORY, POSTGRES);
@@ -58,7 +62,7 @@ public record Backends(MetadataStore metadata, ExecutionStore executions, QueueS
       return queues(vertx, config, db)
           .compose(queue -> EventQueueRegistry.create(vertx, config)
               .map(events -> new Backends(stores.metadata(), stores.executions(), queue, stores.eventHandlers(),
-                  events, stores.eventExecutions()))
+                  events, stores.schedules(), stores.eventExecutions()))
               .onFailure(err -> queue.close()))
           .onFailure(err -> stores.close());
     });
@@ -67,9 +71,9 @@ public record Backends(MetadataStore metadata, ExecutionStore executions, QueueS
   private static Backends metadataAndExecutions(ServerConfig config, PostgresDatabase db) {
     return POSTGRES.equals(config.store())
         ? new Backends(new PostgresMetadataStore(db), new PostgresExecutionStore(db), null, new PostgresEventHandlerStore(db), null,
-            new PostgresEventExecutionStore(db))
+            new PostgresScheduleStore(db), new PostgresEventExecutionStore(db))
         : new Backends(new MemoryMetadataStore(), new MemoryExecutionStore(), null, new MemoryEventHandlerStore(), null,
-            new MemoryEventExecutionStore());
+            new MemoryScheduleStore(), new MemoryEventExecutionStore());
   }
 
   private static Future<QueueStore> queues(Vertx vertx, ServerConfig config, PostgresDatabase db) {
@@ -83,7 +87,8 @@ public record Backends(MetadataStore metadata, ExecutionStore executions, QueueS
 
   /** Closes every store; queues and eventQueues are null only on the failure path of {@link #create}. */
   public Future<Void> close() {
-    return Future.join(List.of(metadata.close(), executions.close(), eventHandlers.close(), eventExecutions.close(),
+    return Future.join(List.of(metadata.close(), executions.close(), eventHandlers.close(), schedules.close(),
+        eventExecutions.close(),
         queues == null ? Future.<Void>succeededFuture() : queues.close(),
         eventQueues == null ? Future.<Void>succeededFuture() : eventQueues.close())).mapEmpty();
   }

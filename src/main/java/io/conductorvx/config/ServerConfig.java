@@ -26,6 +26,8 @@ public record ServerConfig(
     long limitPostponeSeconds,
     long commandTimeoutMs,
     long scriptMaxExecutionSeconds,
+    boolean schedulerEnabled,
+    long schedulerPollIntervalMs,
     // Event brokers and status listeners (events/amqp, events/nats, listeners). An empty URL leaves
     // its broker off (its queue types are then unknown); a configured broker that cannot be reached
     // is reported and retried in the background, the server starts anyway.
@@ -68,6 +70,8 @@ public record ServerConfig(
         .put("limitPostponeSeconds", 1)
         .put("commandTimeoutMs", 30_000)
         .put("scriptMaxExecutionSeconds", 4)
+        .put("schedulerEnabled", true)
+        .put("schedulerPollIntervalMs", 100)
         // event brokers and status listeners
         .put("amqpUrl", "")
         .put("amqpPrefetch", 10)
@@ -114,6 +118,8 @@ public record ServerConfig(
           c.getLong("limitPostponeSeconds"),
           c.getLong("commandTimeoutMs"),
           c.getLong("scriptMaxExecutionSeconds"),
+          c.getBoolean("schedulerEnabled"),
+          Math.max(1, c.getLong("schedulerPollIntervalMs")),
           // event brokers and status listeners
           c.getString("amqpUrl").trim(),
           Math.max(1, c.getInteger("amqpPrefetch")),
@@ -162,6 +168,8 @@ public record ServerConfig(
         .put("limitPostponeSeconds", limitPostponeSeconds)
         .put("commandTimeoutMs", commandTimeoutMs)
         .put("scriptMaxExecutionSeconds", scriptMaxExecutionSeconds)
+        .put("schedulerEnabled", schedulerEnabled)
+        .put("schedulerPollIntervalMs", schedulerPollIntervalMs)
         // event brokers and status listeners
         .put("amqpUrl", amqpUrl)
         .put("amqpPrefetch", amqpPrefetch)
