@@ -106,7 +106,7 @@ public final class EventProcessor {
       for (EventHandler handler : active) {
         done.add(handle(handler, message, payload, expanded));
       }
-      return Future.all(done).<Void>mapEmpty();
+      return Future.join(done).<Void>mapEmpty(); // every handler finishes before the message is settled
     }).onFailure(err -> LOG.log(Level.WARNING, "Event " + message.event() + " message " + message.id()
         + " is not handled yet and will be delivered again where the queue redelivers: " + err.getMessage()));
   }

@@ -114,6 +114,28 @@ class AmqpEventQueueTest extends EventTestBase {
   }
 
   @Test
+  void aMessageRoutedThroughAnExchangeReachesTheHandlerOnItsBoundQueue() {
+    String wf = uniq("amqp_exchange_target");
+    registerWorkflow(wf, List.of(systemTask("WAIT", "hold", map())), null);
+    String exchange = uniq("cvx_in_x");
+    String bound = uniq("cvx_in_bound");
+    rabbit.forgetExchangeLater(exchange);
+    rabbit.forgetLater(bound);
+    EventHandler starter = startOn("amqp_exchange:" + exchange + "?exchangeType=direct&routingKey=go&bindQueueName=" + bound, wf);
+    awaitConsumed(bound); // the server declared the exchange and the queue, and bound them
+
+    String n = uniq("routed");
+    rabbit.publishToExchange(exchange, "elsewhere", "other-" + n, json("n", n + "-other"));
+    rabbit.publishToExchange(exchange, "go", "go-" + n, json("n", n));
+    Workflow started = awaitOneStarted(wf, n);
+    assertEquals("amqp_exchange:" + exchange + "?exchangeType=direct&routingKey=go&bindQueueName=" + bound,
+        started.getInput().get("conductor.event.name"));
+    assertEquals(List.of(), started(wf, n + "-other"), "only the routing key bound");
+    Await.await("the message acknowledged", WAIT, () -> rabbit.ready(bound), c -> c == 0);
+    assertEquals(1, executions(starter.getName()).size());
+  }
+
+  @Test
   void aMessageDeliveredTwiceRunsItsActionsOnce() {
     String wf = uniq("amqp_once");
     registerWorkflow(wf, List.of(systemTask("WAIT", "hold", map())), null);

@@ -107,6 +107,22 @@ public final class TestBrokers {
       });
     }
 
+    /** Publishes to an exchange with a routing key and waits for RabbitMQ's confirm. */
+    public void publishToExchange(String exchange, String routingKey, String messageId, String body) {
+      call(() -> {
+        AMQP.BasicProperties props = new AMQP.BasicProperties.Builder().messageId(messageId).contentType("application/json")
+            .deliveryMode(2).build();
+        channel.basicPublish(exchange, routingKey, props, body.getBytes(StandardCharsets.UTF_8));
+        channel.waitForConfirmsOrDie(10_000);
+        return null;
+      });
+    }
+
+    /** Deleted on close (whoever declared it). */
+    public void forgetExchangeLater(String exchange) {
+      exchanges.add(exchange);
+    }
+
     /** Takes one message off the queue (acknowledged), or null when it is empty. */
     public GetResponse get(String queue) {
       return call(() -> channel.basicGet(queue, true));
