@@ -10,6 +10,7 @@ import io.conductorvx.model.Json;
 import io.conductorvx.model.Workflow;
 import io.conductorvx.engine.WorkflowEngine;
 import io.conductorvx.events.EventProcessorVerticle;
+import io.conductorvx.listeners.StatusListenerVerticle;
 import io.conductorvx.messages.MessageCleanupVerticle;
 import io.conductorvx.queue.ActiveWorkers;
 import io.conductorvx.scheduler.ScheduleOwnership;
@@ -80,8 +81,12 @@ public final class ConductorServer {
           })
           .compose(id -> {
             deployments.add(id);
-            return vertx.deployVerticle(new SweeperVerticle(engine));
+            // status listeners hear the deciders' committed changes; deployed only when configured
+            return StatusListenerVerticle.configured(config)
+                ? vertx.deployVerticle(new StatusListenerVerticle(engine)).onSuccess(deployments::add)
+                : Future.succeededFuture("");
           })
+          .compose(id -> vertx.deployVerticle(new SweeperVerticle(engine)))
           .compose(id -> {
             deployments.add(id);
             return config.schedulerEnabled()

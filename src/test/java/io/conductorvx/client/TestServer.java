@@ -143,6 +143,7 @@ public final class TestServer implements AutoCloseable {
     return server.port();
   }
 
+  /** The running server itself (its backends, configuration and Vert.x). */
   public ConductorServer server() {
     return server;
   }
