@@ -12,12 +12,18 @@ import io.conductorvx.engine.WorkflowEngine;
 import io.conductorvx.events.EventProcessorVerticle;
 import io.conductorvx.health.HealthMonitor;
 import io.conductorvx.metrics.ServerMetrics;
+import io.conductorvx.listeners.StatusListenerVerticle;
+import io.conductorvx.messages.MessageCleanupVerticle;
 import io.conductorvx.queue.ActiveWorkers;
+import io.conductorvx.scheduler.ScheduleOwnership;
+import io.conductorvx.scheduler.Scheduler;
+import io.conductorvx.scheduler.SchedulerVerticle;
 import io.conductorvx.sweeper.SweeperVerticle;
 import io.conductorvx.tasks.TaskTypes;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -32,16 +38,18 @@ public final class ConductorServer {
   private final Backends backends;
   private final List<String> deployments;
   private final int port;
+  private final Scheduler scheduler;
   private final ServerMetrics metrics;
   private final HealthMonitor health;
 
   private ConductorServer(Vertx vertx, ServerConfig config, Backends backends, List<String> deployments, int port,
-      ServerMetrics metrics, HealthMonitor health) {
+      Scheduler scheduler, ServerMetrics metrics, HealthMonitor health) {
     this.vertx = vertx;
     this.config = config;
     this.backends = backends;
     this.deployments = deployments;
     this.port = port;
+    this.scheduler = scheduler;
     this.metrics = metrics;
     this.health = health;
   }
@@ -52,6 +60,11 @@ public final class ConductorServer {
    * {@link io.conductorvx.metrics.MetricsVertx} (Main does).
    */
   public static Future<ConductorServer> start(Vertx vertx, ServerConfig config) {
+    return start(vertx, config, Clock.systemUTC());
+  }
+
+  /** As {@link #start(Vertx, ServerConfig)}, with the clock the scheduler reads (tests move it). */
+  public static Future<ConductorServer> start(Vertx vertx, ServerConfig config, Clock schedulerClock) {
     startWarmUp();
     try {
       vertx.eventBus().registerCodec(new LocalCodec());
@@ -65,6 +78,9 @@ public final class ConductorServer {
       HealthMonitor health = new HealthMonitor(vertx, backends.healthChecks(), config.healthCheckIntervalMs(),
           config.healthCheckTimeoutMs(), System.currentTimeMillis());
       metrics.observe(health);
+      // Every schedule is fired here until instances share partitions: then the owner of
+      // partition(hash(schedule name)) fires it (ScheduleOwnership).
+      Scheduler scheduler = new Scheduler(vertx, engine, backends.schedules(), schedulerClock, ScheduleOwnership.EVERY_SCHEDULE);
       List<String> deployments = new ArrayList<>();
       AtomicInteger nextPartition = new AtomicInteger();
       return engine.taskDefs().load(backends.metadata()).compose(loaded -> vertx.deployVerticle(() -> new DeciderVerticle(nextPartition.getAndIncrement(), engine),
@@ -76,13 +92,24 @@ public final class ConductorServer {
           })
           .compose(id -> {
             deployments.add(id);
-            return vertx.deployVerticle(new SweeperVerticle(engine));
+            return vertx.deployVerticle(new MessageCleanupVerticle(engine.messages()));
           })
           .compose(id -> {
             deployments.add(id);
-            return deployHttp(vertx, engine, config, metrics, health, deployments);
+            // status listeners hear the deciders' committed changes; deployed only when configured
+            return StatusListenerVerticle.configured(config)
+                ? vertx.deployVerticle(new StatusListenerVerticle(engine)).onSuccess(deployments::add)
+                : Future.succeededFuture("");
           })
-          .map(port -> new ConductorServer(vertx, config, backends, deployments, port, metrics, health))
+          .compose(id -> vertx.deployVerticle(new SweeperVerticle(engine)))
+          .compose(id -> {
+            deployments.add(id);
+            return config.schedulerEnabled()
+                ? vertx.deployVerticle(new SchedulerVerticle(scheduler, config.schedulerPollIntervalMs())).map(deployments::add)
+                : Future.succeededFuture();
+          })
+          .compose(v -> deployHttp(vertx, engine, scheduler, config, metrics, health, deployments))
+          .map(port -> new ConductorServer(vertx, config, backends, deployments, port, scheduler, metrics, health))
           .recover(err -> undeployAll(vertx, deployments).eventually(backends::close)
               .eventually(() -> closeObservers(metrics, health))
               .transform(ignored -> Future.failedFuture(err)));
@@ -124,12 +151,12 @@ public final class ConductorServer {
    * Every HTTP verticle listens on the same port. Port 0 means any free port: Vert.x shares a random
    * port among servers that ask for the same negative port, so all instances ask for -1.
    */
-  private static Future<Integer> deployHttp(Vertx vertx, WorkflowEngine engine, ServerConfig config, ServerMetrics metrics,
-      HealthMonitor health, List<String> deployments) {
+  private static Future<Integer> deployHttp(Vertx vertx, WorkflowEngine engine, Scheduler scheduler, ServerConfig config,
+      ServerMetrics metrics, HealthMonitor health, List<String> deployments) {
     int port = config.port() == 0 ? -1 : config.port();
     List<HttpApiVerticle> instances = new ArrayList<>();
     return vertx.deployVerticle(() -> {
-          HttpApiVerticle v = new HttpApiVerticle(engine, port, metrics, health);
+          HttpApiVerticle v = new HttpApiVerticle(engine, port, scheduler, metrics, health);
           instances.add(v);
           return v;
         }, new DeploymentOptions().setInstances(config.httpInstances()))
@@ -161,6 +188,10 @@ public final class ConductorServer {
 
   public Vertx vertx() {
     return vertx;
+  }
+
+  public Scheduler scheduler() {
+    return scheduler;
   }
 
   public ServerMetrics metrics() {

@@ -76,6 +76,9 @@ final class HealthResource {
     if (b.error() != null) {
       e.put("errorMessage", b.error());
     }
+    if (b.details() != null && !b.details().isEmpty()) {
+      e.put("details", b.details());
+    }
     return e;
   }
 }

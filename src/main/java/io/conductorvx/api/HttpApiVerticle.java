@@ -1,9 +1,12 @@
 package io.conductorvx.api;
 
+import io.conductorvx.admin.AdminOperations;
 import io.conductorvx.engine.WorkflowEngine;
 import io.conductorvx.health.HealthMonitor;
 import io.conductorvx.metrics.ServerMetrics;
+import io.conductorvx.events.EventProcessorVerticle;
 import io.conductorvx.queue.TaskPoller;
+import io.conductorvx.scheduler.Scheduler;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.VerticleBase;
@@ -20,14 +23,16 @@ import io.vertx.ext.web.handler.BodyHandler;
 public final class HttpApiVerticle extends VerticleBase {
   private final WorkflowEngine engine;
   private final int port;
+  private final Scheduler scheduler;
   private final ServerMetrics metrics;
   private final HealthMonitor health;
   private HttpServer server;
   private TaskPoller poller;
 
-  public HttpApiVerticle(WorkflowEngine engine, int port, ServerMetrics metrics, HealthMonitor health) {
+  public HttpApiVerticle(WorkflowEngine engine, int port, Scheduler scheduler, ServerMetrics metrics, HealthMonitor health) {
     this.engine = engine;
     this.port = port;
+    this.scheduler = scheduler;
     this.metrics = metrics;
     this.health = health;
   }
@@ -41,12 +46,19 @@ public final class HttpApiVerticle extends VerticleBase {
     if (metrics.enabled()) {
       new MetricsResource(metrics).mount(router);
     }
-    new MetadataResource(engine.backends().metadata(), engine.taskDefs()).mount(router);
+    new MetadataResource(vertx, engine.backends().metadata(), engine.taskDefs(), engine.definitions()).mount(router);
     new BulkResource(engine).mount(router);
     new WorkflowResource(engine).mount(router);
     new TaskResource(engine, poller).mount(router);
-    new EventResource(engine.backends().eventHandlers()).mount(router);
+    new EventExecutionResource(engine.backends().eventHandlers(), engine.backends().eventExecutions()).mount(router);
+    new EventResource(engine.backends().eventHandlers(),
+        () -> vertx.eventBus().publish(engine.address(EventProcessorVerticle.HANDLERS_CHANGED), null)).mount(router);
     new QueueResource(engine.backends().eventQueues()).mount(router);
+    new WorkflowMessageResource(engine).mount(router);
+    new AdminResource(new AdminOperations(engine)).mount(router);
+    new EnvironmentResource(engine.environment(), engine.secrets()).mount(router);
+    new VersionResource().mount(router);
+    new SchedulerResource(scheduler).mount(router);
     router.route().failureHandler(ctx -> {
       ApiErrors.handle(ctx);
       metrics.serverError(ctx.response().getStatusCode());

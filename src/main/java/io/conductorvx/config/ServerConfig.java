@@ -1,6 +1,8 @@
 package io.conductorvx.config;
 
 import io.vertx.core.json.JsonObject;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * Every setting of the server, typed, in one place. Built from defaults, then a JSON file, then
@@ -26,6 +28,34 @@ public record ServerConfig(
     long limitPostponeSeconds,
     long commandTimeoutMs,
     long scriptMaxExecutionSeconds,
+    boolean schedulerEnabled,
+    long schedulerPollIntervalMs,
+    // ---- environment, secrets and workflow messages (Conductor OSS parity) ----
+    // environment / secrets: NAME -> value, read as ${workflow.env.NAME} / ${workflow.secrets.NAME};
+    // ConfigLoader adds the process variables named <prefix>NAME. Secrets are never answered or logged.
+    Map<String, String> environment,
+    Map<String, String> secrets,
+    String environmentEnvPrefix,
+    String secretsEnvPrefix,
+    int workflowMessageQueueMaxSize,
+    int workflowMessageMaxBatchSize,
+    // Event brokers and status listeners (events/amqp, events/nats, listeners). An empty URL leaves
+    // its broker off (its queue types are then unknown); a configured broker that cannot be reached
+    // is reported and retried in the background, the server starts anyway.
+    String amqpUrl,                     // RabbitMQ, amqp://user:password@host:5672/vhost
+    int amqpPrefetch,                   // unacknowledged messages per consumed AMQP queue
+    String amqpQueueType,               // x-queue-type of the queues the server declares (classic, quorum)
+    String natsUrl,                     // NATS with JetStream, nats://[user:password@]host:4222
+    String jetStreamSubjectPrefix,      // put before jsm: subjects (Conductor's default; empty: as written)
+    long brokerReconnectMs,             // first delay before reconnecting to a broker; doubles each time
+    long brokerReconnectMaxMs,          // longest delay between reconnection attempts
+    long brokerPublishTimeoutMs,        // an EVENT task or listener publish retries this long, then fails
+    long eventQueueRefreshMs,           // how often handlers are re-read for the queues to consume
+    String workflowStatusSuccessQueue,  // event queue for COMPLETED workflows that enable the listener
+    String workflowStatusFailureQueue,  // ... for FAILED, TERMINATED and TIMED_OUT ones
+    String workflowStatusFinalizeQueue, // ... for every one that ended
+    String taskStatusQueue,             // event queue for every task status change (TaskDef may opt out)
+    // metrics and health
     boolean metrics,
     boolean metricsVertx,
     long healthCheckIntervalMs,
@@ -56,6 +86,30 @@ public record ServerConfig(
         .put("limitPostponeSeconds", 1)
         .put("commandTimeoutMs", 30_000)
         .put("scriptMaxExecutionSeconds", 4)
+        .put("schedulerEnabled", true)
+        .put("schedulerPollIntervalMs", 100)
+        // ---- environment, secrets and workflow messages
+        .put("environment", new JsonObject())
+        .put("secrets", new JsonObject())
+        .put("environmentEnvPrefix", "CONDUCTOR_ENV_")
+        .put("secretsEnvPrefix", "CONDUCTOR_SECRET_")
+        .put("workflowMessageQueueMaxSize", 1000)
+        .put("workflowMessageMaxBatchSize", 100)
+        // event brokers and status listeners
+        .put("amqpUrl", "")
+        .put("amqpPrefetch", 10)
+        .put("amqpQueueType", "classic")
+        .put("natsUrl", "")
+        .put("jetStreamSubjectPrefix", "conductor_jsm_notify_test_")
+        .put("brokerReconnectMs", 500)
+        .put("brokerReconnectMaxMs", 30_000)
+        .put("brokerPublishTimeoutMs", 30_000)
+        .put("eventQueueRefreshMs", 5_000)
+        .put("workflowStatusSuccessQueue", "")
+        .put("workflowStatusFailureQueue", "")
+        .put("workflowStatusFinalizeQueue", "")
+        .put("taskStatusQueue", "")
+        // metrics and health
         .put("metrics", true)
         .put("metricsVertx", true)
         .put("healthCheckIntervalMs", 5000)
@@ -92,6 +146,29 @@ public record ServerConfig(
           c.getLong("limitPostponeSeconds"),
           c.getLong("commandTimeoutMs"),
           c.getLong("scriptMaxExecutionSeconds"),
+          c.getBoolean("schedulerEnabled"),
+          Math.max(1, c.getLong("schedulerPollIntervalMs")),
+          strings(c.getJsonObject("environment"), "environment"),
+          strings(c.getJsonObject("secrets"), "secrets"),
+          c.getString("environmentEnvPrefix"),
+          c.getString("secretsEnvPrefix"),
+          positive(c.getInteger("workflowMessageQueueMaxSize"), "workflowMessageQueueMaxSize"),
+          positive(c.getInteger("workflowMessageMaxBatchSize"), "workflowMessageMaxBatchSize"),
+          // event brokers and status listeners
+          c.getString("amqpUrl").trim(),
+          Math.max(1, c.getInteger("amqpPrefetch")),
+          c.getString("amqpQueueType"),
+          c.getString("natsUrl").trim(),
+          c.getString("jetStreamSubjectPrefix"),
+          Math.max(1, c.getLong("brokerReconnectMs")),
+          Math.max(1, c.getLong("brokerReconnectMaxMs")),
+          Math.max(1, c.getLong("brokerPublishTimeoutMs")),
+          Math.max(100, c.getLong("eventQueueRefreshMs")),
+          c.getString("workflowStatusSuccessQueue").trim(),
+          c.getString("workflowStatusFailureQueue").trim(),
+          c.getString("workflowStatusFinalizeQueue").trim(),
+          c.getString("taskStatusQueue").trim(),
+          // metrics and health
           c.getBoolean("metrics"),
           c.getBoolean("metricsVertx"),
           Math.max(100, c.getLong("healthCheckIntervalMs")),
@@ -109,6 +186,35 @@ public record ServerConfig(
     return prefix;
   }
 
+  /** NAME -> value; a value that is not a string is kept as its JSON text (readable with NAME.path). */
+  private static Map<String, String> strings(JsonObject object, String key) {
+    if (object == null) {
+      throw new IllegalArgumentException(key + " must be a JSON object of NAME -> value");
+    }
+    Map<String, String> out = new LinkedHashMap<>();
+    object.forEach(e -> {
+      Object v = e.getValue();
+      if (v != null) {
+        out.put(e.getKey(), v instanceof String str ? str : io.vertx.core.json.Json.encode(v));
+      }
+    });
+    return Map.copyOf(out);
+  }
+
+  private static int positive(int value, String key) {
+    if (value < 1) {
+      throw new IllegalArgumentException(key + " must be at least 1, got " + value);
+    }
+    return value;
+  }
+
+  /** Secrets are left out of the text form, so a logged configuration never shows them. */
+  @Override
+  public String toString() {
+    return "ServerConfig" + toJson().encode();
+  }
+
+  /** The settings for display: secret values are replaced by "***" (names stay). */
   public JsonObject toJson() {
     return new JsonObject()
         .put("port", port)
@@ -130,9 +236,37 @@ public record ServerConfig(
         .put("limitPostponeSeconds", limitPostponeSeconds)
         .put("commandTimeoutMs", commandTimeoutMs)
         .put("scriptMaxExecutionSeconds", scriptMaxExecutionSeconds)
+        .put("schedulerEnabled", schedulerEnabled)
+        .put("schedulerPollIntervalMs", schedulerPollIntervalMs)
+        .put("environment", new JsonObject(new LinkedHashMap<>(environment)))
+        .put("secrets", redacted(secrets))
+        .put("environmentEnvPrefix", environmentEnvPrefix)
+        .put("secretsEnvPrefix", secretsEnvPrefix)
+        .put("workflowMessageQueueMaxSize", workflowMessageQueueMaxSize)
+        .put("workflowMessageMaxBatchSize", workflowMessageMaxBatchSize)
+        // event brokers and status listeners
+        .put("amqpUrl", amqpUrl)
+        .put("amqpPrefetch", amqpPrefetch)
+        .put("amqpQueueType", amqpQueueType)
+        .put("natsUrl", natsUrl)
+        .put("jetStreamSubjectPrefix", jetStreamSubjectPrefix)
+        .put("brokerReconnectMs", brokerReconnectMs)
+        .put("brokerReconnectMaxMs", brokerReconnectMaxMs)
+        .put("brokerPublishTimeoutMs", brokerPublishTimeoutMs)
+        .put("eventQueueRefreshMs", eventQueueRefreshMs)
+        .put("workflowStatusSuccessQueue", workflowStatusSuccessQueue)
+        .put("workflowStatusFailureQueue", workflowStatusFailureQueue)
+        .put("workflowStatusFinalizeQueue", workflowStatusFinalizeQueue)
+        .put("taskStatusQueue", taskStatusQueue)
         .put("metrics", metrics)
         .put("metricsVertx", metricsVertx)
         .put("healthCheckIntervalMs", healthCheckIntervalMs)
         .put("healthCheckTimeoutMs", healthCheckTimeoutMs);
+  }
+
+  private static JsonObject redacted(Map<String, String> secrets) {
+    JsonObject out = new JsonObject();
+    secrets.keySet().stream().sorted().forEach(name -> out.put(name, "***"));
+    return out;
   }
 }

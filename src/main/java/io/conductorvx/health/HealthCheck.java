@@ -1,12 +1,12 @@
 package io.conductorvx.health;
 
 import io.vertx.core.Future;
+import java.util.Map;
 import java.util.function.Supplier;
 
 /**
  * One backend the server talks to (PostgreSQL, Redis, an event broker), as {@code /health} reports
- * it. A backend implements this, or hands one out, and {@code Backends} collects it; an event queue
- * provider that implements it is found by itself.
+ * it. {@code Backends} makes one for each backend the configuration uses.
  */
 public interface HealthCheck {
   /** The name the health answer gives the backend: {@code postgres}, {@code redis}, {@code rabbitmq}… */
@@ -23,7 +23,16 @@ public interface HealthCheck {
   /** Succeeds when the backend answers (a round trip, e.g. {@code SELECT 1} or {@code PING}). */
   Future<Void> check();
 
+  /** What the health answer shows of the backend besides its state (address, queues…); no secrets. */
+  default Map<String, Object> details() {
+    return Map.of();
+  }
+
   static HealthCheck of(String name, boolean required, Supplier<Future<Void>> check) {
+    return of(name, required, check, Map::of);
+  }
+
+  static HealthCheck of(String name, boolean required, Supplier<Future<Void>> check, Supplier<Map<String, Object>> details) {
     return new HealthCheck() {
       @Override
       public String name() {
@@ -38,6 +47,11 @@ public interface HealthCheck {
       @Override
       public Future<Void> check() {
         return check.get();
+      }
+
+      @Override
+      public Map<String, Object> details() {
+        return details.get();
       }
     };
   }

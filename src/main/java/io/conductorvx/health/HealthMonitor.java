@@ -24,6 +24,7 @@ public final class HealthMonitor {
 
   private final Vertx vertx;
   private final List<HealthCheck> checks;
+  private final Map<String, HealthCheck> byName = new LinkedHashMap<>();
   private final HealthChecks procedures;
   private final long timeoutMs;
   /** Backend name → its latest state; guarded by this. */
@@ -50,7 +51,8 @@ public final class HealthMonitor {
               promise.tryFail(failure);
             }
           }));
-      states.put(c.name(), new BackendHealth(c.name(), c.required(), true, startedAtMillis, startedAtMillis, null));
+      byName.put(c.name(), c);
+      states.put(c.name(), new BackendHealth(c.name(), c.required(), true, startedAtMillis, startedAtMillis, null, c.details()));
     }
     this.last = new HealthReport(List.copyOf(states.values()), startedAtMillis);
     if (!this.checks.isEmpty()) {
@@ -96,7 +98,8 @@ public final class HealthMonitor {
       boolean up = r.getUp();
       String error = up ? null : describe(r);
       long since = before.up() == up ? before.sinceMillis() : now;
-      states.put(r.getId(), new BackendHealth(before.name(), before.required(), up, since, now, error));
+      states.put(r.getId(), new BackendHealth(before.name(), before.required(), up, since, now, error,
+          byName.get(r.getId()).details()));
     }
     last = new HealthReport(new ArrayList<>(states.values()), now);
     return last;

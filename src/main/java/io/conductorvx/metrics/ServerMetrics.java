@@ -10,6 +10,8 @@ import io.conductorvx.model.Task;
 import io.conductorvx.model.Workflow;
 import io.conductorvx.queue.PollObserver;
 import io.conductorvx.queue.QueueStore;
+import io.conductorvx.scheduler.ScheduleStore;
+import io.conductorvx.store.EventExecutionStore;
 import io.conductorvx.store.EventHandlerStore;
 import io.conductorvx.store.ExecutionStore;
 import io.conductorvx.store.MetadataStore;
@@ -154,22 +156,23 @@ public final class ServerMetrics {
     String store = config.store();
     boolean timeStores = !ServerConfig.MEMORY.equals(store);
     boolean timeQueues = !ServerConfig.MEMORY.equals(config.queue());
-    String storeHelp = "Store operations, from call to completion";
     Backends timed = backends.withStores(
-        timeStores ? TimedBackend.wrap(MetadataStore.class, backends.metadata(),
-            new OperationTimers(meters, "conductorvx.store", storeHelp, "store", "metadata", "backend", store))
-            : backends.metadata(),
-        timeStores ? TimedBackend.wrap(ExecutionStore.class, backends.executions(),
-            new OperationTimers(meters, "conductorvx.store", storeHelp, "store", "execution", "backend", store))
-            : backends.executions(),
+        timeStores ? timedStore(MetadataStore.class, backends.metadata(), "metadata", store) : backends.metadata(),
+        timeStores ? timedStore(ExecutionStore.class, backends.executions(), "execution", store) : backends.executions(),
         timeQueues ? TimedBackend.wrap(QueueStore.class, backends.queues(),
             new OperationTimers(meters, "conductorvx.queue", "Queue operations, from call to completion", "backend", config.queue()))
             : backends.queues(),
-        timeStores ? TimedBackend.wrap(EventHandlerStore.class, backends.eventHandlers(),
-            new OperationTimers(meters, "conductorvx.store", storeHelp, "store", "event_handler", "backend", store))
-            : backends.eventHandlers());
+        timeStores ? timedStore(EventHandlerStore.class, backends.eventHandlers(), "event_handler", store) : backends.eventHandlers(),
+        timeStores ? timedStore(ScheduleStore.class, backends.schedules(), "schedule", store) : backends.schedules(),
+        timeStores ? timedStore(EventExecutionStore.class, backends.eventExecutions(), "event_execution", store)
+            : backends.eventExecutions());
     queueDepths = new QueueDepthGauges(meters, timed.queues(), timed.metadata());
     return timed;
+  }
+
+  private <T> T timedStore(Class<T> type, T store, String name, String backend) {
+    return TimedBackend.wrap(type, store, new OperationTimers(meters, "conductorvx.store",
+        "Store operations, from call to completion", "store", name, "backend", backend));
   }
 
   /** {@code conductorvx_backend_up{backend}}: 1 while the backend's health check passes. */

@@ -65,11 +65,16 @@ public final class TestServer implements AutoCloseable {
    * port chosen by the server; read it back with {@link #port()}).
    */
   public static TestServer start(JsonObject overrides) {
+    return start(overrides, java.time.Clock.systemUTC());
+  }
+
+  /** As {@link #start(JsonObject)}, with the clock the server's scheduler reads. */
+  public static TestServer start(JsonObject overrides, java.time.Clock schedulerClock) {
     JsonObject settings = fastSettings().mergeIn(overrides == null ? new JsonObject() : overrides);
     ServerConfig config = ServerConfig.fromJson(settings);
     Vertx vertx = MetricsVertx.create(config);
     try {
-      ConductorServer server = await(ConductorServer.start(vertx, config), 30);
+      ConductorServer server = await(ConductorServer.start(vertx, config, schedulerClock), 30);
       return new TestServer(vertx, server);
     } catch (RuntimeException e) {
       try {
@@ -81,7 +86,7 @@ public final class TestServer implements AutoCloseable {
     }
   }
 
-  static <T> T await(Future<T> future, int seconds) {
+  public static <T> T await(Future<T> future, int seconds) {
     try {
       return future.toCompletionStage().toCompletableFuture().get(seconds, TimeUnit.SECONDS);
     } catch (java.util.concurrent.ExecutionException e) {
@@ -115,8 +120,34 @@ public final class TestServer implements AutoCloseable {
     exchanges.clear();
   }
 
+  /**
+   * Writes a workflow definition (the client's model) straight to the metadata store, past the
+   * API's validation: a definition registered before today's rules, which the engine must still
+   * cope with at run time.
+   */
+  public void storeWithoutValidation(Object clientDefinition) {
+    try {
+      byte[] json = new com.netflix.conductor.common.config.ObjectMapperProvider().getObjectMapper()
+          .writeValueAsBytes(clientDefinition);
+      io.conductorvx.model.WorkflowDef def = io.conductorvx.model.Json.MAPPER.readValue(json, io.conductorvx.model.WorkflowDef.class);
+      await(server.backends().metadata().saveWorkflowDef(def), 10);
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** The server itself (backends, engine), for tests that look behind the API. */
+  public ConductorServer conductorServer() {
+    return server;
+  }
+
   public int port() {
     return server.port();
+  }
+
+  /** The running server itself (its backends, configuration and Vert.x). */
+  public ConductorServer server() {
+    return server;
   }
 
   public String baseUrl() {

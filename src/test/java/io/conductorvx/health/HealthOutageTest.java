@@ -11,6 +11,7 @@ import io.conductorvx.config.ServerConfig;
 import io.conductorvx.metrics.MetricsVertx;
 import io.conductorvx.metrics.Scrape;
 import io.conductorvx.testing.TcpProxy;
+import io.conductorvx.testing.TestBrokers;
 import io.conductorvx.testing.TestBackends;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -105,6 +106,53 @@ class HealthOutageTest {
 
     outage(port, redisProxy, "redis", "postgres");
     outage(port, pgProxy, "postgres", "redis");
+  }
+
+  /**
+   * An event broker is listed apart (suppressedHealthResults): down, it does not make the server
+   * unhealthy, since only its handlers and EVENT tasks wait for it.
+   */
+  @Test
+  void aBrokerThatIsDownIsReportedButDoesNotFailHealth() throws Exception {
+    TcpProxy amqpProxy = await(TcpProxy.start(proxies, TestBrokers.amqpHost(), TestBrokers.amqpPort()));
+    ServerConfig config = ServerConfig.fromJson(new JsonObject()
+        .put("port", 0)
+        .put("amqpUrl", TestBrokers.amqpUrlVia(amqpProxy.port()))
+        .put("brokerReconnectMs", 100)
+        .put("brokerReconnectMaxMs", 500)
+        .put("healthCheckIntervalMs", 500));
+    serverVertx = MetricsVertx.create(config);
+    server = await(ConductorServer.start(serverVertx, config));
+    int port = server.port();
+
+    JsonObject up = Await.await("the broker to be up", WAIT, () -> get(port, "/health").json(),
+        b -> brokerUp(b, "amqp") == Boolean.TRUE);
+    assertEquals(0, up.getJsonArray("healthResults").size(), "memory backends have no entry: " + up);
+    JsonObject amqp = up.getJsonArray("suppressedHealthResults").getJsonObject(0);
+    assertEquals(false, amqp.getBoolean("required"));
+    assertFalse(amqp.getJsonObject("details").getString("address").contains("guest"), "no credentials: " + amqp);
+
+    await(amqpProxy.cut());
+    try {
+      Answer down = Await.await("the broker to be reported down", WAIT, () -> get(port, "/health"),
+          a -> brokerUp(a.json(), "amqp") == Boolean.FALSE);
+      assertEquals(200, down.status(), "a broker is not required: " + down.body());
+      assertEquals(true, down.json().getBoolean("healthy"));
+      assertEquals(200, get(port, "/health/readiness").status());
+    } finally {
+      amqpProxy.restore();
+    }
+    Await.await("the broker to be up again", WAIT, () -> get(port, "/health").json(), b -> brokerUp(b, "amqp") == Boolean.TRUE);
+  }
+
+  private static Boolean brokerUp(JsonObject health, String name) {
+    for (Object o : health.getJsonArray("suppressedHealthResults")) {
+      JsonObject b = (JsonObject) o;
+      if (name.equals(b.getString("name"))) {
+        return b.getBoolean("healthy");
+      }
+    }
+    return null;
   }
 
   /** Cuts the backend behind {@code proxy}: 503 naming it; restores it: 200 again. */
