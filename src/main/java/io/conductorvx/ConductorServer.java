@@ -11,6 +11,7 @@ import io.conductorvx.model.Workflow;
 import io.conductorvx.engine.WorkflowEngine;
 import io.conductorvx.events.EventProcessorVerticle;
 import io.conductorvx.queue.ActiveWorkers;
+import io.conductorvx.retention.RetentionVerticle;
 import io.conductorvx.sweeper.SweeperVerticle;
 import io.conductorvx.tasks.TaskTypes;
 import io.vertx.core.DeploymentOptions;
@@ -29,13 +30,16 @@ public final class ConductorServer {
   private final ServerConfig config;
   private final Backends backends;
   private final List<String> deployments;
+  private final RetentionVerticle retention;
   private final int port;
 
-  private ConductorServer(Vertx vertx, ServerConfig config, Backends backends, List<String> deployments, int port) {
+  private ConductorServer(Vertx vertx, ServerConfig config, Backends backends, List<String> deployments,
+      RetentionVerticle retention, int port) {
     this.vertx = vertx;
     this.config = config;
     this.backends = backends;
     this.deployments = deployments;
+    this.retention = retention;
     this.port = port;
   }
 
@@ -51,6 +55,8 @@ public final class ConductorServer {
       WorkflowEngine engine = new WorkflowEngine(vertx, config, backends, new TaskTypes(), new ActiveWorkers());
       List<String> deployments = new ArrayList<>();
       AtomicInteger nextPartition = new AtomicInteger();
+      // Other histories (event executions, scheduler runs) join with retention.addTarget(...).
+      RetentionVerticle retention = new RetentionVerticle(engine, List.of());
       return engine.taskDefs().load(backends.metadata()).compose(loaded -> vertx.deployVerticle(() -> new DeciderVerticle(nextPartition.getAndIncrement(), engine),
               new DeploymentOptions().setInstances(config.deciderPartitions())))
           .compose(id -> {
@@ -64,9 +70,13 @@ public final class ConductorServer {
           })
           .compose(id -> {
             deployments.add(id);
+            return vertx.deployVerticle(retention);
+          })
+          .compose(id -> {
+            deployments.add(id);
             return deployHttp(vertx, engine, config, deployments);
           })
-          .map(port -> new ConductorServer(vertx, config, backends, deployments, port))
+          .map(port -> new ConductorServer(vertx, config, backends, deployments, retention, port))
           .recover(err -> undeployAll(vertx, deployments).eventually(backends::close).transform(ignored -> Future.failedFuture(err)));
     });
   }
@@ -132,6 +142,11 @@ public final class ConductorServer {
 
   public Backends backends() {
     return backends;
+  }
+
+  /** The retention loop: tests run a round at a chosen time with {@code retention().runRound(now)}. */
+  public RetentionVerticle retention() {
+    return retention;
   }
 
   public Vertx vertx() {

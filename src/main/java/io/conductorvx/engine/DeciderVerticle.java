@@ -158,6 +158,9 @@ public final class DeciderVerticle extends VerticleBase {
     if (command instanceof Command.Remove c) {
       return remove(c.workflowId());
     }
+    if (command instanceof Command.Expire c) {
+      return expire(c);
+    }
     if (command instanceof Command.Retry c) {
       return withWorkflow(c.workflowId(), lw -> apply(lw, d -> {
         operations.retry(d);
@@ -240,6 +243,17 @@ public final class DeciderVerticle extends VerticleBase {
     return cache.load(workflowId, true).compose(lw -> {
       cache.remove(workflowId);
       return queueFollowUp.removeAll(lw).compose(v -> engine.backends().executions().removeWorkflow(workflowId)).mapEmpty();
+    });
+  }
+
+  /** Checked here, in order with every other command of the workflow: nothing can reopen it meanwhile. */
+  private Future<Boolean> expire(Command.Expire c) {
+    return cache.load(c.workflowId(), false).compose(lw -> {
+      if (lw == null || !lw.workflow.status.isTerminal() || io.conductorvx.store.ExecutionStore.endTimeOf(lw.workflow) != c.endTime()) {
+        return Future.succeededFuture(false);
+      }
+      cache.remove(c.workflowId());
+      return queueFollowUp.removeAll(lw).compose(v -> engine.backends().executions().removeWorkflow(c.workflowId()));
     });
   }
 }

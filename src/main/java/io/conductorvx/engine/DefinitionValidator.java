@@ -26,6 +26,10 @@ public final class DefinitionValidator {
     if (def.timeoutSeconds < 0) {
       problems.add("timeoutSeconds: must not be negative");
     }
+    String retention = io.conductorvx.retention.RetentionPolicy.validate(def);
+    if (retention != null) {
+      problems.add(retention);
+    }
     if (def.tasks == null || def.tasks.isEmpty()) {
       problems.add("tasks: WorkflowTask list cannot be empty");
       return problems;

@@ -106,8 +106,8 @@ class PostgresMigrationsTest {
     return Integer.parseInt(file.substring(1, file.indexOf("__")));
   }
 
-  /** 1..n for the n scripts the server ships. */
+  /** The versions of the scripts the server ships, in order (numbers reserved for work in progress may be missing). */
   private static List<Integer> allVersions() {
-    return java.util.stream.IntStream.rangeClosed(1, PostgresMigrations.SCRIPTS.size()).boxed().toList();
+    return PostgresMigrations.SCRIPTS.stream().map(PostgresMigrationsTest::version).toList();
   }
 }
