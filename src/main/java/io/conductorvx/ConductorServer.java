@@ -31,10 +31,12 @@ public final class ConductorServer {
   private final Backends backends;
   private final List<String> deployments;
   private final RetentionVerticle retention;
+  private final WorkflowEngine engine;
   private final int port;
 
   private ConductorServer(Vertx vertx, ServerConfig config, Backends backends, List<String> deployments,
-      RetentionVerticle retention, int port) {
+      RetentionVerticle retention, WorkflowEngine engine, int port) {
+    this.engine = engine;
     this.vertx = vertx;
     this.config = config;
     this.backends = backends;
@@ -76,7 +78,7 @@ public final class ConductorServer {
             deployments.add(id);
             return deployHttp(vertx, engine, config, deployments);
           })
-          .map(port -> new ConductorServer(vertx, config, backends, deployments, retention, port))
+          .map(port -> new ConductorServer(vertx, config, backends, deployments, retention, engine, port))
           .recover(err -> undeployAll(vertx, deployments).eventually(backends::close).transform(ignored -> Future.failedFuture(err)));
     });
   }
@@ -142,6 +144,11 @@ public final class ConductorServer {
 
   public Backends backends() {
     return backends;
+  }
+
+  /** The way in to workflows (commands to their owners), for tests that act as an internal component would. */
+  public WorkflowEngine engine() {
+    return engine;
   }
 
   /** The retention loop: tests run a round at a chosen time with {@code retention().runRound(now)}. */

@@ -79,7 +79,7 @@ public final class TestServer implements AutoCloseable {
     }
   }
 
-  static <T> T await(Future<T> future, int seconds) {
+  public static <T> T await(Future<T> future, int seconds) {
     try {
       return future.toCompletionStage().toCompletableFuture().get(seconds, TimeUnit.SECONDS);
     } catch (java.util.concurrent.ExecutionException e) {
@@ -115,6 +115,11 @@ public final class TestServer implements AutoCloseable {
 
   public int port() {
     return server.port();
+  }
+
+  /** The server itself, for tests that drive its internals (a retention round at a chosen time). */
+  public ConductorServer server() {
+    return server;
   }
 
   public String baseUrl() {
