@@ -3,6 +3,7 @@ package io.conductorvx.engine;
 import io.conductorvx.error.ConductorException;
 import io.conductorvx.model.Workflow;
 import io.conductorvx.queue.QueueNames;
+import io.conductorvx.store.ExecutionStore;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -246,14 +247,21 @@ public final class DeciderVerticle extends VerticleBase {
     });
   }
 
-  /** Checked here, in order with every other command of the workflow: nothing can reopen it meanwhile. */
+  /**
+   * Checked here, in order with every other command of the workflow: nothing can reopen it
+   * meanwhile. A finished workflow is not cached and its document is not needed: the store's row
+   * says whether it is still the one selected. Its task messages left their queues when its tasks
+   * ended; its decider-queue entry is removed in case a failed queue write left it behind.
+   */
   private Future<Boolean> expire(Command.Expire c) {
-    return cache.load(c.workflowId(), false).compose(lw -> {
-      if (lw == null || !lw.workflow.status.isTerminal() || io.conductorvx.store.ExecutionStore.endTimeOf(lw.workflow) != c.endTime()) {
+    ExecutionStore store = engine.backends().executions();
+    return store.execution(c.workflowId()).compose(found -> {
+      if (found == null || !found.status().isTerminal() || found.endTime() != c.endTime()) {
         return Future.succeededFuture(false);
       }
       cache.remove(c.workflowId());
-      return queueFollowUp.removeAll(lw).compose(v -> engine.backends().executions().removeWorkflow(c.workflowId()));
+      return engine.backends().queues().remove(QueueNames.DECIDER, c.workflowId())
+          .compose(v -> store.removeWorkflow(c.workflowId()));
     });
   }
 }

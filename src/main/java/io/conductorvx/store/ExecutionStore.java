@@ -77,6 +77,9 @@ public interface ExecutionStore {
   Future<List<Execution>> finishedBefore(long endedBefore, Collection<String> names, boolean excludeNames,
       Execution after, int limit);
 
+  /** The workflow's id, name, status and end time without reading its document; null if it does not exist. */
+  Future<Execution> execution(String workflowId);
+
   /** The workflows whose parent is this one, finished or not. */
   Future<List<Execution>> childrenOf(String workflowId);
 

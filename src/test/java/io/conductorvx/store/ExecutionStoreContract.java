@@ -655,8 +655,20 @@ public abstract class ExecutionStoreContract {
           assertEquals(List.of("terminated", "completed"), ids(nextTwo), "after the cursor");
           return store.finishedCount();
         })
-        .map(count -> {
+        .compose(count -> {
           assertTrue(count == -1 || count == 5, "finished count, when the store keeps one: " + count);
+          return store.execution("failed");
+        })
+        .compose(one -> {
+          assertEquals(new ExecutionStore.Execution("failed", "flow", WorkflowStatus.FAILED, 3_000), one);
+          return store.execution("running");
+        })
+        .compose(active -> {
+          assertEquals(new ExecutionStore.Execution("running", "flow", WorkflowStatus.RUNNING, 0), active);
+          return store.execution("missing");
+        })
+        .map(missing -> {
+          assertNull(missing);
           return null;
         }));
   }

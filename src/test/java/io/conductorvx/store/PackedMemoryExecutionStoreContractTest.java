@@ -87,6 +87,11 @@ class PackedMemoryExecutionStoreContractTest extends ExecutionStoreContract {
     }
 
     @Override
+    public Future<Execution> execution(String workflowId) {
+      return store.execution(workflowId);
+    }
+
+    @Override
     public Future<List<Execution>> childrenOf(String workflowId) {
       return store.childrenOf(workflowId);
     }

@@ -459,6 +459,12 @@ public final class MemoryExecutionStore implements ExecutionStore {
   }
 
   @Override
+  public Future<Execution> execution(String workflowId) {
+    Row row = workflows.get(workflowId);
+    return Future.succeededFuture(row == null ? null : row.execution());
+  }
+
+  @Override
   public Future<List<Execution>> childrenOf(String workflowId) {
     List<Execution> out = new ArrayList<>();
     for (String id : childrenByParent.getOrDefault(workflowId, Set.of())) {

@@ -91,6 +91,8 @@ public final class PostgresExecutionStore implements ExecutionStore {
       + " ORDER BY w.end_time, w.workflow_id LIMIT $5";
   private static final String FINISHED_OF_NAMES = FINISHED + " AND w.name = ANY($4)" + ROOTS_ONLY;
   private static final String FINISHED_OF_OTHER_NAMES = FINISHED + " AND NOT (w.name = ANY($4))" + ROOTS_ONLY;
+  private static final String EXECUTION =
+      "SELECT workflow_id, name, status, coalesce(end_time, 0) FROM workflow WHERE workflow_id = $1";
   private static final String CHILDREN =
       "SELECT workflow_id, name, status, coalesce(end_time, 0) FROM workflow WHERE parent_workflow_id = $1";
 
@@ -402,6 +404,12 @@ public final class PostgresExecutionStore implements ExecutionStore {
     Tuple params = Tuple.of(endedBefore, after == null ? Long.MIN_VALUE : after.endTime(),
         after == null ? "" : after.workflowId()).addArrayOfString(names.toArray(String[]::new)).addInteger(limit);
     return executions(pool.preparedQuery(excludeNames ? FINISHED_OF_OTHER_NAMES : FINISHED_OF_NAMES).execute(params));
+  }
+
+  @Override
+  public Future<Execution> execution(String workflowId) {
+    return executions(pool.preparedQuery(EXECUTION).execute(Tuple.of(workflowId)))
+        .map(found -> found.isEmpty() ? null : found.get(0));
   }
 
   @Override
