@@ -83,11 +83,12 @@ public final class PostgresExecutionStore implements ExecutionStore {
   private static final String ACTIVE_IDS = "SELECT workflow_id FROM workflow WHERE " + ACTIVE;
 
   // Retention: finished rows in (end time, id) order from the partial indexes of V7, past a cursor;
-  // a sub-workflow whose parent is still stored is left to its parent.
+  // a sub-workflow whose parent is still stored is left to its parent. NOT EXISTS alone (a NULL
+  // parent matches nothing) plans as a nested-loop anti-join on the primary key; inside an OR it
+  // became a hashed subplan that read the whole table.
   private static final String FINISHED = "SELECT w.workflow_id, w.name, w.status, w.end_time FROM workflow w"
       + " WHERE w.end_time IS NOT NULL AND w.end_time < $1 AND (w.end_time, w.workflow_id) > ($2, $3)";
-  private static final String ROOTS_ONLY = " AND (w.parent_workflow_id IS NULL"
-      + " OR NOT EXISTS (SELECT 1 FROM workflow p WHERE p.workflow_id = w.parent_workflow_id))"
+  private static final String ROOTS_ONLY = " AND NOT EXISTS (SELECT 1 FROM workflow p WHERE p.workflow_id = w.parent_workflow_id)"
       + " ORDER BY w.end_time, w.workflow_id LIMIT $5";
   private static final String FINISHED_OF_NAMES = FINISHED + " AND w.name = ANY($4)" + ROOTS_ONLY;
   private static final String FINISHED_OF_OTHER_NAMES = FINISHED + " AND NOT (w.name = ANY($4))" + ROOTS_ONLY;
