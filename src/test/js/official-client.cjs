@@ -12,9 +12,14 @@ const {
   WorkflowExecutor,
   TaskClient,
   TaskManager,
+  SchedulerClient,
 } = require("@io-orkes/conductor-javascript");
 
 const serverUrl = process.env.CONDUCTOR_SERVER_URL;
+// The same server behind a proxy that refuses PUT on schedule pause/resume (as Orkes does).
+const refusePutUrl = process.env.CONDUCTOR_REFUSE_PUT_URL;
+// The SDK prefers CONDUCTOR_SERVER_URL over the serverUrl it is given: drop it, so each client goes where it is told.
+delete process.env.CONDUCTOR_SERVER_URL;
 const run = Date.now().toString(36);
 const GREET = `js_greet_${run}`;
 const FLAKY = `js_flaky_${run}`;
@@ -55,6 +60,8 @@ async function main() {
   const metadata = new MetadataClient(client);
   const executor = new WorkflowExecutor(client);
   const tasks = new TaskClient(client);
+  const scheduler = new SchedulerClient(client);
+  const SCHEDULE = `js_schedule_${run}`;
   const scenarios = [];
   const scenario = (name, body) => scenarios.push([name, body]);
 
@@ -207,6 +214,84 @@ async function main() {
     await tasks.addTaskLog(task.taskId, "a line from the JS client");
     const logs = await tasks.getTaskLogs(task.taskId);
     check(logs.some((l) => l.log === "a line from the JS client"), `logs ${JSON.stringify(logs)}`);
+  });
+
+  scenario("SchedulerClient: a schedule is saved, read, listed, fires every second and is searched", async () => {
+    await scheduler.saveSchedule({
+      name: SCHEDULE, cronExpression: "* * * * * *", zoneId: "Europe/Paris", runCatchupScheduleInstances: false,
+      description: "from the JS SDK",
+      startWorkflowRequest: { name: WAITING, version: 1, input: { from: "js" }, correlationId: `sched-${run}` },
+    });
+    const saved = await scheduler.getSchedule(SCHEDULE);
+    check(saved.name === SCHEDULE && saved.cronExpression === "* * * * * *" && saved.zoneId === "Europe/Paris",
+      `schedule read back: ${JSON.stringify(saved)}`);
+    check(saved.paused === false && saved.nextRunTime > 0 && saved.createTime > 0, `schedule times: ${JSON.stringify(saved)}`);
+    const listed = await scheduler.getAllSchedules(WAITING);
+    check(listed.some((s) => s.name === SCHEDULE), `listed by workflow: ${JSON.stringify(listed)}`);
+    const fired = await eventually("a run of the schedule", async () => {
+      const found = await scheduler.search(0, 10, "scheduledTime:DESC", "*", `scheduleName IN (${SCHEDULE}) AND state IN (EXECUTED)`);
+      return found.totalHits >= 1 ? found.results[0] : null;
+    });
+    check(fired.scheduleName === SCHEDULE && fired.workflowName === WAITING && fired.scheduledTime <= fired.executionTime,
+      `run ${JSON.stringify(fired)}`);
+    const wf = await executor.getWorkflow(fired.workflowId, false);
+    check(wf.input._startedByScheduler === SCHEDULE && wf.input._scheduledTime === fired.scheduledTime
+      && wf.input._executionId === fired.executionId && wf.input._schedulerCron === "* * * * * * Europe/Paris"
+      && wf.input.from === "js" && wf.correlationId === `sched-${run}`, `started workflow input ${JSON.stringify(wf.input)}`);
+    const ui = await scheduler.search(0, 5, "startTime:DESC", "*",
+      `workflowType IN (${WAITING}) AND status IN (EXECUTED) AND startTime>${fired.scheduledTime - 1}`);
+    check(ui.results.some((r) => r.executionId === fired.executionId), `ui-next query ${JSON.stringify(ui)}`);
+  });
+
+  scenario("SchedulerClient: pause and resume by PUT, tags, next few slots and the admin calls", async () => {
+    await scheduler.pauseSchedule(SCHEDULE, "paused by the JS SDK");
+    const paused = await scheduler.getSchedule(SCHEDULE);
+    check(paused.paused === true && paused.pausedReason === "paused by the JS SDK", `paused ${JSON.stringify(paused)}`);
+    await scheduler.resumeSchedule(SCHEDULE);
+    check((await scheduler.getSchedule(SCHEDULE)).paused === false, "resumed");
+    await scheduler.pauseSchedule(SCHEDULE);
+    await scheduler.setSchedulerTags([{ key: "team", value: "js" }, { key: "tier", value: "gold" }], SCHEDULE);
+    await scheduler.deleteSchedulerTags([{ key: "tier", value: "gold" }], SCHEDULE);
+    const tags = await scheduler.getSchedulerTags(SCHEDULE);
+    check(tags.length === 1 && tags[0].key === "team" && tags[0].value === "js", `tags ${JSON.stringify(tags)}`);
+    const next = await scheduler.getNextFewSchedules("0 0 9 ? * MON-FRI", undefined, undefined, 3);
+    check(Array.isArray(next) && next.length === 3 && next[0] > Date.now() && next[1] > next[0], `next few ${JSON.stringify(next)}`);
+    await scheduler.pauseAllSchedules();
+    await scheduler.resumeAllSchedules();
+    await scheduler.requeueAllExecutionRecords();
+  });
+
+  scenario("SchedulerClient: pause and resume fall back to GET when PUT answers 405", async () => {
+    check(refusePutUrl, "CONDUCTOR_REFUSE_PUT_URL is not set");
+    const viaProxy = new SchedulerClient(await orkesConductorClient({ serverUrl: refusePutUrl }));
+    await viaProxy.resumeSchedule(SCHEDULE);
+    check((await scheduler.getSchedule(SCHEDULE)).paused === false, "resumed through the fallback");
+    await viaProxy.pauseSchedule(SCHEDULE, "fallback");
+    const paused = await scheduler.getSchedule(SCHEDULE);
+    check(paused.paused === true && paused.pausedReason === "fallback", `paused through the fallback ${JSON.stringify(paused)}`);
+  });
+
+  scenario("SchedulerClient: invalid schedules are refused with the reason, deleted ones are gone", async () => {
+    const failure = async (body) => {
+      try {
+        await scheduler.saveSchedule(body);
+      } catch (e) {
+        return String(e && e.message);
+      }
+      return null;
+    };
+    const badCron = await failure({ name: `${SCHEDULE}_bad`, cronExpression: "0 0 9 * *", startWorkflowRequest: { name: WAITING } });
+    check(badCron && /Invalid cron expression/.test(badCron), `bad cron answered ${badCron}`);
+    const unknown = await failure({ name: `${SCHEDULE}_bad`, cronExpression: "0 0 9 * * *", startWorkflowRequest: { name: "no_such_flow" } });
+    check(unknown && /No such workflow found by name: no_such_flow/.test(unknown), `unknown workflow answered ${unknown}`);
+    await scheduler.deleteSchedule(SCHEDULE);
+    let gone;
+    try {
+      await scheduler.getSchedule(SCHEDULE);
+    } catch (e) {
+      gone = e;
+    }
+    check(gone && /404|not found/i.test(String(gone.message)), `deleted schedule read answered ${gone}`);
   });
 
   scenario("unknown workflows answer as Conductor does", async () => {

@@ -6,6 +6,9 @@ import io.conductorvx.queue.QueueStore;
 import io.conductorvx.queue.memory.MemoryQueueStore;
 import io.conductorvx.queue.postgres.PostgresQueueStore;
 import io.conductorvx.queue.redis.RedisQueueStore;
+import io.conductorvx.scheduler.MemoryScheduleStore;
+import io.conductorvx.scheduler.PostgresScheduleStore;
+import io.conductorvx.scheduler.ScheduleStore;
 import io.conductorvx.store.EventHandlerStore;
 import io.conductorvx.store.ExecutionStore;
 import io.conductorvx.store.MetadataStore;
@@ -26,7 +29,7 @@ import java.util.Set;
  * (the built-in in-process {@code conductor} queues; external brokers later).
  */
 public record Backends(MetadataStore metadata, ExecutionStore executions, QueueStore queues,
-    EventHandlerStore eventHandlers, EventQueueRegistry eventQueues) {
+    EventHandlerStore eventHandlers, EventQueueRegistry eventQueues, ScheduleStore schedules) {
   static final String POSTGRES = "postgres";
   static final String REDIS = "redis";
   private static final Set<String> STORES = Set.of(ServerConfig.MEMORY, POSTGRES);
@@ -53,15 +56,17 @@ public record Backends(MetadataStore metadata, ExecutionStore executions, QueueS
       Backends stores = metadataAndExecutions(vertx, config, db);
       return queues(vertx, config, db)
           .map(queue -> new Backends(stores.metadata(), stores.executions(), queue, stores.eventHandlers(),
-              EventQueueRegistry.builtIn(vertx)))
+              EventQueueRegistry.builtIn(vertx), stores.schedules()))
           .onFailure(err -> stores.close());
     });
   }
 
   private static Backends metadataAndExecutions(Vertx vertx, ServerConfig config, PostgresDatabase db) {
     return POSTGRES.equals(config.store())
-        ? new Backends(new PostgresMetadataStore(db), new PostgresExecutionStore(db), null, new PostgresEventHandlerStore(db), null)
-        : new Backends(new MemoryMetadataStore(), new MemoryExecutionStore(vertx), null, new MemoryEventHandlerStore(), null);
+        ? new Backends(new PostgresMetadataStore(db), new PostgresExecutionStore(db), null, new PostgresEventHandlerStore(db), null,
+            new PostgresScheduleStore(db))
+        : new Backends(new MemoryMetadataStore(), new MemoryExecutionStore(vertx), null, new MemoryEventHandlerStore(), null,
+            new MemoryScheduleStore());
   }
 
   private static Future<QueueStore> queues(Vertx vertx, ServerConfig config, PostgresDatabase db) {
@@ -75,7 +80,7 @@ public record Backends(MetadataStore metadata, ExecutionStore executions, QueueS
 
   /** Closes every store; queues and eventQueues are null only on the failure path of {@link #create}. */
   public Future<Void> close() {
-    return Future.join(List.of(metadata.close(), executions.close(), eventHandlers.close(),
+    return Future.join(List.of(metadata.close(), executions.close(), eventHandlers.close(), schedules.close(),
         queues == null ? Future.<Void>succeededFuture() : queues.close(),
         eventQueues == null ? Future.<Void>succeededFuture() : eventQueues.close())).mapEmpty();
   }

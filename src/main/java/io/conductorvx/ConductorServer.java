@@ -11,12 +11,17 @@ import io.conductorvx.model.Workflow;
 import io.conductorvx.engine.WorkflowEngine;
 import io.conductorvx.events.EventProcessorVerticle;
 import io.conductorvx.queue.ActiveWorkers;
+import io.conductorvx.retention.RetentionTarget;
 import io.conductorvx.retention.RetentionVerticle;
+import io.conductorvx.scheduler.ScheduleOwnership;
+import io.conductorvx.scheduler.Scheduler;
+import io.conductorvx.scheduler.SchedulerVerticle;
 import io.conductorvx.sweeper.SweeperVerticle;
 import io.conductorvx.tasks.TaskTypes;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -33,9 +38,10 @@ public final class ConductorServer {
   private final RetentionVerticle retention;
   private final WorkflowEngine engine;
   private final int port;
+  private final Scheduler scheduler;
 
-  private ConductorServer(Vertx vertx, ServerConfig config, Backends backends, List<String> deployments,
-      RetentionVerticle retention, WorkflowEngine engine, int port) {
+  private ConductorServer(Vertx vertx, ServerConfig config, Backends backends, List<String> deployments, int port,
+      Scheduler scheduler, RetentionVerticle retention, WorkflowEngine engine) {
     this.engine = engine;
     this.vertx = vertx;
     this.config = config;
@@ -43,10 +49,16 @@ public final class ConductorServer {
     this.deployments = deployments;
     this.retention = retention;
     this.port = port;
+    this.scheduler = scheduler;
   }
 
   /** Connects the backends and deploys every verticle; fails if a backend cannot be reached. */
   public static Future<ConductorServer> start(Vertx vertx, ServerConfig config) {
+    return start(vertx, config, Clock.systemUTC());
+  }
+
+  /** As {@link #start(Vertx, ServerConfig)}, with the clock the scheduler reads (tests move it). */
+  public static Future<ConductorServer> start(Vertx vertx, ServerConfig config, Clock schedulerClock) {
     startWarmUp();
     try {
       vertx.eventBus().registerCodec(new LocalCodec());
@@ -55,10 +67,14 @@ public final class ConductorServer {
     }
     return Backends.create(vertx, config).compose(backends -> {
       WorkflowEngine engine = new WorkflowEngine(vertx, config, backends, new TaskTypes(), new ActiveWorkers());
+      // Every schedule is fired here until instances share partitions: then the owner of
+      // partition(hash(schedule name)) fires it (ScheduleOwnership).
+      Scheduler scheduler = new Scheduler(vertx, engine, backends.schedules(), schedulerClock, ScheduleOwnership.EVERY_SCHEDULE);
       List<String> deployments = new ArrayList<>();
       AtomicInteger nextPartition = new AtomicInteger();
-      // Other histories (event executions, scheduler runs) join with retention.addTarget(...).
-      RetentionVerticle retention = new RetentionVerticle(engine, List.of());
+      // Histories other than executions that retention trims too (event executions join here).
+      RetentionVerticle retention = new RetentionVerticle(engine, List.of(
+          RetentionTarget.of("scheduler executions", backends.schedules()::removeExecutionsOlderThan)));
       return engine.taskDefs().load(backends.metadata()).compose(loaded -> vertx.deployVerticle(() -> new DeciderVerticle(nextPartition.getAndIncrement(), engine),
               new DeploymentOptions().setInstances(config.deciderPartitions())))
           .compose(id -> {
@@ -76,9 +92,12 @@ public final class ConductorServer {
           })
           .compose(id -> {
             deployments.add(id);
-            return deployHttp(vertx, engine, config, deployments);
+            return config.schedulerEnabled()
+                ? vertx.deployVerticle(new SchedulerVerticle(scheduler, config.schedulerPollIntervalMs())).map(deployments::add)
+                : Future.succeededFuture();
           })
-          .map(port -> new ConductorServer(vertx, config, backends, deployments, retention, engine, port))
+          .compose(v -> deployHttp(vertx, engine, scheduler, config, deployments))
+          .map(port -> new ConductorServer(vertx, config, backends, deployments, port, scheduler, retention, engine))
           .recover(err -> undeployAll(vertx, deployments).eventually(backends::close).transform(ignored -> Future.failedFuture(err)));
     });
   }
@@ -112,11 +131,12 @@ public final class ConductorServer {
    * Every HTTP verticle listens on the same port. Port 0 means any free port: Vert.x shares a random
    * port among servers that ask for the same negative port, so all instances ask for -1.
    */
-  private static Future<Integer> deployHttp(Vertx vertx, WorkflowEngine engine, ServerConfig config, List<String> deployments) {
+  private static Future<Integer> deployHttp(Vertx vertx, WorkflowEngine engine, Scheduler scheduler, ServerConfig config,
+      List<String> deployments) {
     int port = config.port() == 0 ? -1 : config.port();
     List<HttpApiVerticle> instances = new ArrayList<>();
     return vertx.deployVerticle(() -> {
-          HttpApiVerticle v = new HttpApiVerticle(engine, port);
+          HttpApiVerticle v = new HttpApiVerticle(engine, port, scheduler);
           instances.add(v);
           return v;
         }, new DeploymentOptions().setInstances(config.httpInstances()))
@@ -158,6 +178,10 @@ public final class ConductorServer {
 
   public Vertx vertx() {
     return vertx;
+  }
+
+  public Scheduler scheduler() {
+    return scheduler;
   }
 
   /** Undeploys this server's verticles and closes its backends; the Vert.x instance stays. */

@@ -39,9 +39,17 @@ final class BulkResource {
   }
 
   private Future<Reply> each(RoutingContext ctx, Function<String, Future<?>> operation) {
+    return each(ctx, "workflows", operation);
+  }
+
+  /**
+   * A bulk request: the body lists names (at most {@value #MAX_IDS}); each succeeds or fails on its
+   * own, and the answer is Conductor's BulkResponse. Shared by the other bulk routes (schedules).
+   */
+  static Future<Reply> each(RoutingContext ctx, String what, Function<String, Future<?>> operation) {
     List<String> ids = Requests.body(ctx, IDS);
     if (ids.size() > MAX_IDS) {
-      throw ConductorException.badRequest("Cannot process more than " + MAX_IDS + " workflows. Please use multiple requests.");
+      throw ConductorException.badRequest("Cannot process more than " + MAX_IDS + " " + what + ". Please use multiple requests.");
     }
     BulkResponse response = new BulkResponse();
     List<Future<?>> all = new ArrayList<>();

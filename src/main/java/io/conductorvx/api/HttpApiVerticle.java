@@ -2,6 +2,7 @@ package io.conductorvx.api;
 
 import io.conductorvx.engine.WorkflowEngine;
 import io.conductorvx.queue.TaskPoller;
+import io.conductorvx.scheduler.Scheduler;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
@@ -16,12 +17,14 @@ import io.vertx.ext.web.handler.BodyHandler;
 public final class HttpApiVerticle extends VerticleBase {
   private final WorkflowEngine engine;
   private final int port;
+  private final Scheduler scheduler;
   private HttpServer server;
   private TaskPoller poller;
 
-  public HttpApiVerticle(WorkflowEngine engine, int port) {
+  public HttpApiVerticle(WorkflowEngine engine, int port, Scheduler scheduler) {
     this.engine = engine;
     this.port = port;
+    this.scheduler = scheduler;
   }
 
   @Override
@@ -36,6 +39,7 @@ public final class HttpApiVerticle extends VerticleBase {
     new TaskResource(engine, poller).mount(router);
     new EventResource(engine.backends().eventHandlers()).mount(router);
     new QueueResource(engine.backends().eventQueues()).mount(router);
+    new SchedulerResource(scheduler).mount(router);
     router.route().failureHandler(ApiErrors::handle);
     for (int status : new int[] {400, 404, 405, 413, 500}) {
       router.errorHandler(status, ApiErrors.forStatus(status));

@@ -29,7 +29,9 @@ public final class ConfigLoader {
     for (String key : ServerConfig.defaults().fieldNames()) {
       String value = env.get(envName(key));
       if (value != null && !value.isBlank()) {
-        Object typed = ServerConfig.defaults().getValue(key) instanceof String ? value : parseNumber(key, value);
+        Object defaultValue = ServerConfig.defaults().getValue(key);
+        Object typed = defaultValue instanceof String ? value
+            : defaultValue instanceof Boolean ? parseBoolean(key, value) : parseNumber(key, value);
         merged.put(key, typed);
       }
     }
@@ -48,6 +50,14 @@ public final class ConfigLoader {
     } catch (RuntimeException e) {
       throw new IllegalArgumentException("Configuration file " + path + " is not a JSON object: " + e.getMessage(), e);
     }
+  }
+
+  private static Boolean parseBoolean(String key, String value) {
+    String v = value.trim().toLowerCase(Locale.ROOT);
+    if (!v.equals("true") && !v.equals("false")) {
+      throw new IllegalArgumentException(envName(key) + " must be true or false, got: " + value);
+    }
+    return Boolean.valueOf(v);
   }
 
   private static Long parseNumber(String key, String value) {

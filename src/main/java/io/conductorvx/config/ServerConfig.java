@@ -30,7 +30,9 @@ public record ServerConfig(
     long retentionMaxFinished,
     java.util.Map<String, Long> retentionOverrides,
     long retentionIntervalMs,
-    int retentionBatchSize) {
+    int retentionBatchSize,
+    boolean schedulerEnabled,
+    long schedulerPollIntervalMs) {
 
   public static final String MEMORY = "memory";
 
@@ -61,7 +63,9 @@ public record ServerConfig(
         .put("retentionMaxFinished", 100_000)
         .put("retentionOverrides", "")
         .put("retentionIntervalMs", 1000)
-        .put("retentionBatchSize", 100);
+        .put("retentionBatchSize", 100)
+        .put("schedulerEnabled", true)
+        .put("schedulerPollIntervalMs", 100);
   }
 
   /** Builds the config from defaults overridden by the given keys. Unknown keys are an error. */
@@ -98,7 +102,9 @@ public record ServerConfig(
           c.getLong("retentionMaxFinished"),
           retentionOverrides(c.getValue("retentionOverrides")),
           Math.max(10, c.getLong("retentionIntervalMs")),
-          Math.max(1, c.getInteger("retentionBatchSize")));
+          Math.max(1, c.getInteger("retentionBatchSize")),
+          c.getBoolean("schedulerEnabled"),
+          Math.max(1, c.getLong("schedulerPollIntervalMs")));
     } catch (ClassCastException | NullPointerException e) {
       throw new IllegalArgumentException("Invalid configuration value: " + e.getMessage(), e);
     }
@@ -176,6 +182,8 @@ public record ServerConfig(
         .put("retentionMaxFinished", retentionMaxFinished)
         .put("retentionOverrides", new JsonObject(new java.util.LinkedHashMap<>(retentionOverrides)))
         .put("retentionIntervalMs", retentionIntervalMs)
-        .put("retentionBatchSize", retentionBatchSize);
+        .put("retentionBatchSize", retentionBatchSize)
+        .put("schedulerEnabled", schedulerEnabled)
+        .put("schedulerPollIntervalMs", schedulerPollIntervalMs);
   }
 }

@@ -64,10 +64,15 @@ public final class TestServer implements AutoCloseable {
    * port chosen by the server; read it back with {@link #port()}).
    */
   public static TestServer start(JsonObject overrides) {
+    return start(overrides, java.time.Clock.systemUTC());
+  }
+
+  /** As {@link #start(JsonObject)}, with the clock the server's scheduler reads. */
+  public static TestServer start(JsonObject overrides, java.time.Clock schedulerClock) {
     JsonObject settings = fastSettings().mergeIn(overrides == null ? new JsonObject() : overrides);
     Vertx vertx = Vertx.vertx();
     try {
-      ConductorServer server = await(ConductorServer.start(vertx, ServerConfig.fromJson(settings)), 30);
+      ConductorServer server = await(ConductorServer.start(vertx, ServerConfig.fromJson(settings), schedulerClock), 30);
       return new TestServer(vertx, server);
     } catch (RuntimeException e) {
       try {

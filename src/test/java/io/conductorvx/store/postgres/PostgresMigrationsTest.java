@@ -106,7 +106,7 @@ class PostgresMigrationsTest {
     return Integer.parseInt(file.substring(1, file.indexOf("__")));
   }
 
-  /** The versions of the scripts the server ships, in order (numbers reserved for work in progress may be missing). */
+  /** The versions of the scripts the server ships, in order (numbers may be left out). */
   private static List<Integer> allVersions() {
     return PostgresMigrations.SCRIPTS.stream().map(PostgresMigrationsTest::version).toList();
   }
