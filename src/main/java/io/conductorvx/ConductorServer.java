@@ -57,7 +57,11 @@ public final class ConductorServer {
     return start(vertx, config, Clock.systemUTC());
   }
 
-  /** As {@link #start(Vertx, ServerConfig)}, with the clock the scheduler reads (tests move it). */
+  /**
+   * As {@link #start(Vertx, ServerConfig)}, with the clock the scheduler and the retention loop's
+   * periodic rounds read (tests move it): a scheduler test's runs, recorded at its clock's time,
+   * are trimmed by that time, not the machine's.
+   */
   public static Future<ConductorServer> start(Vertx vertx, ServerConfig config, Clock schedulerClock) {
     startWarmUp();
     try {
@@ -74,7 +78,7 @@ public final class ConductorServer {
       AtomicInteger nextPartition = new AtomicInteger();
       // Histories other than executions that retention trims too (event executions join here).
       RetentionVerticle retention = new RetentionVerticle(engine, List.of(
-          RetentionTarget.of("scheduler executions", backends.schedules()::removeExecutionsOlderThan)));
+          RetentionTarget.of("scheduler executions", backends.schedules()::removeExecutionsOlderThan)), schedulerClock);
       return engine.taskDefs().load(backends.metadata()).compose(loaded -> vertx.deployVerticle(() -> new DeciderVerticle(nextPartition.getAndIncrement(), engine),
               new DeploymentOptions().setInstances(config.deciderPartitions())))
           .compose(id -> {

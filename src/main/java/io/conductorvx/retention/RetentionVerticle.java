@@ -33,14 +33,17 @@ public final class RetentionVerticle extends VerticleBase {
   private final WorkflowEngine engine;
   private final ServerConfig config;
   private final List<RetentionTarget> targets = new CopyOnWriteArrayList<>();
+  private final java.time.Clock clock;
   private ExecutionRetention executions;
   private RetentionPolicy policy;
   private long policyReadAt = Long.MIN_VALUE;
   private Future<Round> running;
   private long timerId = -1;
 
-  public RetentionVerticle(WorkflowEngine engine, List<RetentionTarget> targets) {
+  /** @param clock what periodic rounds take as now (the server's clock; tests may move it) */
+  public RetentionVerticle(WorkflowEngine engine, List<RetentionTarget> targets, java.time.Clock clock) {
     this.engine = engine;
+    this.clock = clock;
     this.config = engine.config();
     this.targets.addAll(targets);
   }
@@ -50,7 +53,7 @@ public final class RetentionVerticle extends VerticleBase {
     executions = new ExecutionRetention(engine, config.retentionBatchSize());
     timerId = vertx.setPeriodic(config.retentionIntervalMs(), id -> {
       if (running == null) {
-        runOnce(System.currentTimeMillis(), false);
+        runOnce(clock.millis(), false);
       }
     });
     return Future.succeededFuture();
