@@ -213,6 +213,44 @@ class RetentionTest {
   }
 
   @Test
+  void aFinishedWorkflowReadsBackIdenticalOncePackedInMemory() throws Exception {
+    server = TestServer.start(new JsonObject());
+    try {
+      registerDefinitions();
+      String parent = start("ret_parent");
+      completeNextTask();
+      awaitStatus(parent, "COMPLETED");
+      String child = workflow(parent).getJsonArray("tasks").getJsonObject(0).getString("subWorkflowId");
+      String failed = start("ret_long");
+      completeNextTask("FAILED_WITH_TERMINAL_ERROR");
+      awaitStatus(failed, "FAILED");
+      List<String> ids = List.of(parent, child, failed);
+      Map<String, String> before = new java.util.HashMap<>();
+      for (String id : ids) {
+        before.put(id, call("GET", "/workflow/" + id + "?includeTasks=true", null).body());
+        String taskId = taskIdsOf(id).get(0);
+        before.put(taskId, call("GET", "/tasks/" + taskId, null).body());
+      }
+      // The server packs on a worker every 250 ms; packing now makes sure these are packed.
+      ((io.conductorvx.store.memory.MemoryExecutionStore) server.server().backends().executions()).packFinished();
+      for (String id : ids) {
+        assertEquals(new JsonObject(before.get(id)), workflow(id), "workflow " + id + " read back packed");
+        String taskId = taskIdsOf(id).get(0);
+        assertEquals(new JsonObject(before.get(taskId)), call("GET", "/tasks/" + taskId, null).json(), "task " + taskId);
+      }
+      assertEquals(1, hits("/workflow/search", "workflowId IN (" + failed + ")"));
+      assertEquals(1, hits("/tasks/search", "workflowId IN (" + failed + ")"));
+      // A retry reopens a packed workflow: its tasks come back and it runs again.
+      call("POST", "/workflow/" + failed + "/retry", null);
+      completeNextTask();
+      awaitStatus(failed, "COMPLETED");
+      assertEquals(2, workflow(failed).getJsonArray("tasks").size(), "the failed attempt and the retried one");
+    } finally {
+      server.close();
+    }
+  }
+
+  @Test
   void aDefinitionWithAnUnreadableRetentionIsRejected() throws Exception {
     server = TestServer.start(new JsonObject());
     try {
