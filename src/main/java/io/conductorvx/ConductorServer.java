@@ -10,6 +10,7 @@ import io.conductorvx.model.Json;
 import io.conductorvx.model.Workflow;
 import io.conductorvx.engine.WorkflowEngine;
 import io.conductorvx.events.EventProcessorVerticle;
+import io.conductorvx.messages.MessageCleanupVerticle;
 import io.conductorvx.queue.ActiveWorkers;
 import io.conductorvx.retention.RetentionTarget;
 import io.conductorvx.retention.RetentionVerticle;
@@ -85,6 +86,10 @@ public final class ConductorServer {
             deployments.add(id);
             // before the sweeper wakes workflows whose EVENT tasks may publish
             return vertx.deployVerticle(new EventProcessorVerticle(engine));
+          })
+          .compose(id -> {
+            deployments.add(id);
+            return vertx.deployVerticle(new MessageCleanupVerticle(engine.messages()));
           })
           .compose(id -> {
             deployments.add(id);

@@ -44,11 +44,10 @@ final class ApiErrors {
     body.put("retryable", error.retryable());
     if (!error.validationErrors().isEmpty()) {
       List<Map<String, Object>> items = new ArrayList<>();
-      for (String problem : error.validationErrors()) {
-        int colon = problem.indexOf(": ");
+      for (ConductorException.Violation v : error.validationErrors()) {
         Map<String, Object> item = new LinkedHashMap<>();
-        item.put("path", colon > 0 ? problem.substring(0, colon) : "");
-        item.put("message", colon > 0 ? problem.substring(colon + 2) : problem);
+        item.put("path", v.path());
+        item.put("message", v.message());
         items.add(item);
       }
       body.put("validationErrors", items);

@@ -1,5 +1,6 @@
 package io.conductorvx.api;
 
+import io.conductorvx.admin.AdminOperations;
 import io.conductorvx.engine.WorkflowEngine;
 import io.conductorvx.queue.TaskPoller;
 import io.conductorvx.scheduler.Scheduler;
@@ -33,12 +34,16 @@ public final class HttpApiVerticle extends VerticleBase {
     Router router = Router.router(vertx);
     router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(engine.config().maxBodyBytes()));
     new HealthResource().mount(router);
-    new MetadataResource(engine.backends().metadata(), engine.taskDefs()).mount(router);
+    new MetadataResource(vertx, engine.backends().metadata(), engine.taskDefs(), engine.definitions()).mount(router);
     new BulkResource(engine).mount(router);
     new WorkflowResource(engine).mount(router);
     new TaskResource(engine, poller).mount(router);
     new EventResource(engine.backends().eventHandlers()).mount(router);
     new QueueResource(engine.backends().eventQueues()).mount(router);
+    new WorkflowMessageResource(engine).mount(router);
+    new AdminResource(new AdminOperations(engine)).mount(router);
+    new EnvironmentResource(engine.environment(), engine.secrets()).mount(router);
+    new VersionResource().mount(router);
     new SchedulerResource(scheduler).mount(router);
     router.route().failureHandler(ApiErrors::handle);
     for (int status : new int[] {400, 404, 405, 413, 500}) {

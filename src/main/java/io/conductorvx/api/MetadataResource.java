@@ -1,7 +1,6 @@
 package io.conductorvx.api;
 
 import com.fasterxml.jackson.core.type.TypeReference;
-import io.conductorvx.engine.DefinitionValidator;
 import io.conductorvx.engine.TaskDefCache;
 import io.conductorvx.error.ConductorException;
 import io.conductorvx.model.BulkResponse;
@@ -9,6 +8,8 @@ import io.conductorvx.model.TaskDef;
 import io.conductorvx.model.WorkflowDef;
 import io.conductorvx.model.WorkflowDefSummary;
 import io.conductorvx.store.MetadataStore;
+import io.conductorvx.validation.DefinitionValidator;
+import io.vertx.core.Vertx;
 import io.vertx.core.Future;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -23,12 +24,16 @@ final class MetadataResource {
   private static final TypeReference<List<TaskDef>> TASK_DEFS = new TypeReference<>() {};
   private static final TypeReference<List<WorkflowDef>> WORKFLOW_DEFS = new TypeReference<>() {};
 
+  private final Vertx vertx;
   private final MetadataStore store;
   private final TaskDefCache taskDefCache;
+  private final DefinitionValidator validator;
 
-  MetadataResource(MetadataStore store, TaskDefCache taskDefCache) {
+  MetadataResource(Vertx vertx, MetadataStore store, TaskDefCache taskDefCache, DefinitionValidator validator) {
+    this.vertx = vertx;
     this.store = store;
     this.taskDefCache = taskDefCache;
+    this.validator = validator;
   }
 
   void mount(Router r) {
@@ -55,18 +60,20 @@ final class MetadataResource {
     if (defs.isEmpty()) {
       throw ConductorException.invalid(List.of("taskDefs: TaskDefList is empty"));
     }
-    List<String> problems = new ArrayList<>();
+    List<ConductorException.Violation> violations = new ArrayList<>();
     long now = System.currentTimeMillis();
-    for (TaskDef def : defs) {
+    for (int i = 0; i < defs.size(); i++) {
+      TaskDef def = defs.get(i);
+      String at = "[" + i + "]";
       if (def == null) {
-        problems.add("taskDefs: a task definition must not be null");
+        violations.add(new ConductorException.Violation(at, "a task definition must not be null"));
         continue;
       }
-      problems.addAll(DefinitionValidator.validate(def));
+      DefinitionValidator.validate(def).forEach(v -> violations.add(new ConductorException.Violation(at + "." + v.path(), v.message())));
       def.createTime = now;
     }
-    if (!problems.isEmpty()) {
-      throw ConductorException.invalid(problems);
+    if (!violations.isEmpty()) {
+      throw ConductorException.violations(violations);
     }
     return store.saveTaskDefs(defs).map(v -> {
       taskDefCache.putAll(defs);
@@ -76,9 +83,9 @@ final class MetadataResource {
 
   private Future<Reply> updateTaskDef(RoutingContext ctx) {
     TaskDef def = Requests.body(ctx, TaskDef.class);
-    List<String> problems = DefinitionValidator.validate(def);
-    if (!problems.isEmpty()) {
-      throw ConductorException.invalid(problems);
+    List<ConductorException.Violation> violations = DefinitionValidator.validate(def);
+    if (!violations.isEmpty()) {
+      throw ConductorException.violations(violations);
     }
     return store.getTaskDef(def.name).compose(existing -> {
       if (existing == null) {
@@ -115,22 +122,23 @@ final class MetadataResource {
     });
   }
 
-  private static void checkWorkflowDef(WorkflowDef def) {
-    List<String> problems = DefinitionValidator.validate(def);
-    if (!problems.isEmpty()) {
-      throw ConductorException.invalid(problems);
-    }
+  /** Succeeds with the definition when it breaks no rule, else fails with every violation (400). */
+  private Future<WorkflowDef> checked(WorkflowDef def) {
+    return validator.validateAsync(vertx, def).compose(violations -> violations.isEmpty()
+        ? Future.succeededFuture(def)
+        : Future.failedFuture(ConductorException.violations(violations)));
   }
 
   private Future<Reply> validateWorkflowDef(RoutingContext ctx) {
-    checkWorkflowDef(Requests.body(ctx, WorkflowDef.class));
-    return Future.succeededFuture(Reply.ok());
+    return checked(Requests.body(ctx, WorkflowDef.class)).map(def -> Reply.ok());
   }
 
   private Future<Reply> createWorkflowDef(RoutingContext ctx) {
     boolean overwrite = Requests.boolQuery(ctx, "overwrite", false);
-    WorkflowDef def = Requests.body(ctx, WorkflowDef.class);
-    checkWorkflowDef(def);
+    return checked(Requests.body(ctx, WorkflowDef.class)).compose(def -> create(def, overwrite));
+  }
+
+  private Future<Reply> create(WorkflowDef def, boolean overwrite) {
     long now = System.currentTimeMillis();
     if (overwrite) {
       return store.getWorkflowDef(def.name, def.version).compose(existing -> {
@@ -153,17 +161,12 @@ final class MetadataResource {
     if (defs.isEmpty()) {
       throw ConductorException.invalid(List.of("workflowDefs: WorkflowDef list name cannot be empty"));
     }
-    List<String> problems = new ArrayList<>();
-    for (WorkflowDef def : defs) {
-      if (def == null) {
-        problems.add("workflowDefs: a workflow definition must not be null");
-      } else {
-        problems.addAll(DefinitionValidator.validate(def));
-      }
-    }
-    if (!problems.isEmpty()) {
-      throw ConductorException.invalid(problems);
-    }
+    return validator.validateAllAsync(vertx, defs).compose(violations -> violations.isEmpty()
+        ? saveAll(defs)
+        : Future.failedFuture(ConductorException.violations(violations)));
+  }
+
+  private Future<Reply> saveAll(List<WorkflowDef> defs) {
     BulkResponse response = new BulkResponse();
     Future<Void> chain = Future.succeededFuture();
     long now = System.currentTimeMillis();

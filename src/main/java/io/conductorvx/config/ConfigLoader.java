@@ -26,15 +26,20 @@ public final class ConfigLoader {
     if (file != null || Files.exists(path)) {
       merged.mergeIn(readFile(path));
     }
-    for (String key : ServerConfig.defaults().fieldNames()) {
+    JsonObject defaults = ServerConfig.defaults();
+    for (String key : defaults.fieldNames()) {
       String value = env.get(envName(key));
       if (value != null && !value.isBlank()) {
-        Object defaultValue = ServerConfig.defaults().getValue(key);
-        Object typed = defaultValue instanceof String ? value
-            : defaultValue instanceof Boolean ? parseBoolean(key, value) : parseNumber(key, value);
+        Object d = defaults.getValue(key);
+        Object typed = d instanceof String ? value
+            : d instanceof Boolean ? parseBoolean(key, value)
+            : d instanceof JsonObject ? parseObject(key, value) : parseNumber(key, value);
         merged.put(key, typed);
       }
     }
+    // <prefix>NAME process variables join the environment and secrets settings (and win over them)
+    addPrefixed(merged, env, "environment", prefix(merged, defaults, "environmentEnvPrefix"));
+    addPrefixed(merged, env, "secrets", prefix(merged, defaults, "secretsEnvPrefix"));
     return ServerConfig.fromJson(merged);
   }
 
@@ -49,6 +54,35 @@ public final class ConfigLoader {
       throw new IllegalArgumentException("Cannot read configuration file " + path + ": " + e.getMessage(), e);
     } catch (RuntimeException e) {
       throw new IllegalArgumentException("Configuration file " + path + " is not a JSON object: " + e.getMessage(), e);
+    }
+  }
+
+  private static String prefix(JsonObject merged, JsonObject defaults, String key) {
+    Object p = merged.getValue(key, defaults.getValue(key));
+    return p instanceof String s ? s : null;
+  }
+
+  private static void addPrefixed(JsonObject merged, Map<String, String> env, String key, String prefix) {
+    if (prefix == null || prefix.isEmpty()) {
+      return;
+    }
+    Object configured = merged.getValue(key);
+    JsonObject values = configured instanceof JsonObject o ? o.copy() : new JsonObject();
+    env.forEach((name, value) -> {
+      if (name.startsWith(prefix) && name.length() > prefix.length() && value != null) {
+        values.put(name.substring(prefix.length()), value);
+      }
+    });
+    if (!values.isEmpty() || configured != null) {
+      merged.put(key, configured == null || configured instanceof JsonObject ? values : configured);
+    }
+  }
+
+  private static JsonObject parseObject(String key, String value) {
+    try {
+      return new JsonObject(value);
+    } catch (RuntimeException e) {
+      throw new IllegalArgumentException(envName(key) + " must be a JSON object, got: " + value);
     }
   }
 

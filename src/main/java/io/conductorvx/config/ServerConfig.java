@@ -1,6 +1,8 @@
 package io.conductorvx.config;
 
 import io.vertx.core.json.JsonObject;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * Every setting of the server, typed, in one place. Built from defaults, then a JSON file, then
@@ -32,7 +34,16 @@ public record ServerConfig(
     long retentionIntervalMs,
     int retentionBatchSize,
     boolean schedulerEnabled,
-    long schedulerPollIntervalMs) {
+    long schedulerPollIntervalMs,
+    // ---- environment, secrets and workflow messages (Conductor OSS parity) ----
+    // environment / secrets: NAME -> value, read as ${workflow.env.NAME} / ${workflow.secrets.NAME};
+    // ConfigLoader adds the process variables named <prefix>NAME. Secrets are never answered or logged.
+    Map<String, String> environment,
+    Map<String, String> secrets,
+    String environmentEnvPrefix,
+    String secretsEnvPrefix,
+    int workflowMessageQueueMaxSize,
+    int workflowMessageMaxBatchSize) {
 
   public static final String MEMORY = "memory";
 
@@ -65,7 +76,14 @@ public record ServerConfig(
         .put("retentionIntervalMs", 1000)
         .put("retentionBatchSize", 100)
         .put("schedulerEnabled", true)
-        .put("schedulerPollIntervalMs", 100);
+        .put("schedulerPollIntervalMs", 100)
+        // ---- environment, secrets and workflow messages
+        .put("environment", new JsonObject())
+        .put("secrets", new JsonObject())
+        .put("environmentEnvPrefix", "CONDUCTOR_ENV_")
+        .put("secretsEnvPrefix", "CONDUCTOR_SECRET_")
+        .put("workflowMessageQueueMaxSize", 1000)
+        .put("workflowMessageMaxBatchSize", 100);
   }
 
   /** Builds the config from defaults overridden by the given keys. Unknown keys are an error. */
@@ -104,7 +122,13 @@ public record ServerConfig(
           Math.max(10, c.getLong("retentionIntervalMs")),
           Math.max(1, c.getInteger("retentionBatchSize")),
           c.getBoolean("schedulerEnabled"),
-          Math.max(1, c.getLong("schedulerPollIntervalMs")));
+          Math.max(1, c.getLong("schedulerPollIntervalMs")),
+          strings(c.getJsonObject("environment"), "environment"),
+          strings(c.getJsonObject("secrets"), "secrets"),
+          c.getString("environmentEnvPrefix"),
+          c.getString("secretsEnvPrefix"),
+          positive(c.getInteger("workflowMessageQueueMaxSize"), "workflowMessageQueueMaxSize"),
+          positive(c.getInteger("workflowMessageMaxBatchSize"), "workflowMessageMaxBatchSize"));
     } catch (ClassCastException | NullPointerException e) {
       throw new IllegalArgumentException("Invalid configuration value: " + e.getMessage(), e);
     }
@@ -157,6 +181,35 @@ public record ServerConfig(
     return java.util.Collections.unmodifiableMap(out);
   }
 
+  /** NAME -> value; a value that is not a string is kept as its JSON text (readable with NAME.path). */
+  private static Map<String, String> strings(JsonObject object, String key) {
+    if (object == null) {
+      throw new IllegalArgumentException(key + " must be a JSON object of NAME -> value");
+    }
+    Map<String, String> out = new LinkedHashMap<>();
+    object.forEach(e -> {
+      Object v = e.getValue();
+      if (v != null) {
+        out.put(e.getKey(), v instanceof String str ? str : io.vertx.core.json.Json.encode(v));
+      }
+    });
+    return Map.copyOf(out);
+  }
+
+  private static int positive(int value, String key) {
+    if (value < 1) {
+      throw new IllegalArgumentException(key + " must be at least 1, got " + value);
+    }
+    return value;
+  }
+
+  /** Secrets are left out of the text form, so a logged configuration never shows them. */
+  @Override
+  public String toString() {
+    return "ServerConfig" + toJson().encode();
+  }
+
+  /** The settings for display: secret values are replaced by "***" (names stay). */
   public JsonObject toJson() {
     return new JsonObject()
         .put("port", port)
@@ -184,6 +237,18 @@ public record ServerConfig(
         .put("retentionIntervalMs", retentionIntervalMs)
         .put("retentionBatchSize", retentionBatchSize)
         .put("schedulerEnabled", schedulerEnabled)
-        .put("schedulerPollIntervalMs", schedulerPollIntervalMs);
+        .put("schedulerPollIntervalMs", schedulerPollIntervalMs)
+        .put("environment", new JsonObject(new LinkedHashMap<>(environment)))
+        .put("secrets", redacted(secrets))
+        .put("environmentEnvPrefix", environmentEnvPrefix)
+        .put("secretsEnvPrefix", secretsEnvPrefix)
+        .put("workflowMessageQueueMaxSize", workflowMessageQueueMaxSize)
+        .put("workflowMessageMaxBatchSize", workflowMessageMaxBatchSize);
+  }
+
+  private static JsonObject redacted(Map<String, String> secrets) {
+    JsonObject out = new JsonObject();
+    secrets.keySet().stream().sorted().forEach(name -> out.put(name, "***"));
+    return out;
   }
 }

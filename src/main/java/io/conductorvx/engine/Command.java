@@ -75,6 +75,12 @@ public sealed interface Command {
   /** Merge these into the workflow's variables (the SDKs' updateVariables); a running workflow is decided again. */
   record UpdateVariables(String workflowId, Map<String, Object> variables) implements Command {}
 
+  /**
+   * Queue a message for the workflow (POST /workflow/{id}/messages) and decide, so a waiting
+   * PULL_WORKFLOW_MESSAGES task picks it up. Replies the message id; 409 unless RUNNING, 429 when full.
+   */
+  record PushMessage(String workflowId, io.conductorvx.model.WorkflowMessage message) implements Command {}
+
   /** A child workflow was retried, restarted or rerun: its parent's SUB_WORKFLOW task runs again. */
   record ChildReopened(String workflowId, String parentTaskId) implements Command {}
 

@@ -195,6 +195,13 @@ public final class DeciderVerticle extends VerticleBase {
         return null;
       }));
     }
+    if (command instanceof Command.PushMessage c) {
+      return withWorkflow(c.workflowId(), lw -> engine.messages().accept(lw.workflow, c.message())
+          .compose(id -> apply(lw, d -> {
+            operations.decide(d);
+            return id;
+          })));
+    }
     if (command instanceof Command.ChildReopened c) {
       return withWorkflow(c.workflowId(), lw -> apply(lw, d -> {
         operations.childReopened(d, c.parentTaskId());

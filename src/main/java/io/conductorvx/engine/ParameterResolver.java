@@ -13,6 +13,7 @@ import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * Resolves {@code ${...}} expressions in task input parameters and other templates (semantics §3).
@@ -31,19 +32,25 @@ import java.util.Map;
  *   <li>{@code $${...}} is an escape for the literal text {@code ${...}}; {@code ${}} (or only
  *       blanks) yields ""; a {@code ${} without its closing brace is literal text.
  *   <li>{@code ${CPEWF_TASK_ID}} yields the id of the task being scheduled.
+ *
+ *   <li>{@code ${workflow.env.NAME}} (or {@code NAME.path} inside a JSON value) yields the
+ *       configured environment value (see {@code secrets.EnvironmentVariables}); null when absent.
+ *   <li>{@code ${workflow.secrets.NAME}} stays as it is, text included: secrets are filled in only
+ *       where a task leaves the server (see {@code secrets.Secrets}), never in what is stored.
  * </ul>
  *
- * <p><b>Security:</b> unlike Conductor OSS, names are never looked up in OS environment variables
- * or JVM system properties (nor the {@code NETFLIX_ENV}/{@code NETFLIX_STACK} specials): anyone who
- * can register a workflow could otherwise read the server's secrets. Such expressions are ordinary
- * paths and resolve to null unless the context holds them.
+ * <p><b>Security:</b> unlike Conductor OSS, bare names are never looked up in OS environment
+ * variables or JVM system properties (nor the {@code NETFLIX_ENV}/{@code NETFLIX_STACK} specials):
+ * anyone who can register a workflow could otherwise read the server's secrets. Only the values an
+ * operator published as the environment are readable, through {@code workflow.env}. Other
+ * expressions are ordinary paths and resolve to null unless the context holds them.
  *
  * <p>Values taken from the context are deep copies of its maps and lists, so a resolved input never
  * aliases another task's output. Strings without {@code ${} are returned as they are with no
  * JsonPath work, and compiled paths are reused from JsonPath's bounded LRU cache (looked up by
  * {@code ReadContext.read(String)}).
  *
- * <p>Thread-safe: the only state is the immutable JsonPath configuration.
+ * <p>Thread-safe: the only state is the immutable JsonPath configuration and environment.
  */
 public final class ParameterResolver {
   /** The expression that yields the id of the task being scheduled. */
@@ -51,6 +58,20 @@ public final class ParameterResolver {
 
   private static final String ESCAPE = "$${";
   private static final String OPEN = "${";
+  private static final String ENV = "workflow.env.";
+  private static final String SECRETS = "workflow.secrets.";
+
+  /** NAME (or NAME.path) → the environment value; null when this resolver has no environment. */
+  private final Function<String, Object> environment;
+
+  /** A resolver without an environment: {@code ${workflow.env.X}} is an ordinary (missing) path. */
+  public ParameterResolver() {
+    this(null);
+  }
+
+  public ParameterResolver(Function<String, Object> environment) {
+    this.environment = environment;
+  }
 
   // Jackson's provider reads plain java.util Maps/Lists and builds results as plain Lists (the
   // default json-smart one builds JSONArrays that print as JSON, not as Java toString).
@@ -127,7 +148,7 @@ public final class ParameterResolver {
     return value;
   }
 
-  private static Object resolveString(String s, Map<String, Object> context, String taskId) {
+  private Object resolveString(String s, Map<String, Object> context, String taskId) {
     if (!s.contains(OPEN)) {
       return s;
     }
@@ -166,7 +187,7 @@ public final class ParameterResolver {
    * The text of {@code s[from, to)} with escapes unescaped and every expression replaced by the
    * string form of its value. Steps through {@code s} exactly like {@link #matchExpressions}.
    */
-  private static String interpolate(
+  private String interpolate(
       String s, int from, int to, int[] close, Map<String, Object> context, String taskId) {
     StringBuilder out = new StringBuilder(to - from);
     int i = from;
@@ -185,13 +206,20 @@ public final class ParameterResolver {
     return out.toString();
   }
 
-  private static Object evaluate(String expression, Map<String, Object> context, String taskId) {
+  private Object evaluate(String expression, Map<String, Object> context, String taskId) {
     String expr = expression.trim();
     if (expr.isEmpty()) {
       return "";
     }
     if (expr.equals(TASK_ID_EXPRESSION)) {
       return taskId;
+    }
+    String path = expr.startsWith("$.") ? expr.substring(2) : expr;
+    if (path.startsWith(SECRETS)) {
+      return OPEN + path + "}"; // stays a reference; filled in where the task leaves the server
+    }
+    if (environment != null && path.startsWith(ENV)) {
+      return environment.apply(path.substring(ENV.length()));
     }
     try {
       return JSON_PATH.parse(context).read(expr.startsWith("$") ? expr : "$." + expr);

@@ -10,7 +10,11 @@ import io.conductorvx.model.WorkflowDef;
 import io.conductorvx.model.WorkflowStatus;
 import io.conductorvx.model.WorkflowTask;
 import io.conductorvx.queue.ActiveWorkers;
+import io.conductorvx.messages.WorkflowMessages;
+import io.conductorvx.secrets.EnvironmentVariables;
+import io.conductorvx.secrets.Secrets;
 import io.conductorvx.tasks.TaskTypes;
+import io.conductorvx.validation.DefinitionValidator;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -37,6 +41,10 @@ public final class WorkflowEngine {
   private final ActiveWorkers activeWorkers;
   private final Decider decider;
   private final TaskDefCache taskDefs = new TaskDefCache();
+  private final DefinitionValidator definitions = new DefinitionValidator(taskDefs::get);
+  private final EnvironmentVariables environment;
+  private final WorkflowMessages messages;
+  private final Secrets secrets;
   private final ExecutionLimits limits = new ExecutionLimits();
   private final DeliveryOptions delivery;
   /** Prefix of this server's event bus addresses, so servers sharing a Vert.x never mix. */
@@ -48,7 +56,10 @@ public final class WorkflowEngine {
     this.backends = backends;
     this.types = types;
     this.activeWorkers = activeWorkers;
-    this.decider = new Decider(types, taskDefs, new ParameterResolver(), activeWorkers,
+    this.messages = new WorkflowMessages(backends.queues(), types, config);
+    this.environment = new EnvironmentVariables(config.environment());
+    this.secrets = new Secrets(config.secrets());
+    this.decider = new Decider(types, taskDefs, new ParameterResolver(environment::resolve), activeWorkers,
         config.workflowRecheckSeconds(), config.activeWorkerSeconds());
     this.delivery = new DeliveryOptions().setCodecName(LocalCodec.NAME).setSendTimeout(config.commandTimeoutMs());
   }
@@ -76,6 +87,31 @@ public final class WorkflowEngine {
   /** Registered task definitions, readable synchronously; the metadata API keeps it current. */
   public TaskDefCache taskDefs() {
     return taskDefs;
+  }
+
+  /** Registration rules for definitions, reading registered task definitions from {@link #taskDefs}. */
+  public DefinitionValidator definitions() {
+    return definitions;
+  }
+
+  /** Each workflow's message queue (POST /workflow/{id}/messages, PULL_WORKFLOW_MESSAGES). */
+  public WorkflowMessages messages() {
+    return messages;
+  }
+
+  /** The behaviour of each task type. */
+  public TaskTypes types() {
+    return types;
+  }
+
+  /** What {@code ${workflow.env.NAME}} reads. */
+  public EnvironmentVariables environment() {
+    return environment;
+  }
+
+  /** What {@code ${workflow.secrets.NAME}} reads, where a task leaves the server. */
+  public Secrets secrets() {
+    return secrets;
   }
 
   /** This server's name for a bus address. */
@@ -291,17 +327,19 @@ public final class WorkflowEngine {
     if (request.input == null && request.externalInputPayloadStoragePath == null) {
       return Future.failedFuture(ConductorException.badRequest("NULL input passed when starting workflow " + request.name));
     }
+    // an inline definition is validated as a registered one was when it was registered
     Future<WorkflowDef> def = request.workflowDef != null
-        ? Future.succeededFuture(request.workflowDef)
+        ? definitions.validateAsync(vertx, request.workflowDef).compose(violations -> violations.isEmpty()
+            ? Future.succeededFuture(request.workflowDef)
+            : Future.failedFuture(ConductorException.violations(violations.stream()
+                .map(v -> new ConductorException.Violation(v.path().isEmpty() ? "workflowDef" : "workflowDef." + v.path(), v.message()))
+                .toList())))
         : backends.metadata().getWorkflowDef(request.name, request.version);
     return def
         .compose(d -> d != null ? Future.succeededFuture(d) : Future.failedFuture(ConductorException.notFound(
             "No such workflow found by name: " + request.name + ", version: " + request.version)))
         .compose(d -> {
-          List<String> problems = DefinitionValidator.validate(d);
-          if (!problems.isEmpty()) {
-            return Future.failedFuture(ConductorException.badRequest(String.join("; ", problems)));
-          }
+          DefinitionValidator.normalize(d);
           return attachTaskDefs(d);
         })
         .map(d -> newExecution(d, request, priority, parentWorkflowId, parentTaskId, event))

@@ -7,7 +7,18 @@ package io.conductorvx.error;
 public class ConductorException extends RuntimeException {
   private final int status;
   private final boolean retryable;
-  private final java.util.List<String> validationErrors;
+  private final java.util.List<Violation> validationErrors;
+
+  /** One broken rule of a request: where ({@code path}, e.g. {@code tasks[2].sink}) and what. */
+  public record Violation(String path, String message) {
+    /** Reads the "path: message" form; text without a path becomes a message with an empty path. */
+    public static Violation parse(String problem) {
+      int colon = problem.indexOf(": ");
+      return colon > 0 && problem.lastIndexOf(' ', colon - 1) < 0
+          ? new Violation(problem.substring(0, colon), problem.substring(colon + 2))
+          : new Violation("", problem);
+    }
+  }
 
   public ConductorException(int status, String message, boolean retryable) {
     super(message, null, false, false);
@@ -16,11 +27,11 @@ public class ConductorException extends RuntimeException {
     this.validationErrors = java.util.List.of();
   }
 
-  private ConductorException(java.util.List<String> problems) {
+  private ConductorException(java.util.List<Violation> violations, boolean ignored) {
     super("Validation failed, check below errors for detail.", null, false, false);
     this.status = 400;
     this.retryable = false;
-    this.validationErrors = java.util.List.copyOf(problems);
+    this.validationErrors = java.util.List.copyOf(violations);
   }
 
   public ConductorException(int status, String message, Throwable cause) {
@@ -32,7 +43,12 @@ public class ConductorException extends RuntimeException {
 
   /** A 400 listing every rule the input broke, each as "path: message". */
   public static ConductorException invalid(java.util.List<String> problems) {
-    return new ConductorException(problems);
+    return new ConductorException(problems.stream().map(Violation::parse).toList(), true);
+  }
+
+  /** A 400 listing every rule the input broke, each with its own path. */
+  public static ConductorException violations(java.util.List<Violation> violations) {
+    return new ConductorException(violations, true);
   }
 
   public static ConductorException badRequest(String message) {
@@ -60,7 +76,7 @@ public class ConductorException extends RuntimeException {
     return retryable;
   }
 
-  public java.util.List<String> validationErrors() {
+  public java.util.List<Violation> validationErrors() {
     return validationErrors;
   }
 }

@@ -121,7 +121,8 @@ public final class TaskPoller {
     }
     return engine.<Command.Claim>send(new Command.ClaimTask(message.payload(), message.id(), workerId))
         .compose(claim -> switch (claim.outcome()) {
-          case CLAIMED -> queues.ack(queue, message.id()).map(v -> claim.taskJson());
+          // the worker gets the secrets its input references; the stored task keeps the references
+          case CLAIMED -> queues.ack(queue, message.id()).map(v -> engine.secrets().resolveInTaskJson(claim.taskJson()));
           case DROP -> queues.ack(queue, message.id()).map(v -> (byte[]) null);
           case POSTPONE -> queues.push(queue, message, postponeMs).map(v -> (byte[]) null);
         })

@@ -56,7 +56,7 @@ public record RetentionPolicy(long defaultSeconds, long maxFinished, Map<String,
     return null;
   }
 
-  /** A problem with the definition's retention setting, or null. */
+  /** What is wrong with the definition's retention setting (at {@code metadata.retentionSeconds}), or null. */
   public static String validate(WorkflowDef def) {
     Object value = def.metadata == null ? null : def.metadata.get(DEFINITION_KEY);
     if (value == null || value instanceof Integer || value instanceof Long) {
@@ -65,6 +65,6 @@ public record RetentionPolicy(long defaultSeconds, long maxFinished, Map<String,
     if (value instanceof String s && s.trim().matches("-?\\d{1,18}")) {
       return null;
     }
-    return "metadata." + DEFINITION_KEY + ": must be a whole number of seconds (negative: keep forever), got " + value;
+    return "must be a whole number of seconds (negative: keep forever), got " + value;
   }
 }

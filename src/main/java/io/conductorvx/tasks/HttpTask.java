@@ -4,11 +4,16 @@ import io.conductorvx.model.Task;
 import io.conductorvx.model.TaskStatus;
 import io.conductorvx.tasks.http.HttpCaller;
 import io.conductorvx.tasks.http.HttpRequestSpec;
+import io.conductorvx.secrets.Secrets;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -41,7 +46,38 @@ public final class HttpTask extends DeferredSystemTask {
       return;
     }
     SystemTasks.started(ctx, task);
-    ctx.offload(task, services -> HttpCaller.call(client(services.vertx()), spec).map(outcome -> (Object) outcome));
+    if (!Secrets.referencedIn(task.inputData)) {
+      ctx.offload(task, services -> HttpCaller.call(client(services.vertx()), spec).map(outcome -> (Object) outcome));
+      return;
+    }
+    Map<String, Object> literal = SystemTasks.copyMap(task.inputData);
+    ctx.offload(task, services -> callWithSecrets(services, literal));
+  }
+
+  /**
+   * The request goes out with the secrets it references filled in; what is kept of it (the answer,
+   * or the error) has their values masked, so an endpoint that echoes its request stores nothing.
+   */
+  @SuppressWarnings("unchecked")
+  private Future<Object> callWithSecrets(TaskServices services, Map<String, Object> literal) {
+    Secrets secrets = services.engine().secrets();
+    Set<String> used = new HashSet<>();
+    HttpRequestSpec spec;
+    try {
+      spec = HttpRequestSpec.from((Map<String, Object>) secrets.substitute(literal, used));
+    } catch (IllegalArgumentException e) {
+      return Future.failedFuture(new IllegalArgumentException(String.valueOf(Secrets.mask(e.getMessage(), used))));
+    }
+    return HttpCaller.call(client(services.vertx()), spec).transform(done -> done.succeeded()
+        ? Future.succeededFuture(masked(done.result(), used))
+        : Future.failedFuture(new IllegalStateException(String.valueOf(Secrets.mask(SystemTasks.describe(done.cause()), used)))));
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Object masked(HttpCaller.Outcome o, Set<String> used) {
+    return new HttpCaller.Outcome(o.statusCode(), (String) Secrets.mask(o.reasonPhrase(), used),
+        (Map<String, List<String>>) Secrets.mask(o.headers(), used), Secrets.mask(o.body(), used),
+        (String) Secrets.mask(o.bodyText(), used));
   }
 
   private WebClient client(Vertx vertx) {

@@ -69,6 +69,12 @@ final class SystemTasks {
 
   /** The message of a failure, without exception class noise where we made it ourselves. */
   static String describe(Throwable error) {
+    if (error instanceof ConductorException ce && !ce.validationErrors().isEmpty()) {
+      // a child's inline definition that breaks the rules: say which, not only that it does
+      StringBuilder out = new StringBuilder("Invalid workflow definition:");
+      ce.validationErrors().forEach(v -> out.append(' ').append(v.path()).append(": ").append(v.message()).append(';'));
+      return out.substring(0, out.length() - 1);
+    }
     if (error instanceof ConductorException || error instanceof IllegalArgumentException) {
       return error.getMessage();
     }

@@ -13,7 +13,7 @@ public final class TaskTypes {
   private static final Set<String> BUILT_INS = Set.of(
       "SWITCH", "DECISION", "FORK_JOIN", "FORK_JOIN_DYNAMIC", "JOIN", "EXCLUSIVE_JOIN", "DO_WHILE",
       "SUB_WORKFLOW", "DYNAMIC", "SET_VARIABLE", "INLINE", "LAMBDA", "JSON_JQ_TRANSFORM", "TERMINATE",
-      "WAIT", "HUMAN", "EVENT", "HTTP", "START_WORKFLOW", "NOOP", "KAFKA_PUBLISH");
+      "WAIT", "HUMAN", "EVENT", "HTTP", "START_WORKFLOW", "NOOP", "KAFKA_PUBLISH", "PULL_WORKFLOW_MESSAGES");
 
   private final Map<String, TaskType> byName = new HashMap<>();
   private final TaskType worker = new WorkerTask();
@@ -40,6 +40,7 @@ public final class TaskTypes {
     register(new TerminateTask());
     register(new JsonJqTransformTask());
     register(new DoWhileTask());
+    register(new PullWorkflowMessagesTask());
   }
 
   public TaskTypes register(TaskType type) {

@@ -86,6 +86,26 @@ public final class WaitTask implements TaskType {
     return 0;
   }
 
+  /** Why a {@code duration} input cannot be used, or null when it parses (definition validation). */
+  public static String durationProblem(String text) {
+    try {
+      parseDuration(text);
+      return null;
+    } catch (IllegalArgumentException | ArithmeticException e) {
+      return e instanceof ArithmeticException ? "Invalid duration '" + text + "': too long" : e.getMessage();
+    }
+  }
+
+  /** Why an {@code until} input cannot be used, or null when it parses (definition validation). */
+  public static String untilProblem(String text) {
+    try {
+      parseUntil(text);
+      return null;
+    } catch (IllegalArgumentException e) {
+      return e.getMessage();
+    }
+  }
+
   private static Object blankToNull(Object value) {
     return value instanceof String s && s.isBlank() ? null : value;
   }

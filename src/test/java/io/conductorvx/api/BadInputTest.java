@@ -592,6 +592,18 @@ class BadInputTest {
     b.validation("schemaVersion 1", "POST", "/api/metadata/workflow/validate",
         workflowDef("bi_new", 1).replace("\"schemaVersion\":2", "\"schemaVersion\":1"));
     b.validation("no name", "POST", "/api/metadata/workflow/validate", workflowDef("", 1));
+    b.validation("a reference to a task the workflow does not have", "POST", "/api/metadata/workflow/validate",
+        "{\"name\":\"bi_new\",\"tasks\":[{\"name\":\"a\",\"taskReferenceName\":\"a\",\"inputParameters\":{\"x\":\"${ghost.output}\"}}]}");
+    b.validation("a SWITCH without evaluatorType and expression", "POST", "/api/metadata/workflow/validate",
+        "{\"name\":\"bi_new\",\"tasks\":[{\"name\":\"s\",\"taskReferenceName\":\"s\",\"type\":\"SWITCH\","
+        + "\"decisionCases\":{\"a\":[{\"name\":\"a\",\"taskReferenceName\":\"a\"}]}}]}");
+    b.validation("a FORK_JOIN without its JOIN", "POST", "/api/metadata/workflow/validate",
+        "{\"name\":\"bi_new\",\"tasks\":[{\"name\":\"f\",\"taskReferenceName\":\"f\",\"type\":\"FORK_JOIN\","
+        + "\"forkTasks\":[[{\"name\":\"a\",\"taskReferenceName\":\"a\"}]]}]}");
+    b.validation("a nested duplicate reference name", "POST", "/api/metadata/workflow/validate",
+        "{\"name\":\"bi_new\",\"tasks\":[{\"name\":\"a\",\"taskReferenceName\":\"a\"},{\"name\":\"l\","
+        + "\"taskReferenceName\":\"l\",\"type\":\"DO_WHILE\",\"loopCondition\":\"false\",\"loopOver\":[{\"name\":\"a\","
+        + "\"taskReferenceName\":\"a\"}]}]}");
     for (String field : List.of("decisionCases", "defaultCase", "forkTasks", "loopOver", "inputParameters", "joinOn")) {
       b.add("null as absent (200)", field + " null is no " + field, "POST", "/api/metadata/workflow/validate",
           "{\"name\":\"bi_new\",\"tasks\":[{\"name\":\"a\",\"taskReferenceName\":\"a\",\"" + field + "\":null}]}", 200);
@@ -693,6 +705,9 @@ class BadInputTest {
     b.add("invalid values", "no name", "POST", "/api/workflow", "{}", 400);
     b.add("invalid values", "embedded definition without tasks", "POST", "/api/workflow",
         "{\"name\":\"" + WF + "\",\"workflowDef\":{\"name\":\"" + WF + "\",\"tasks\":[]}}", 400);
+    b.validation("an embedded definition broken in its sub-workflow", "POST", "/api/workflow",
+        "{\"name\":\"bi_new\",\"workflowDef\":{\"name\":\"bi_new\",\"tasks\":[{\"name\":\"s\",\"taskReferenceName\":\"s\","
+        + "\"type\":\"SUB_WORKFLOW\",\"subWorkflowParam\":{\"workflowDefinition\":{\"name\":\"c\",\"tasks\":[]}}}]}}");
     b.add("invalid values", "embedded definition with a null fork branch", "POST", "/api/workflow",
         "{\"name\":\"" + WF + "\",\"workflowDef\":{\"name\":\"" + WF + "\",\"tasks\":[{\"name\":\"a\",\"taskReferenceName\":\"a\",\"forkTasks\":[null]}]}}", 400);
     b.add("unknown ids", "unknown workflow name", "POST", "/api/workflow", "{\"name\":\"bi_nope\"}", 404);
@@ -1068,6 +1083,50 @@ class BadInputTest {
       b.add("wrong types", "output as a list", "POST", update + "/COMPLETED", "[1]", 400);
       b.oversized("POST", update + "/COMPLETED", '{');
     }
+
+    // ---- POST /api/workflow/:workflowId/messages (a JSON object for PULL_WORKFLOW_MESSAGES tasks)
+    b.route("POST /api/workflow/:workflowId/messages");
+    String messages = "/api/workflow/" + W + "/messages";
+    b.malformed("POST", messages);
+    b.add("empty body", "no body", "POST", messages, "", 400);
+    b.add("wrong types", "payload as a list", "POST", messages, "[1]", 400);
+    b.add("wrong types", "payload as a number", "POST", messages, "5", 400);
+    b.add("unknown ids", "unknown workflow", "POST", "/api/workflow/bi-unknown-id/messages", "{\"a\":1}", 404);
+    b.add("conflicts", "workflow not running", "POST", "/api/workflow/" + wfDone + "/messages", "{\"a\":1}", 409);
+    b.add("wrong method", "GET on messages", "GET", messages, null, 405);
+    b.oversized("POST", messages, '{');
+
+    // ---- /api/admin
+    b.route("GET /api/admin/config");
+    b.add("wrong method", "POST on config", "POST", "/api/admin/config", "{}", 405);
+    b.route("GET /api/admin/task/:tasktype");
+    b.add("bad query params", "start=-1", "GET", "/api/admin/task/" + TASK + "?start=-1", null, 400);
+    b.add("bad query params", "count=x", "GET", "/api/admin/task/" + TASK + "?count=x", null, 400);
+    b.add("bad query params", "count=6000", "GET", "/api/admin/task/" + TASK + "?count=6000", null, 400);
+    b.route("POST /api/admin/sweep/requeue/:workflowId");
+    b.add("unknown ids", "unknown workflow", "POST", "/api/admin/sweep/requeue/bi-unknown-id", null, 404);
+    b.add("wrong method", "GET on requeue", "GET", "/api/admin/sweep/requeue/" + W, null, 405);
+    b.route("POST /api/admin/consistency/verifyAndRepair/:workflowId");
+    b.add("unknown ids", "unknown workflow", "POST", "/api/admin/consistency/verifyAndRepair/bi-unknown-id", null, 404);
+    b.add("wrong method", "PUT on verifyAndRepair", "PUT", "/api/admin/consistency/verifyAndRepair/" + W, "{}", 405);
+    b.route("GET /api/admin/queues");
+    b.add("bad query params", "verbose=maybe", "GET", "/api/admin/queues?verbose=maybe", null, 400);
+
+    // ---- /api/environment and /api/secrets (read-only)
+    b.route("GET /api/environment");
+    b.add("wrong method", "PUT on environment", "PUT", "/api/environment", "{}", 405);
+    b.route("GET /api/environment/:key");
+    b.add("unknown ids", "unknown variable", "GET", "/api/environment/BI_NOPE", null, 404);
+    b.typed("wrong method", "PUT a variable (read-only)", "PUT", "/api/environment/BI_X", "x", "text/plain", 405);
+    b.add("wrong method", "DELETE a variable (read-only)", "DELETE", "/api/environment/BI_X", null, 405);
+    b.route("GET /api/secrets");
+    b.add("wrong method", "POST secrets (read-only)", "POST", "/api/secrets", "[]", 405);
+    b.add("unknown routes", "a secret's value is never served", "GET", "/api/secrets/BI_X", null, 404);
+    b.typed("unknown routes", "a secret cannot be written", "PUT", "/api/secrets/BI_X", "x", "text/plain", 404);
+
+    // ---- GET /api/version
+    b.route("GET /api/version");
+    b.add("wrong method", "POST on version", "POST", "/api/version", "{}", 405);
 
     // ---- content types other than JSON
     b.route(null);

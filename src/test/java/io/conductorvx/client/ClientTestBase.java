@@ -172,6 +172,32 @@ public abstract class ClientTestBase {
     return def;
   }
 
+  /**
+   * Registers through the client, expecting a 400 whose validationErrors include one at
+   * {@code path} whose message contains {@code messagePart}.
+   */
+  protected ConductorClientException expectInvalid(WorkflowDef def, String path, String messagePart) {
+    ConductorClientException e = expectStatus(400, () -> metadataClient.registerWorkflowDef(def));
+    assertValidationError(e, path, messagePart);
+    return e;
+  }
+
+  /** The 400's validationErrors include one at {@code path} whose message contains {@code messagePart}. */
+  protected static void assertValidationError(ConductorClientException e, String path, String messagePart) {
+    org.junit.jupiter.api.Assertions.assertNotNull(e.getValidationErrors(), () -> "no validationErrors: " + e.getResponseBody());
+    boolean found = e.getValidationErrors().stream()
+        .anyMatch(v -> path.equals(v.getPath()) && v.getMessage() != null && v.getMessage().contains(messagePart));
+    org.junit.jupiter.api.Assertions.assertTrue(found, () -> "expected a validation error at " + path + " containing '"
+        + messagePart + "', got " + e.getValidationErrors());
+  }
+
+  /** Stores the definition past validation, as one registered before today's rules (see {@link TestServer#storeWithoutValidation}). */
+  protected WorkflowDef storeWithoutValidation(String name, List<WorkflowTask> tasks) {
+    WorkflowDef def = workflowDef(name, 1, tasks);
+    server.storeWithoutValidation(def);
+    return def;
+  }
+
   /** {@code ${...}} without Java escaping noise. */
   protected static String expr(String path) {
     return "${" + path + "}";

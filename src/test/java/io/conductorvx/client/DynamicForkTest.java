@@ -213,10 +213,12 @@ class DynamicForkTest extends ClientTestBase {
   }
 
   @Test
-  void dynamicForkNotFollowedByJoinFailsTheWorkflow() {
+  void dynamicForkNotFollowedByJoinIsRefusedAndAStoredOneFailsTheWorkflow() {
     String t = uniq("dyn_nojoin");
     String wf = uniq("dyn_nojoin_wf");
-    registerWorkflow(wf, List.of(dynamicFork("dyn"), simpleTask(t, "x", map())), null);
+    List<WorkflowTask> tasks = List.of(dynamicFork("dyn"), simpleTask(t, "x", map()));
+    expectInvalid(workflowDef(wf, 1, tasks), "tasks[0]", "FORK_JOIN_DYNAMIC task 'dyn' must be followed by a JOIN task");
+    storeWithoutValidation(wf, tasks); // registered before the rule existed
 
     Workflow w = awaitStatus(start(wf, map("tasks", List.of(taskJson(t, "d0", map())), "inputs", map())),
         DONE, Workflow.WorkflowStatus.FAILED);

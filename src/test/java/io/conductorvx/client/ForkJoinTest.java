@@ -200,13 +200,15 @@ class ForkJoinTest extends ClientTestBase {
   }
 
   @Test
-  void forkNotFollowedByJoinFailsTheWorkflow() {
+  void forkNotFollowedByJoinIsRefusedAndAStoredOneFailsTheWorkflow() {
     String t = uniq("fork_nojoin");
     registerTaskDef(t, null);
     String wf = uniq("fork_without_join");
-    registerWorkflow(wf, List.of(
+    List<WorkflowTask> tasks = List.of(
         fork("fork", List.of(simpleTask(t, "x", map()))),
-        simpleTask(t, "not_a_join", map())), null);
+        simpleTask(t, "not_a_join", map()));
+    expectInvalid(workflowDef(wf, 1, tasks), "tasks[0]", "FORK_JOIN task 'fork' must be followed by a JOIN task");
+    storeWithoutValidation(wf, tasks); // registered before the rule existed
 
     String id = start(wf, map());
     Workflow w = awaitStatus(id, DONE, Workflow.WorkflowStatus.FAILED);

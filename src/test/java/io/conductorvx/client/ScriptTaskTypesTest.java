@@ -184,8 +184,12 @@ class ScriptTaskTypesTest extends ScriptTaskTestBase {
   }
 
   @Test
-  void terminateWithAnInvalidStatusFailsTheTask() {
-    String id = run(List.of(terminate("bad", "DONE", null, null)), map());
+  void terminateWithAnInvalidStatusIsRefusedOrFailsTheTask() {
+    // written in the definition: refused when registered
+    expectInvalid(workflowDef(uniq("wf"), 1, List.of(terminate("bad", "DONE", null, null))),
+        "tasks[0].inputParameters.terminationStatus", "COMPLETED, FAILED or TERMINATED, got 'DONE'");
+    // read from the input: known only at run time, where it fails the task
+    String id = run(List.of(terminate("bad", expr("workflow.input.status"), null, null)), map("status", "DONE"));
     Workflow w = awaitStatus(id, DONE, Workflow.WorkflowStatus.FAILED);
     Task bad = task(w, "bad");
     assertEquals(Task.Status.FAILED, bad.getStatus());

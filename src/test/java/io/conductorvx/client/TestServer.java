@@ -118,6 +118,27 @@ public final class TestServer implements AutoCloseable {
     exchanges.clear();
   }
 
+  /**
+   * Writes a workflow definition (the client's model) straight to the metadata store, past the
+   * API's validation: a definition registered before today's rules, which the engine must still
+   * cope with at run time.
+   */
+  public void storeWithoutValidation(Object clientDefinition) {
+    try {
+      byte[] json = new com.netflix.conductor.common.config.ObjectMapperProvider().getObjectMapper()
+          .writeValueAsBytes(clientDefinition);
+      io.conductorvx.model.WorkflowDef def = io.conductorvx.model.Json.MAPPER.readValue(json, io.conductorvx.model.WorkflowDef.class);
+      await(server.backends().metadata().saveWorkflowDef(def), 10);
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** The server itself (backends, engine), for tests that look behind the API. */
+  public ConductorServer conductorServer() {
+    return server;
+  }
+
   public int port() {
     return server.port();
   }

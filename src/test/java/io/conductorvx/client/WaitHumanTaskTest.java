@@ -70,14 +70,34 @@ class WaitHumanTaskTest extends ClientTestBase {
   }
 
   @Test
-  void waitWithBothDurationAndUntilOrAnUnparsableValueFailsTerminally() {
-    for (Map<String, Object> input : List.<Map<String, Object>>of(
+  void waitWithBothDurationAndUntilOrAnUnparsableValueIsRefusedOrFailsTerminally() {
+    List<Map<String, Object>> bad = List.of(
         map("duration", "5s", "until", "2030-01-01"),
         map("duration", "five seconds"),
-        map("until", "next tuesday"))) {
+        map("until", "next tuesday"));
+    // written in the definition: refused when registered, at the field at fault
+    List<String[]> expected = List.of(
+        new String[] {"tasks[0].inputParameters", "both duration and until"},
+        new String[] {"tasks[0].inputParameters.duration", "Invalid duration 'five seconds'"},
+        new String[] {"tasks[0].inputParameters.until", "Invalid 'until' date 'next tuesday'"});
+    for (int i = 0; i < bad.size(); i++) {
+      expectInvalid(workflowDef(uniq("wait_bad"), 1, List.of(systemTask("WAIT", "pause", bad.get(i)))),
+          expected.get(i)[0], expected.get(i)[1]);
+    }
+    // known only at run time (read from the input, or stored before the rule): the task fails terminally
+    List<String> workflows = new java.util.ArrayList<>();
+    String both = uniq("wait_bad");
+    storeWithoutValidation(both, List.of(systemTask("WAIT", "pause", bad.get(0))));
+    workflows.add(both);
+    for (String field : List.of("duration", "until")) {
       String wf = uniq("wait_bad");
-      registerWorkflow(wf, List.of(systemTask("WAIT", "pause", input)), null);
-      Workflow w = awaitStatus(start(wf, map()), DONE, Workflow.WorkflowStatus.FAILED);
+      registerWorkflow(wf, List.of(systemTask("WAIT", "pause", map(field, expr("workflow.input." + field)))), null);
+      workflows.add(wf);
+    }
+    for (int i = 0; i < bad.size(); i++) {
+      String wf = workflows.get(i);
+      Map<String, Object> input = bad.get(i);
+      Workflow w = awaitStatus(start(wf, input), DONE, Workflow.WorkflowStatus.FAILED);
       Task pause = w.getTaskByRefName("pause");
       assertEquals(Task.Status.FAILED_WITH_TERMINAL_ERROR, pause.getStatus(), input + " → " + pause.getReasonForIncompletion());
       assertEquals(1, w.getTasks().size(), "not retried");

@@ -240,6 +240,30 @@ class ParameterResolverTest {
   }
 
   @Test
+  void workflowEnvReadsOnlyTheConfiguredEnvironment() {
+    io.conductorvx.secrets.EnvironmentVariables env = new io.conductorvx.secrets.EnvironmentVariables(
+        Map.of("REGION", "eu-west-1", "DB", "{\"host\":\"db1\",\"port\":5432}"));
+    ParameterResolver withEnv = new ParameterResolver(env::resolve);
+    Map<String, Object> ctx = context(workflow());
+    assertEquals("eu-west-1", withEnv.resolveValue("${workflow.env.REGION}", ctx, null));
+    assertEquals("db1", withEnv.resolveValue("${workflow.env.DB.host}", ctx, null));
+    assertEquals(5432, withEnv.resolveValue("${workflow.env.DB.port}", ctx, null));
+    assertEquals("at eu-west-1!", withEnv.resolveValue("at ${workflow.env.REGION}!", ctx, null));
+    assertEquals("eu-west-1", withEnv.resolveValue("${$.workflow.env.REGION}", ctx, null));
+    assertNull(withEnv.resolveValue("${workflow.env.PATH}", ctx, null), "process variables are not the environment");
+    assertNull(withEnv.resolveValue("${workflow.env.DB.nope}", ctx, null));
+    assertNull(resolveOne("${workflow.env.REGION}"), "a resolver without an environment reads a (missing) path");
+  }
+
+  @Test
+  void workflowSecretsStayReferencesWhateverTheResolver() {
+    assertEquals("${workflow.secrets.TOKEN}", resolveOne("${workflow.secrets.TOKEN}"));
+    assertEquals("Bearer ${workflow.secrets.TOKEN}", resolveOne("Bearer ${workflow.secrets.TOKEN}"));
+    assertEquals("${workflow.secrets.API.key}", resolveOne("${workflow.secrets.API.key}"));
+    assertEquals("${workflow.secrets.T42}", resolveOne("${workflow.secrets.T${workflow.input.orderId}}"), "resolved inside-out first");
+  }
+
+  @Test
   void mapsAndListsAreWalkedAndKeysAreNeverEvaluated() {
     Map<String, Object> params =
         mapOf(

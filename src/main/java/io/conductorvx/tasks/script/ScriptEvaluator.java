@@ -166,6 +166,25 @@ public final class ScriptEvaluator {
     }
   }
 
+  /**
+   * The syntax error of {@code source} as the evaluator reports it, or null when it compiles (the
+   * compiled script is kept for its first run). Blocks: never call it on an event loop.
+   */
+  public String syntaxError(String source) {
+    if (cache.containsKey(source)) {
+      return null;
+    }
+    Context cx = factory.enterContext();
+    try {
+      cache.put(source, new Cached(compile(cx, source, true)));
+      return null;
+    } catch (EvaluatorException e) {
+      return "SyntaxError: " + e.details();
+    } finally {
+      Context.exit();
+    }
+  }
+
   private Script compile(Context cx, String source) {
     Cached cached = cache.get(source);
     if (cached == null) {

@@ -1,0 +1,9 @@
+package io.conductorvx.client;
+
+/** {@link AdminApiContract} with postgres+redis. */
+class AdminApiPostgresRedisTest extends AdminApiContract {
+  @Override
+  protected String backend() {
+    return "postgres+redis";
+  }
+}

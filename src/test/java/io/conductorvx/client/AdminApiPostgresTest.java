@@ -1,0 +1,9 @@
+package io.conductorvx.client;
+
+/** {@link AdminApiContract} with postgres. */
+class AdminApiPostgresTest extends AdminApiContract {
+  @Override
+  protected String backend() {
+    return "postgres";
+  }
+}

@@ -1,0 +1,9 @@
+package io.conductorvx.client;
+
+/** {@link WorkflowMessagesContract} with postgres+redis. */
+class WorkflowMessagesPostgresRedisTest extends WorkflowMessagesContract {
+  @Override
+  protected String backend() {
+    return "postgres+redis";
+  }
+}

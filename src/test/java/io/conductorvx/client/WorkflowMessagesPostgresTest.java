@@ -1,0 +1,9 @@
+package io.conductorvx.client;
+
+/** {@link WorkflowMessagesContract} with postgres. */
+class WorkflowMessagesPostgresTest extends WorkflowMessagesContract {
+  @Override
+  protected String backend() {
+    return "postgres";
+  }
+}
