@@ -250,7 +250,9 @@ public final class DeciderVerticle extends VerticleBase {
   private Future<Void> remove(String workflowId) {
     return cache.load(workflowId, true).compose(lw -> {
       cache.remove(workflowId);
-      return queueFollowUp.removeAll(lw).compose(v -> engine.backends().executions().removeWorkflow(workflowId)).mapEmpty();
+      return queueFollowUp.removeAll(lw)
+          .compose(v -> engine.backends().queues().drop(io.conductorvx.messages.WorkflowMessages.queueName(workflowId)))
+          .compose(v -> engine.backends().executions().removeWorkflow(workflowId)).mapEmpty();
     });
   }
 
@@ -258,7 +260,8 @@ public final class DeciderVerticle extends VerticleBase {
    * Checked here, in order with every other command of the workflow: nothing can reopen it
    * meanwhile. A finished workflow is not cached and its document is not needed: the store's row
    * says whether it is still the one selected. Its task messages left their queues when its tasks
-   * ended; its decider-queue entry is removed in case a failed queue write left it behind.
+   * ended; its decider-queue entry is removed in case a failed queue write left it behind, and its
+   * workflow-message queue is dropped with what the queue backend keeps for it.
    */
   private Future<Boolean> expire(Command.Expire c) {
     ExecutionStore store = engine.backends().executions();
@@ -268,6 +271,7 @@ public final class DeciderVerticle extends VerticleBase {
       }
       cache.remove(c.workflowId());
       return engine.backends().queues().remove(QueueNames.DECIDER, c.workflowId())
+          .compose(v -> engine.backends().queues().drop(io.conductorvx.messages.WorkflowMessages.queueName(c.workflowId())))
           .compose(v -> store.removeWorkflow(c.workflowId()));
     });
   }

@@ -80,7 +80,11 @@ class RetentionTest {
       completeNextTask(); // the child's task
       awaitStatus(parent, "COMPLETED");
       String child = workflow(parent).getJsonArray("tasks").getJsonObject(0).getString("subWorkflowId");
-      String longOne = startAndComplete("ret_long");
+      String longOne = start("ret_long");
+      Reply message = call("POST", "/workflow/" + longOne + "/messages", new JsonObject().put("hello", "world").encode());
+      assertEquals(200, message.status(), "a workflow message (its queue is the workflow's own): " + message.body());
+      completeNextTask();
+      awaitStatus(longOne, "COMPLETED");
       String shortOne = startAndComplete("ret_short");
       String byDefinition = startAndComplete("ret_def");
       String running = start("ret_short");
