@@ -20,9 +20,9 @@ import java.util.Set;
  * SWITCH expressions and DO_WHILE conditions), DO_WHILE items, EVENT sinks, SUB_WORKFLOW
  * parameters and the workflow's outputParameters. An expression must also be a valid JSONPath.
  *
- * <p>A FORK_JOIN_DYNAMIC names its branches at run time, and later tasks may read a branch by its
- * reference name: in a workflow with one, a name that is not defined may be such a branch and is
- * accepted (only the {@code workflow} and JSONPath checks apply).
+ * <p>Branches of a FORK_JOIN_DYNAMIC are named at run time and are not reference names of the
+ * definition: as in Conductor, later tasks read them through the JOIN's output
+ * ({@code ${join.output.branchRef...}}).
  *
  * <p>Expressions are found as the resolver finds them: {@code $${...}} is an escaped literal, and
  * in a nested expression ({@code ${workflow.input.${workflow.input.key}}}) the inner one is checked
@@ -34,18 +34,15 @@ final class ReferenceRules {
   private static final String OPEN = "${";
 
   private final Set<String> refs;
-  private final boolean runtimeRefs;
   private final Violations v;
 
-  private ReferenceRules(Set<String> refs, boolean runtimeRefs, Violations v) {
+  private ReferenceRules(Set<String> refs, Violations v) {
     this.refs = refs;
-    this.runtimeRefs = runtimeRefs;
     this.v = v;
   }
 
   static void check(WorkflowDef def, List<Node> nodes, Set<String> refs, Violations v) {
-    boolean dynamicForks = nodes.stream().anyMatch(n -> "FORK_JOIN_DYNAMIC".equals(n.task().type));
-    ReferenceRules rules = new ReferenceRules(refs, dynamicForks, v);
+    ReferenceRules rules = new ReferenceRules(refs, v);
     for (Node n : nodes) {
       WorkflowTask t = n.task();
       if (t.inputParameters != null) {
@@ -139,7 +136,7 @@ final class ReferenceRules {
   }
 
   private void reference(String path, String whole, String name) {
-    if ("workflow".equals(name) || refs.contains(name) || refs.contains(baseRef(name)) || runtimeRefs) {
+    if ("workflow".equals(name) || refs.contains(name) || refs.contains(baseRef(name))) {
       return;
     }
     v.add(path, "'" + whole + "' refers to '" + name + "', which is neither 'workflow' nor a task reference name of this workflow"

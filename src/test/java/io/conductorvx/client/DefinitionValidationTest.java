@@ -244,6 +244,13 @@ class DefinitionValidationTest extends ClientTestBase {
     }), join("jn")));
     accepted(def(node("FORK_JOIN_DYNAMIC", "df2", t -> t.setInputParameters(new LinkedHashMap<>(map(
         "forkTaskName", "work", "forkTaskInputs", expr("workflow.input.items"))))), join("jn2")));
+
+    // branches are named at run time: as in Conductor, they are read through the JOIN's output
+    WorkflowTask dynamicFork = node("FORK_JOIN_DYNAMIC", "df3", t -> t.setInputParameters(new LinkedHashMap<>(map(
+        "forkTaskName", "work", "forkTaskInputs", expr("workflow.input.items")))));
+    refused(def(dynamicFork, join("jn3"), simple("reads_branch", map("v", expr("branch0.output.v")))),
+        "tasks[2].inputParameters.v", "refers to 'branch0'");
+    accepted(def(dynamicFork, join("jn3"), simple("reads_join", map("v", expr("jn3.output.branch0.v")))));
   }
 
   @Test

@@ -122,8 +122,8 @@ class KitchenSinkTest extends ClientTestBase {
             .put("doubled", "${child.output.doubled}")
             .put("loops", "${loop.output.iteration}")
             .put("jq", "${jq.output.result}")
-            .put("items", new JsonArray().add("${h0.output.response.body.item}")
-                .add("${h1.output.response.body.item}").add("${h2.output.response.body.item}"))
+            .put("items", new JsonArray().add("${http_join.output.h0.response.body.item}")
+                .add("${http_join.output.h1.response.body.item}").add("${http_join.output.h2.response.body.item}"))
             .put("approved", "${human.output.approved}")
             .put("spawned", "${spawn.output.workflowId}")
             .put("done", "${dyn.output.done}")));
