@@ -9,13 +9,16 @@ import io.conductorvx.queue.redis.RedisQueueStore;
 import io.conductorvx.scheduler.MemoryScheduleStore;
 import io.conductorvx.scheduler.PostgresScheduleStore;
 import io.conductorvx.scheduler.ScheduleStore;
+import io.conductorvx.store.EventExecutionStore;
 import io.conductorvx.store.EventHandlerStore;
 import io.conductorvx.store.ExecutionStore;
 import io.conductorvx.store.MetadataStore;
+import io.conductorvx.store.memory.MemoryEventExecutionStore;
 import io.conductorvx.store.memory.MemoryEventHandlerStore;
 import io.conductorvx.store.memory.MemoryExecutionStore;
 import io.conductorvx.store.memory.MemoryMetadataStore;
 import io.conductorvx.store.postgres.PostgresDatabase;
+import io.conductorvx.store.postgres.PostgresEventExecutionStore;
 import io.conductorvx.store.postgres.PostgresEventHandlerStore;
 import io.conductorvx.store.postgres.PostgresExecutionStore;
 import io.conductorvx.store.postgres.PostgresMetadataStore;
@@ -26,10 +29,12 @@ import java.util.Set;
 
 /**
  * The stores the configuration asks for, connected and ready, and the event queue providers
- * (the built-in in-process {@code conductor} queues; external brokers later).
+ * (the built-in in-process {@code conductor} queues and the configured brokers, which connect in
+ * the background).
  */
 public record Backends(MetadataStore metadata, ExecutionStore executions, QueueStore queues,
-    EventHandlerStore eventHandlers, EventQueueRegistry eventQueues, ScheduleStore schedules) {
+    EventHandlerStore eventHandlers, EventQueueRegistry eventQueues, ScheduleStore schedules,
+    EventExecutionStore eventExecutions) {
   static final String POSTGRES = "postgres";
   static final String REDIS = "redis";
   private static final Set<String> STORES = Set.of(ServerConfig.MEMORY, POSTGRES);
@@ -55,8 +60,10 @@ public record Backends(MetadataStore metadata, ExecutionStore executions, QueueS
     return postgres.compose(db -> {
       Backends stores = metadataAndExecutions(vertx, config, db);
       return queues(vertx, config, db)
-          .map(queue -> new Backends(stores.metadata(), stores.executions(), queue, stores.eventHandlers(),
-              EventQueueRegistry.builtIn(vertx), stores.schedules()))
+          .compose(queue -> EventQueueRegistry.create(vertx, config)
+              .map(events -> new Backends(stores.metadata(), stores.executions(), queue, stores.eventHandlers(),
+                  events, stores.schedules(), stores.eventExecutions()))
+              .onFailure(err -> queue.close()))
           .onFailure(err -> stores.close());
     });
   }
@@ -64,9 +71,9 @@ public record Backends(MetadataStore metadata, ExecutionStore executions, QueueS
   private static Backends metadataAndExecutions(Vertx vertx, ServerConfig config, PostgresDatabase db) {
     return POSTGRES.equals(config.store())
         ? new Backends(new PostgresMetadataStore(db), new PostgresExecutionStore(db), null, new PostgresEventHandlerStore(db), null,
-            new PostgresScheduleStore(db))
+            new PostgresScheduleStore(db), new PostgresEventExecutionStore(db))
         : new Backends(new MemoryMetadataStore(), new MemoryExecutionStore(vertx), null, new MemoryEventHandlerStore(), null,
-            new MemoryScheduleStore());
+            new MemoryScheduleStore(), new MemoryEventExecutionStore());
   }
 
   private static Future<QueueStore> queues(Vertx vertx, ServerConfig config, PostgresDatabase db) {
@@ -81,6 +88,7 @@ public record Backends(MetadataStore metadata, ExecutionStore executions, QueueS
   /** Closes every store; queues and eventQueues are null only on the failure path of {@link #create}. */
   public Future<Void> close() {
     return Future.join(List.of(metadata.close(), executions.close(), eventHandlers.close(), schedules.close(),
+        eventExecutions.close(),
         queues == null ? Future.<Void>succeededFuture() : queues.close(),
         eventQueues == null ? Future.<Void>succeededFuture() : eventQueues.close())).mapEmpty();
   }

@@ -10,6 +10,7 @@ import io.conductorvx.model.Json;
 import io.conductorvx.model.Workflow;
 import io.conductorvx.engine.WorkflowEngine;
 import io.conductorvx.events.EventProcessorVerticle;
+import io.conductorvx.listeners.StatusListenerVerticle;
 import io.conductorvx.messages.MessageCleanupVerticle;
 import io.conductorvx.queue.ActiveWorkers;
 import io.conductorvx.retention.RetentionTarget;
@@ -77,9 +78,11 @@ public final class ConductorServer {
       Scheduler scheduler = new Scheduler(vertx, engine, backends.schedules(), schedulerClock, ScheduleOwnership.EVERY_SCHEDULE);
       List<String> deployments = new ArrayList<>();
       AtomicInteger nextPartition = new AtomicInteger();
-      // Histories other than executions that retention trims too (event executions join here).
+      // Histories other than workflow executions that retention trims with the default window.
       RetentionVerticle retention = new RetentionVerticle(engine, List.of(
-          RetentionTarget.of("scheduler executions", backends.schedules()::removeExecutionsOlderThan)), schedulerClock);
+          RetentionTarget.of("scheduler executions", backends.schedules()::removeExecutionsOlderThan),
+          RetentionTarget.of("event executions",
+              cutoff -> backends.eventExecutions().removeCreatedBefore(cutoff).map(Long::intValue))), schedulerClock);
       return engine.taskDefs().load(backends.metadata()).compose(loaded -> vertx.deployVerticle(() -> new DeciderVerticle(nextPartition.getAndIncrement(), engine),
               new DeploymentOptions().setInstances(config.deciderPartitions())))
           .compose(id -> {
@@ -93,8 +96,12 @@ public final class ConductorServer {
           })
           .compose(id -> {
             deployments.add(id);
-            return vertx.deployVerticle(new SweeperVerticle(engine));
+            // status listeners hear the deciders' committed changes; deployed only when configured
+            return StatusListenerVerticle.configured(config)
+                ? vertx.deployVerticle(new StatusListenerVerticle(engine)).onSuccess(deployments::add)
+                : Future.succeededFuture("");
           })
+          .compose(id -> vertx.deployVerticle(new SweeperVerticle(engine)))
           .compose(id -> {
             deployments.add(id);
             return vertx.deployVerticle(retention);

@@ -16,9 +16,12 @@ import java.util.List;
  */
 final class EventResource {
   private final EventHandlerStore store;
+  /** Tells the event processor that the queues to consume may have changed. */
+  private final Runnable changed;
 
-  EventResource(EventHandlerStore store) {
+  EventResource(EventHandlerStore store, Runnable changed) {
     this.store = store;
+    this.changed = changed;
   }
 
   void mount(Router r) {
@@ -35,6 +38,7 @@ final class EventResource {
       if (!created) {
         throw ConductorException.conflict("EventHandler with name " + handler.name + " already exists!");
       }
+      changed.run();
       return Reply.ok();
     });
   }
@@ -45,6 +49,7 @@ final class EventResource {
       if (!updated) {
         throw ConductorException.notFound("EventHandler with name " + handler.name + " not found!");
       }
+      changed.run();
       return Reply.ok();
     });
   }
@@ -61,6 +66,7 @@ final class EventResource {
       if (!deleted) {
         throw ConductorException.notFound("EventHandler with name " + name + " not found!");
       }
+      changed.run();
       return Reply.ok();
     });
   }

@@ -2,6 +2,7 @@ package io.conductorvx.api;
 
 import io.conductorvx.admin.AdminOperations;
 import io.conductorvx.engine.WorkflowEngine;
+import io.conductorvx.events.EventProcessorVerticle;
 import io.conductorvx.queue.TaskPoller;
 import io.conductorvx.scheduler.Scheduler;
 import io.vertx.core.Future;
@@ -38,7 +39,9 @@ public final class HttpApiVerticle extends VerticleBase {
     new BulkResource(engine).mount(router);
     new WorkflowResource(engine).mount(router);
     new TaskResource(engine, poller).mount(router);
-    new EventResource(engine.backends().eventHandlers()).mount(router);
+    new EventExecutionResource(engine.backends().eventHandlers(), engine.backends().eventExecutions()).mount(router);
+    new EventResource(engine.backends().eventHandlers(),
+        () -> vertx.eventBus().publish(engine.address(EventProcessorVerticle.HANDLERS_CHANGED), null)).mount(router);
     new QueueResource(engine.backends().eventQueues()).mount(router);
     new WorkflowMessageResource(engine).mount(router);
     new AdminResource(new AdminOperations(engine)).mount(router);

@@ -43,7 +43,23 @@ public record ServerConfig(
     String environmentEnvPrefix,
     String secretsEnvPrefix,
     int workflowMessageQueueMaxSize,
-    int workflowMessageMaxBatchSize) {
+    int workflowMessageMaxBatchSize,
+    // Event brokers and status listeners (events/amqp, events/nats, listeners). An empty URL leaves
+    // its broker off (its queue types are then unknown); a configured broker that cannot be reached
+    // is reported and retried in the background, the server starts anyway.
+    String amqpUrl,                     // RabbitMQ, amqp://user:password@host:5672/vhost
+    int amqpPrefetch,                   // unacknowledged messages per consumed AMQP queue
+    String amqpQueueType,               // x-queue-type of the queues the server declares (classic, quorum)
+    String natsUrl,                     // NATS with JetStream, nats://[user:password@]host:4222
+    String jetStreamSubjectPrefix,      // put before jsm: subjects (Conductor's default; empty: as written)
+    long brokerReconnectMs,             // first delay before reconnecting to a broker; doubles each time
+    long brokerReconnectMaxMs,          // longest delay between reconnection attempts
+    long brokerPublishTimeoutMs,        // an EVENT task or listener publish retries this long, then fails
+    long eventQueueRefreshMs,           // how often handlers are re-read for the queues to consume
+    String workflowStatusSuccessQueue,  // event queue for COMPLETED workflows that enable the listener
+    String workflowStatusFailureQueue,  // ... for FAILED, TERMINATED and TIMED_OUT ones
+    String workflowStatusFinalizeQueue, // ... for every one that ended
+    String taskStatusQueue) {           // event queue for every task status change (TaskDef may opt out)
 
   public static final String MEMORY = "memory";
 
@@ -83,7 +99,21 @@ public record ServerConfig(
         .put("environmentEnvPrefix", "CONDUCTOR_ENV_")
         .put("secretsEnvPrefix", "CONDUCTOR_SECRET_")
         .put("workflowMessageQueueMaxSize", 1000)
-        .put("workflowMessageMaxBatchSize", 100);
+        .put("workflowMessageMaxBatchSize", 100)
+        // event brokers and status listeners
+        .put("amqpUrl", "")
+        .put("amqpPrefetch", 10)
+        .put("amqpQueueType", "classic")
+        .put("natsUrl", "")
+        .put("jetStreamSubjectPrefix", "conductor_jsm_notify_test_")
+        .put("brokerReconnectMs", 500)
+        .put("brokerReconnectMaxMs", 30_000)
+        .put("brokerPublishTimeoutMs", 30_000)
+        .put("eventQueueRefreshMs", 5_000)
+        .put("workflowStatusSuccessQueue", "")
+        .put("workflowStatusFailureQueue", "")
+        .put("workflowStatusFinalizeQueue", "")
+        .put("taskStatusQueue", "");
   }
 
   /** Builds the config from defaults overridden by the given keys. Unknown keys are an error. */
@@ -128,7 +158,21 @@ public record ServerConfig(
           c.getString("environmentEnvPrefix"),
           c.getString("secretsEnvPrefix"),
           positive(c.getInteger("workflowMessageQueueMaxSize"), "workflowMessageQueueMaxSize"),
-          positive(c.getInteger("workflowMessageMaxBatchSize"), "workflowMessageMaxBatchSize"));
+          positive(c.getInteger("workflowMessageMaxBatchSize"), "workflowMessageMaxBatchSize"),
+          // event brokers and status listeners
+          c.getString("amqpUrl").trim(),
+          Math.max(1, c.getInteger("amqpPrefetch")),
+          c.getString("amqpQueueType"),
+          c.getString("natsUrl").trim(),
+          c.getString("jetStreamSubjectPrefix"),
+          Math.max(1, c.getLong("brokerReconnectMs")),
+          Math.max(1, c.getLong("brokerReconnectMaxMs")),
+          Math.max(1, c.getLong("brokerPublishTimeoutMs")),
+          Math.max(100, c.getLong("eventQueueRefreshMs")),
+          c.getString("workflowStatusSuccessQueue").trim(),
+          c.getString("workflowStatusFailureQueue").trim(),
+          c.getString("workflowStatusFinalizeQueue").trim(),
+          c.getString("taskStatusQueue").trim());
     } catch (ClassCastException | NullPointerException e) {
       throw new IllegalArgumentException("Invalid configuration value: " + e.getMessage(), e);
     }
@@ -243,7 +287,21 @@ public record ServerConfig(
         .put("environmentEnvPrefix", environmentEnvPrefix)
         .put("secretsEnvPrefix", secretsEnvPrefix)
         .put("workflowMessageQueueMaxSize", workflowMessageQueueMaxSize)
-        .put("workflowMessageMaxBatchSize", workflowMessageMaxBatchSize);
+        .put("workflowMessageMaxBatchSize", workflowMessageMaxBatchSize)
+        // event brokers and status listeners
+        .put("amqpUrl", amqpUrl)
+        .put("amqpPrefetch", amqpPrefetch)
+        .put("amqpQueueType", amqpQueueType)
+        .put("natsUrl", natsUrl)
+        .put("jetStreamSubjectPrefix", jetStreamSubjectPrefix)
+        .put("brokerReconnectMs", brokerReconnectMs)
+        .put("brokerReconnectMaxMs", brokerReconnectMaxMs)
+        .put("brokerPublishTimeoutMs", brokerPublishTimeoutMs)
+        .put("eventQueueRefreshMs", eventQueueRefreshMs)
+        .put("workflowStatusSuccessQueue", workflowStatusSuccessQueue)
+        .put("workflowStatusFailureQueue", workflowStatusFailureQueue)
+        .put("workflowStatusFinalizeQueue", workflowStatusFinalizeQueue)
+        .put("taskStatusQueue", taskStatusQueue);
   }
 
   private static JsonObject redacted(Map<String, String> secrets) {

@@ -17,7 +17,9 @@ import java.util.function.Function;
  * event processor. A publish completes when the processor took the message, so publishing with
  * no processor running fails instead of losing the message silently. Messages live in memory
  * only: unlike Conductor's queue-backed ones they do not survive a restart, and a message for
- * which no active handler exists when it arrives is dropped, not kept for a later handler.
+ * which no active handler exists when it arrives is dropped, not kept for a later handler. A
+ * message whose handling failed for now (a backend unavailable) is handled again after a growing
+ * delay, for as long as the server runs.
  */
 public final class ConductorEventQueues implements EventQueues {
   public static final String TYPE = "conductor";
@@ -50,15 +52,26 @@ public final class ConductorEventQueues implements EventQueues {
     MessageConsumer<EventMessage> consumer = vertx.eventBus().consumer(address, msg -> {
       EventMessage m = msg.body();
       msg.reply(null); // taken: the publisher need not wait for the handlers' actions
-      Future<Void> done;
-      try {
-        done = listener.apply(m);
-      } catch (RuntimeException e) {
-        done = Future.failedFuture(e);
-      }
-      done.onComplete(ignored -> counter(m.queue()).decrementAndGet());
+      handle(listener, m, null);
     });
     return consumer.completion();
+  }
+
+  private void handle(Function<EventMessage, Future<Void>> listener, EventMessage m, Backoff retries) {
+    Future<Void> done;
+    try {
+      done = listener.apply(m);
+    } catch (RuntimeException e) {
+      done = Future.failedFuture(e);
+    }
+    done.onComplete(ar -> {
+      if (ar.succeeded()) {
+        counter(m.queue()).decrementAndGet();
+        return;
+      }
+      Backoff next = retries == null ? new Backoff(1_000, 30_000) : retries;
+      vertx.setTimer(next.nextDelayMs(), id -> handle(listener, m, next));
+    });
   }
 
   @Override

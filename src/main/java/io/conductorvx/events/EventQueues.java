@@ -2,12 +2,14 @@ package io.conductorvx.events;
 
 import io.vertx.core.Future;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 
 /**
  * One kind of event queue (Conductor's EventQueueProvider): the built-in in-process
- * {@code conductor} queues now, external brokers (SQS, Kafka, NATS, AMQP) later. An event name
- * {@code <type>:<queue>} names a queue of the provider whose {@link #type()} is {@code <type>}.
+ * {@code conductor} queues, and those of the external brokers ({@code amqp_queue},
+ * {@code amqp_exchange}, {@code nats}, {@code jsm}). An event name {@code <type>:<queue>} names a
+ * queue of the provider whose {@link #type()} is {@code <type>}.
  *
  * <p>Everything answers futures and must not block the calling event loop.
  */
@@ -23,12 +25,19 @@ public interface EventQueues {
 
   /**
    * Delivers the messages of this provider's queues to {@code listener}, on the context of the
-   * caller (the event processor's verticle). The listener's future completing means the message
-   * was processed; a provider with acknowledgements acknowledges then. An external broker will
-   * need to know which queues to consume: it can ask the handler store for the events of its
-   * type when that day comes.
+   * caller (the event processor's verticle). The listener's future succeeding means the message
+   * was processed and its outcome recorded: a provider with acknowledgements acknowledges then, and
+   * only then. A failed future means "not processed": the provider delivers the message again
+   * (where the queue can). Which queues an external broker consumes is set by {@link #consume}.
    */
   Future<Void> subscribe(Function<EventMessage, Future<Void>> listener);
+
+  /**
+   * The queues (names without {@code <type>:}) that active handlers listen on: the provider
+   * consumes exactly these from now on, starting the new ones and stopping the others. Called
+   * whenever handlers may have changed; in-process providers deliver everything and ignore it.
+   */
+  default void consume(Set<String> queueNames) {}
 
   /** Messages accepted but not processed yet, by queue name; empty when the provider can't tell. */
   default Map<String, Long> sizes() {

@@ -1066,6 +1066,10 @@ class BadInputTest {
     b.add("bad query params", "activeOnly=maybe", "GET", "/api/event/conductor:bi_wf:t1?activeOnly=maybe", null, 400);
     b.route("DELETE /api/event/:name");
     b.add("unknown ids", "unknown handler", "DELETE", "/api/event/bi_nope", null, 404);
+    b.route("GET /api/event/execution");
+    b.add("wrong method", "POST on the executions", "POST", "/api/event/execution", "{}", 405);
+    b.route("GET /api/event/execution/:name");
+    b.add("bad query params", "from=soon", "GET", "/api/event/execution/bi_handler?from=soon", null, 400);
 
     // ---- /api/queue (status queues)
     b.route("GET /api/queue/size");

@@ -143,7 +143,7 @@ public final class TestServer implements AutoCloseable {
     return server.port();
   }
 
-  /** The server itself, for tests that drive its internals (a retention round at a chosen time). */
+  /** The running server itself (its backends, configuration, Vert.x and retention loop). */
   public ConductorServer server() {
     return server;
   }
