@@ -62,7 +62,7 @@ public record Backends(MetadataStore metadata, ExecutionStore executions, QueueS
         ? PostgresDatabase.connect(vertx, config.postgresUrl(), config.postgresPoolSize())
         : Future.succeededFuture();
     return postgres.compose(db -> {
-      Backends stores = metadataAndExecutions(config, db);
+      Backends stores = metadataAndExecutions(vertx, config, db);
       return queues(vertx, config, db)
           .compose(queue -> EventQueueRegistry.create(vertx, config)
               .map(events -> new Backends(stores.metadata(), stores.executions(), queue, stores.eventHandlers(),
@@ -72,11 +72,11 @@ public record Backends(MetadataStore metadata, ExecutionStore executions, QueueS
     });
   }
 
-  private static Backends metadataAndExecutions(ServerConfig config, PostgresDatabase db) {
+  private static Backends metadataAndExecutions(Vertx vertx, ServerConfig config, PostgresDatabase db) {
     return POSTGRES.equals(config.store())
         ? new Backends(new PostgresMetadataStore(db), new PostgresExecutionStore(db), null, new PostgresEventHandlerStore(db), null,
             new PostgresScheduleStore(db), new PostgresEventExecutionStore(db), null)
-        : new Backends(new MemoryMetadataStore(), new MemoryExecutionStore(), null, new MemoryEventHandlerStore(), null,
+        : new Backends(new MemoryMetadataStore(), new MemoryExecutionStore(vertx), null, new MemoryEventHandlerStore(), null,
             new MemoryScheduleStore(), new MemoryEventExecutionStore(), null);
   }
 

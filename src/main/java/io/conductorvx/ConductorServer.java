@@ -15,6 +15,8 @@ import io.conductorvx.metrics.ServerMetrics;
 import io.conductorvx.listeners.StatusListenerVerticle;
 import io.conductorvx.messages.MessageCleanupVerticle;
 import io.conductorvx.queue.ActiveWorkers;
+import io.conductorvx.retention.RetentionTarget;
+import io.conductorvx.retention.RetentionVerticle;
 import io.conductorvx.scheduler.ScheduleOwnership;
 import io.conductorvx.scheduler.Scheduler;
 import io.conductorvx.scheduler.SchedulerVerticle;
@@ -37,17 +39,21 @@ public final class ConductorServer {
   private final ServerConfig config;
   private final Backends backends;
   private final List<String> deployments;
+  private final RetentionVerticle retention;
+  private final WorkflowEngine engine;
   private final int port;
   private final Scheduler scheduler;
   private final ServerMetrics metrics;
   private final HealthMonitor health;
 
   private ConductorServer(Vertx vertx, ServerConfig config, Backends backends, List<String> deployments, int port,
-      Scheduler scheduler, ServerMetrics metrics, HealthMonitor health) {
+      Scheduler scheduler, RetentionVerticle retention, WorkflowEngine engine, ServerMetrics metrics, HealthMonitor health) {
+    this.engine = engine;
     this.vertx = vertx;
     this.config = config;
     this.backends = backends;
     this.deployments = deployments;
+    this.retention = retention;
     this.port = port;
     this.scheduler = scheduler;
     this.metrics = metrics;
@@ -63,7 +69,11 @@ public final class ConductorServer {
     return start(vertx, config, Clock.systemUTC());
   }
 
-  /** As {@link #start(Vertx, ServerConfig)}, with the clock the scheduler reads (tests move it). */
+  /**
+   * As {@link #start(Vertx, ServerConfig)}, with the clock the scheduler and the retention loop's
+   * periodic rounds read (tests move it): a scheduler test's runs, recorded at its clock's time,
+   * are trimmed by that time, not the machine's.
+   */
   public static Future<ConductorServer> start(Vertx vertx, ServerConfig config, Clock schedulerClock) {
     startWarmUp();
     try {
@@ -83,6 +93,12 @@ public final class ConductorServer {
       Scheduler scheduler = new Scheduler(vertx, engine, backends.schedules(), schedulerClock, ScheduleOwnership.EVERY_SCHEDULE);
       List<String> deployments = new ArrayList<>();
       AtomicInteger nextPartition = new AtomicInteger();
+      // Histories other than workflow executions that retention trims with the default window.
+      RetentionVerticle retention = new RetentionVerticle(engine, List.of(
+          RetentionTarget.of("scheduler executions", backends.schedules()::removeExecutionsOlderThan),
+          RetentionTarget.of("event executions",
+              cutoff -> backends.eventExecutions().removeCreatedBefore(cutoff).map(Long::intValue))), schedulerClock)
+          .onRound(metrics.retention()::removed);
       return engine.taskDefs().load(backends.metadata()).compose(loaded -> vertx.deployVerticle(() -> new DeciderVerticle(nextPartition.getAndIncrement(), engine),
               new DeploymentOptions().setInstances(config.deciderPartitions())))
           .compose(id -> {
@@ -104,12 +120,16 @@ public final class ConductorServer {
           .compose(id -> vertx.deployVerticle(new SweeperVerticle(engine)))
           .compose(id -> {
             deployments.add(id);
+            return vertx.deployVerticle(retention);
+          })
+          .compose(id -> {
+            deployments.add(id);
             return config.schedulerEnabled()
                 ? vertx.deployVerticle(new SchedulerVerticle(scheduler, config.schedulerPollIntervalMs())).map(deployments::add)
                 : Future.succeededFuture();
           })
           .compose(v -> deployHttp(vertx, engine, scheduler, config, metrics, health, deployments))
-          .map(port -> new ConductorServer(vertx, config, backends, deployments, port, scheduler, metrics, health))
+          .map(port -> new ConductorServer(vertx, config, backends, deployments, port, scheduler, retention, engine, metrics, health))
           .recover(err -> undeployAll(vertx, deployments).eventually(backends::close)
               .eventually(() -> closeObservers(metrics, health))
               .transform(ignored -> Future.failedFuture(err)));
@@ -184,6 +204,16 @@ public final class ConductorServer {
 
   public Backends backends() {
     return backends;
+  }
+
+  /** The way in to workflows (commands to their owners), for tests that act as an internal component would. */
+  public WorkflowEngine engine() {
+    return engine;
+  }
+
+  /** The retention loop: tests run a round at a chosen time with {@code retention().runRound(now)}. */
+  public RetentionVerticle retention() {
+    return retention;
   }
 
   public Vertx vertx() {

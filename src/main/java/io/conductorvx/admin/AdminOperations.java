@@ -43,8 +43,9 @@ public final class AdminOperations {
    */
   public Map<String, Object> config() {
     JsonObject settings = engine.config().toJson();
-    settings.put("postgresUrl", withoutPassword(settings.getString("postgresUrl")));
-    settings.put("redisUrl", withoutPassword(settings.getString("redisUrl")));
+    for (String url : new String[] {"postgresUrl", "redisUrl", "amqpUrl", "natsUrl"}) {
+      settings.put(url, withoutPassword(settings.getString(url)));
+    }
     Map<String, Object> out = new TreeMap<>(settings.getMap());
     out.put("version", BuildInfo.current().version());
     out.put("buildDate", BuildInfo.current().buildDate());

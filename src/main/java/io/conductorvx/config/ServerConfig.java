@@ -28,6 +28,11 @@ public record ServerConfig(
     long limitPostponeSeconds,
     long commandTimeoutMs,
     long scriptMaxExecutionSeconds,
+    long retentionSeconds,
+    long retentionMaxFinished,
+    java.util.Map<String, Long> retentionOverrides,
+    long retentionIntervalMs,
+    int retentionBatchSize,
     boolean schedulerEnabled,
     long schedulerPollIntervalMs,
     // ---- environment, secrets and workflow messages (Conductor OSS parity) ----
@@ -86,6 +91,11 @@ public record ServerConfig(
         .put("limitPostponeSeconds", 1)
         .put("commandTimeoutMs", 30_000)
         .put("scriptMaxExecutionSeconds", 4)
+        .put("retentionSeconds", 7L * 24 * 3600)
+        .put("retentionMaxFinished", 100_000)
+        .put("retentionOverrides", "")
+        .put("retentionIntervalMs", 1000)
+        .put("retentionBatchSize", 100)
         .put("schedulerEnabled", true)
         .put("schedulerPollIntervalMs", 100)
         // ---- environment, secrets and workflow messages
@@ -146,6 +156,11 @@ public record ServerConfig(
           c.getLong("limitPostponeSeconds"),
           c.getLong("commandTimeoutMs"),
           c.getLong("scriptMaxExecutionSeconds"),
+          c.getLong("retentionSeconds"),
+          c.getLong("retentionMaxFinished"),
+          retentionOverrides(c.getValue("retentionOverrides")),
+          Math.max(10, c.getLong("retentionIntervalMs")),
+          Math.max(1, c.getInteger("retentionBatchSize")),
           c.getBoolean("schedulerEnabled"),
           Math.max(1, c.getLong("schedulerPollIntervalMs")),
           strings(c.getJsonObject("environment"), "environment"),
@@ -184,6 +199,45 @@ public record ServerConfig(
       throw new IllegalArgumentException("redisKeyPrefix must not be empty");
     }
     return prefix;
+  }
+
+  /**
+   * Retention per workflow name, in seconds: {@code "name=seconds,other=seconds"} (the form an
+   * environment variable can hold) or, in the file, a JSON object of name to seconds.
+   */
+  static java.util.Map<String, Long> retentionOverrides(Object value) {
+    java.util.Map<String, Long> out = new java.util.LinkedHashMap<>();
+    if (value instanceof JsonObject obj) {
+      for (String name : obj.fieldNames()) {
+        Object seconds = obj.getValue(name);
+        if (!(seconds instanceof Number n)) {
+          throw new IllegalArgumentException("retentionOverrides: seconds for " + name + " must be a number, got: " + seconds);
+        }
+        out.put(name, n.longValue());
+      }
+      return java.util.Collections.unmodifiableMap(out);
+    }
+    if (value != null && !(value instanceof String)) {
+      throw new IllegalArgumentException("retentionOverrides must be an object or \"name=seconds,...\", got: " + value);
+    }
+    String text = value == null ? "" : ((String) value).trim();
+    if (text.isEmpty()) {
+      return java.util.Map.of();
+    }
+    for (String entry : text.split(",")) {
+      int eq = entry.lastIndexOf('=');
+      if (eq <= 0) {
+        throw new IllegalArgumentException("retentionOverrides entries are name=seconds, got: " + entry.trim());
+      }
+      String name = entry.substring(0, eq).trim();
+      try {
+        out.put(name, Long.parseLong(entry.substring(eq + 1).trim()));
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException("retentionOverrides: seconds for " + name + " must be a whole number, got: "
+            + entry.substring(eq + 1).trim());
+      }
+    }
+    return java.util.Collections.unmodifiableMap(out);
   }
 
   /** NAME -> value; a value that is not a string is kept as its JSON text (readable with NAME.path). */
@@ -236,6 +290,11 @@ public record ServerConfig(
         .put("limitPostponeSeconds", limitPostponeSeconds)
         .put("commandTimeoutMs", commandTimeoutMs)
         .put("scriptMaxExecutionSeconds", scriptMaxExecutionSeconds)
+        .put("retentionSeconds", retentionSeconds)
+        .put("retentionMaxFinished", retentionMaxFinished)
+        .put("retentionOverrides", new JsonObject(new java.util.LinkedHashMap<>(retentionOverrides)))
+        .put("retentionIntervalMs", retentionIntervalMs)
+        .put("retentionBatchSize", retentionBatchSize)
         .put("schedulerEnabled", schedulerEnabled)
         .put("schedulerPollIntervalMs", schedulerPollIntervalMs)
         .put("environment", new JsonObject(new LinkedHashMap<>(environment)))

@@ -47,6 +47,12 @@ public sealed interface Command {
 
   record Remove(String workflowId) implements Command {}
 
+  /**
+   * Retention: remove the workflow if it is still the finished execution that was selected (still
+   * terminal, same end time); a retry, restart or rerun in between keeps it. Replies whether it was removed.
+   */
+  record Expire(String workflowId, long endTime) implements Command {}
+
   /** Retry the latest failed attempts of a finished workflow. */
   record Retry(String workflowId) implements Command {}
 

@@ -3,6 +3,7 @@ package io.conductorvx.engine;
 import io.conductorvx.error.ConductorException;
 import io.conductorvx.model.Workflow;
 import io.conductorvx.queue.QueueNames;
+import io.conductorvx.store.ExecutionStore;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -158,6 +159,9 @@ public final class DeciderVerticle extends VerticleBase {
     if (command instanceof Command.Remove c) {
       return remove(c.workflowId());
     }
+    if (command instanceof Command.Expire c) {
+      return expire(c);
+    }
     if (command instanceof Command.Retry c) {
       return withWorkflow(c.workflowId(), lw -> apply(lw, d -> {
         operations.retry(d);
@@ -246,7 +250,29 @@ public final class DeciderVerticle extends VerticleBase {
   private Future<Void> remove(String workflowId) {
     return cache.load(workflowId, true).compose(lw -> {
       cache.remove(workflowId);
-      return queueFollowUp.removeAll(lw).compose(v -> engine.backends().executions().removeWorkflow(workflowId)).mapEmpty();
+      return queueFollowUp.removeAll(lw)
+          .compose(v -> engine.backends().queues().drop(io.conductorvx.messages.WorkflowMessages.queueName(workflowId)))
+          .compose(v -> engine.backends().executions().removeWorkflow(workflowId)).mapEmpty();
+    });
+  }
+
+  /**
+   * Checked here, in order with every other command of the workflow: nothing can reopen it
+   * meanwhile. A finished workflow is not cached and its document is not needed: the store's row
+   * says whether it is still the one selected. Its task messages left their queues when its tasks
+   * ended; its decider-queue entry is removed in case a failed queue write left it behind, and its
+   * workflow-message queue is dropped with what the queue backend keeps for it.
+   */
+  private Future<Boolean> expire(Command.Expire c) {
+    ExecutionStore store = engine.backends().executions();
+    return store.execution(c.workflowId()).compose(found -> {
+      if (found == null || !found.status().isTerminal() || found.endTime() != c.endTime()) {
+        return Future.succeededFuture(false);
+      }
+      cache.remove(c.workflowId());
+      return engine.backends().queues().remove(QueueNames.DECIDER, c.workflowId())
+          .compose(v -> engine.backends().queues().drop(io.conductorvx.messages.WorkflowMessages.queueName(c.workflowId())))
+          .compose(v -> store.removeWorkflow(c.workflowId()));
     });
   }
 }

@@ -14,17 +14,7 @@ final class Offloads {
 
   Offloads(Vertx vertx, WorkflowEngine engine) {
     this.engine = engine;
-    this.services = new TaskServices() {
-      @Override
-      public Vertx vertx() {
-        return vertx;
-      }
-
-      @Override
-      public WorkflowEngine engine() {
-        return engine;
-      }
-    };
+    this.services = TaskServices.of(vertx, engine);
   }
 
   void run(LiveWorkflow lw, Changes changes) {

@@ -71,17 +71,7 @@ public final class EventProcessor {
     this.handlers = engine.backends().eventHandlers();
     this.executions = engine.backends().executions();
     this.records = engine.backends().eventExecutions();
-    this.conditions = new EventConditions(new TaskServices() {
-      @Override
-      public Vertx vertx() {
-        return vertx;
-      }
-
-      @Override
-      public WorkflowEngine engine() {
-        return engine;
-      }
-    });
+    this.conditions = new EventConditions(TaskServices.of(vertx, engine));
   }
 
   /**

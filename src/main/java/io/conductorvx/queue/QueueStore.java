@@ -26,6 +26,13 @@ public interface QueueStore {
   /** Removes the message wherever it is. @return false when it was not in the queue */
   Future<Boolean> remove(String queue, String id);
 
+  /**
+   * Removes the queue itself: every message in it (ready, delayed or leased) and whatever the
+   * backend keeps for the queue (its name in the list of queues, its counters). For queues of one
+   * workflow, when that workflow is removed.
+   */
+  Future<Void> drop(String queue);
+
   /** @return true when the id is in the queue, ready or leased */
   Future<Boolean> contains(String queue, String id);
 

@@ -57,6 +57,37 @@ public interface ExecutionStore {
    */
   Future<SearchResult<Workflow>> searchWorkflowsByTasks(SearchQuery query);
 
+  /** When a finished workflow ended, as stores index it (its last update if it has no end time); 0 while it runs. */
+  static long endTimeOf(Workflow wf) {
+    if (!wf.status.isTerminal()) {
+      return 0;
+    }
+    return wf.endTime > 0 ? wf.endTime : wf.updateTime;
+  }
+
+  /** A stored workflow as retention sees it: end time 0 while it has not finished. */
+  record Execution(String workflowId, String name, io.conductorvx.model.WorkflowStatus status, long endTime) {}
+
+  /**
+   * Finished workflows that ended before {@code endedBefore}, in (end time, id) order, at most
+   * {@code limit}, after {@code after} in that order (null: from the first): of the given names,
+   * or with {@code excludeNames} of every other name. A sub-workflow whose parent is still stored
+   * is never among them (it goes with its parent).
+   */
+  Future<List<Execution>> finishedBefore(long endedBefore, Collection<String> names, boolean excludeNames,
+      Execution after, int limit);
+
+  /** The workflow's id, name, status and end time without reading its document; null if it does not exist. */
+  Future<Execution> execution(String workflowId);
+
+  /** The workflows whose parent is this one, finished or not. */
+  Future<List<Execution>> childrenOf(String workflowId);
+
+  /** How many finished workflows are stored, or -1 when the store does not count them (it has no count limit). */
+  default Future<Long> finishedCount() {
+    return Future.succeededFuture(-1L);
+  }
+
   Future<Void> addTaskLogs(List<TaskExecLog> logs);
 
   Future<List<TaskExecLog>> getTaskLogs(String taskId);

@@ -12,4 +12,18 @@ public interface TaskServices {
   Vertx vertx();
 
   WorkflowEngine engine();
+
+  static TaskServices of(Vertx vertx, WorkflowEngine engine) {
+    return new TaskServices() {
+      @Override
+      public Vertx vertx() {
+        return vertx;
+      }
+
+      @Override
+      public WorkflowEngine engine() {
+        return engine;
+      }
+    };
+  }
 }

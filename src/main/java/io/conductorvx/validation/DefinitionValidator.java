@@ -87,6 +87,10 @@ public final class DefinitionValidator {
     if (def.timeoutSeconds < 0) {
       v.add("timeoutSeconds", "must not be negative");
     }
+    String retention = io.conductorvx.retention.RetentionPolicy.validate(def);
+    if (retention != null) {
+      v.add("metadata." + io.conductorvx.retention.RetentionPolicy.DEFINITION_KEY, retention);
+    }
     if (def.tasks == null || def.tasks.isEmpty()) {
       v.add("tasks", "WorkflowTask list cannot be empty");
       return v.list();

@@ -12,5 +12,7 @@ class AdminOperationsTest {
     assertEquals("redis://:***@cache:6379", AdminOperations.withoutPassword("redis://:s3cret@cache:6379"));
     assertEquals("postgresql://postgres@127.0.0.1:5432/test", AdminOperations.withoutPassword("postgresql://postgres@127.0.0.1:5432/test"));
     assertEquals("redis://127.0.0.1:6379", AdminOperations.withoutPassword("redis://127.0.0.1:6379"));
+    assertEquals("amqp://guest:***@rabbit:5672/vhost", AdminOperations.withoutPassword("amqp://guest:guest@rabbit:5672/vhost"));
+    assertEquals("nats://app:***@nats:4222", AdminOperations.withoutPassword("nats://app:pw@nats:4222"));
   }
 }

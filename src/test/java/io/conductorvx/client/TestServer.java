@@ -145,7 +145,7 @@ public final class TestServer implements AutoCloseable {
     return server.port();
   }
 
-  /** The running server itself (its backends, configuration and Vert.x). */
+  /** The running server itself (its backends, configuration, Vert.x and retention loop). */
   public ConductorServer server() {
     return server;
   }

@@ -198,6 +198,11 @@ class MetricsTest {
       assertEquals(1, s.sum("conductorvx_backend_up", Map.of("backend", "redis")));
     }
 
+    // ---- retention reports what it removed: the five finished workflows, eight days on
+    TestServer.await(server.server().retention().runRound(System.currentTimeMillis() + TimeUnit.DAYS.toMillis(8)), 60);
+    assertTrue(scrape(server).sum("conductorvx_retention_removed_total", Map.of("kind", "workflow")) >= 5,
+        "retention removals counted");
+
     // ---- Conductor's path answers the same format
     Scrape actuator = scrape(server, "/actuator/prometheus");
     assertEquals(200, actuator.status());

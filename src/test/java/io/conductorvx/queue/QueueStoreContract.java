@@ -145,6 +145,36 @@ public abstract class QueueStoreContract {
   }
 
   @Test
+  void aDroppedQueueIsGoneWithEverythingInIt(VertxTestContext ctx) {
+    check(ctx, () -> store.push("gone", msg("ready", 0), 0)
+        .compose(v -> store.push("gone", msg("delayed", 0), 60_000))
+        .compose(v -> store.push("gone", msg("leased", 0), 0))
+        .compose(v -> store.pop("gone", 1, LONG_LEASE))
+        .compose(v -> store.push("kept", msg("other", 0), 0))
+        .compose(v -> store.drop("gone"))
+        .compose(v -> store.drop("never-used"))
+        .compose(v -> store.details())
+        .compose(details -> {
+          assertEquals(List.of("kept"), List.copyOf(details.keySet()), "only the other queue is listed");
+          return store.contains("gone", "leased");
+        })
+        .compose(leased -> {
+          assertFalse(leased);
+          return store.pop("gone", 10, LONG_LEASE);
+        })
+        .compose(popped -> {
+          assertEquals(List.of(), popped);
+          return store.requeueExpiredLeases();
+        })
+        .compose(requeued -> store.push("gone", msg("again", 0), 0))
+        .compose(v -> store.pop("gone", 10, LONG_LEASE))
+        .map(popped -> {
+          assertEquals(List.of("again"), ids(popped), "the name can be used again");
+          return null;
+        }));
+  }
+
+  @Test
   void popOfEmptyOrUnknownQueueReturnsNothing(VertxTestContext ctx) {
     check(ctx, () -> store.pop("never-used", 5, LONG_LEASE)
         .map(popped -> {

@@ -599,4 +599,144 @@ public abstract class ExecutionStoreContract {
           return null;
         }));
   }
+
+  // ---- retention ------------------------------------------------------------------------------
+
+  private static Workflow ended(String id, String name, WorkflowStatus status, long endTime) {
+    Workflow wf = workflow(id, name, 1, status, null, 1_000);
+    wf.endTime = endTime;
+    wf.updateTime = endTime;
+    return wf;
+  }
+
+  private static List<String> ids(List<ExecutionStore.Execution> executions) {
+    return executions.stream().map(ExecutionStore.Execution::workflowId).toList();
+  }
+
+  private Future<Void> saveAll(Workflow... wfs) {
+    Future<Void> chain = Future.succeededFuture();
+    for (Workflow wf : wfs) {
+      chain = chain.compose(v -> store.save(wf, List.of(task(wf, wf.workflowId + "-t", 1)), List.of()));
+    }
+    return chain;
+  }
+
+  @Test
+  void finishedBeforeListsFinishedWorkflowsOldestFirstAndNeverRunningOrPausedOnes(VertxTestContext ctx) {
+    Workflow running = running("running");
+    Workflow paused = workflow("paused", "flow", 1, WorkflowStatus.PAUSED, null, 1_000);
+    Workflow completed = ended("completed", "flow", WorkflowStatus.COMPLETED, 5_000);
+    Workflow failed = ended("failed", "flow", WorkflowStatus.FAILED, 3_000);
+    Workflow terminated = ended("terminated", "other", WorkflowStatus.TERMINATED, 4_000);
+    Workflow timedOut = ended("timed-out", "other", WorkflowStatus.TIMED_OUT, 2_000);
+    Workflow recent = ended("recent", "flow", WorkflowStatus.COMPLETED, 9_000);
+    check(ctx, () -> saveAll(running, paused, completed, failed, terminated, timedOut, recent)
+        .compose(v -> store.finishedBefore(6_000, List.of(), true, null, 100))
+        .compose(all -> {
+          assertEquals(List.of("timed-out", "failed", "terminated", "completed"), ids(all));
+          assertEquals(2_000, all.get(0).endTime());
+          assertEquals(WorkflowStatus.TIMED_OUT, all.get(0).status());
+          assertEquals("other", all.get(0).name());
+          return store.finishedBefore(6_000, List.of("flow"), false, null, 100);
+        })
+        .compose(flow -> {
+          assertEquals(List.of("failed", "completed"), ids(flow));
+          return store.finishedBefore(6_000, List.of("flow"), true, null, 100);
+        })
+        .compose(notFlow -> {
+          assertEquals(List.of("timed-out", "terminated"), ids(notFlow));
+          return store.finishedBefore(Long.MAX_VALUE, List.of(), true, null, 2);
+        })
+        .compose(firstTwo -> {
+          assertEquals(List.of("timed-out", "failed"), ids(firstTwo));
+          return store.finishedBefore(Long.MAX_VALUE, List.of(), true, firstTwo.get(1), 2);
+        })
+        .compose(nextTwo -> {
+          assertEquals(List.of("terminated", "completed"), ids(nextTwo), "after the cursor");
+          return store.finishedCount();
+        })
+        .compose(count -> {
+          assertTrue(count == -1 || count == 5, "finished count, when the store keeps one: " + count);
+          return store.execution("failed");
+        })
+        .compose(one -> {
+          assertEquals(new ExecutionStore.Execution("failed", "flow", WorkflowStatus.FAILED, 3_000), one);
+          return store.execution("running");
+        })
+        .compose(active -> {
+          assertEquals(new ExecutionStore.Execution("running", "flow", WorkflowStatus.RUNNING, 0), active);
+          return store.execution("missing");
+        })
+        .map(missing -> {
+          assertNull(missing);
+          return null;
+        }));
+  }
+
+  @Test
+  void aReopenedOrRemovedWorkflowIsNoLongerFinished(VertxTestContext ctx) {
+    Workflow reopened = ended("reopened", "flow", WorkflowStatus.FAILED, 2_000);
+    Workflow removed = ended("removed", "flow", WorkflowStatus.COMPLETED, 3_000);
+    Workflow refinished = ended("refinished", "flow", WorkflowStatus.FAILED, 4_000);
+    check(ctx, () -> saveAll(reopened, removed, refinished)
+        .compose(v -> {
+          reopened.status = WorkflowStatus.RUNNING;
+          reopened.endTime = 0;
+          return store.save(reopened, List.of(), List.of());
+        })
+        .compose(v -> store.removeWorkflow("removed"))
+        .compose(v -> {
+          refinished.status = WorkflowStatus.COMPLETED;
+          refinished.endTime = 8_000;
+          return store.save(refinished, List.of(), List.of());
+        })
+        .compose(v -> store.finishedBefore(Long.MAX_VALUE, List.of(), true, null, 100))
+        .compose(all -> {
+          assertEquals(List.of("refinished"), ids(all));
+          assertEquals(8_000, all.get(0).endTime(), "its new end time");
+          return store.finishedCount();
+        })
+        .map(count -> {
+          assertTrue(count == -1 || count == 1, "finished count, when the store keeps one: " + count);
+          return null;
+        }));
+  }
+
+  @Test
+  void subWorkflowsOfAStoredParentAreListedOnlyAsItsChildren(VertxTestContext ctx) {
+    Workflow parent = ended("parent", "flow", WorkflowStatus.COMPLETED, 5_000);
+    Workflow child = ended("child", "sub", WorkflowStatus.COMPLETED, 4_000);
+    child.parentWorkflowId = "parent";
+    Workflow runningChild = running("running-child");
+    runningChild.parentWorkflowId = "parent";
+    Workflow orphan = ended("orphan", "sub", WorkflowStatus.COMPLETED, 3_000);
+    orphan.parentWorkflowId = "gone";
+    check(ctx, () -> saveAll(parent, child, runningChild, orphan)
+        .compose(v -> store.finishedBefore(Long.MAX_VALUE, List.of(), true, null, 100))
+        .compose(all -> {
+          assertEquals(List.of("orphan", "parent"), ids(all), "a child whose parent is gone stands alone");
+          return store.childrenOf("parent");
+        })
+        .compose(children -> {
+          assertEquals(Set.of("child", "running-child"), new HashSet<>(ids(children)));
+          for (ExecutionStore.Execution c : children) {
+            if (c.workflowId().equals("child")) {
+              assertEquals(WorkflowStatus.COMPLETED, c.status());
+              assertEquals(4_000, c.endTime());
+            } else {
+              assertEquals(WorkflowStatus.RUNNING, c.status());
+            }
+          }
+          return store.removeWorkflow("parent");
+        })
+        .compose(v -> store.finishedBefore(Long.MAX_VALUE, List.of(), true, null, 100))
+        .compose(all -> {
+          assertEquals(List.of("orphan", "child"), ids(all), "once the parent is gone its finished child stands alone");
+          return store.childrenOf("nobody");
+        })
+        .map(none -> {
+          assertEquals(List.of(), none);
+          return null;
+        }));
+  }
 }

@@ -35,7 +35,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * batch, pollTimeoutMs, rate (workflows/s, 0 = as fast as possible), sequential (true: each starter
  * waits for its workflow to complete before starting the next, for latency), fanout (dynamic shape),
  * timeoutSeconds, pid (server process, for RSS and the CPU seconds it spent during the run), warmup
- * (workflows run first, unmeasured, to warm this JVM; default 300), label, case.
+ * (workflows run first, unmeasured, to warm this JVM; default 300), label, case, reportSeconds (when
+ * above 0: one JSON line per interval on stdout with the workflows completed in it, their latency
+ * p50/p99 and the server's RSS: the steady-state curve).
  */
 public final class LoadGenerator {
   private static final String TASK = "bench_task";
@@ -72,6 +74,8 @@ public final class LoadGenerator {
 
   private final Map<String, Run> runs = new ConcurrentHashMap<>();
   private final List<Long> latenciesNanos = Collections.synchronizedList(new ArrayList<>());
+  /** Latencies since the last interval report (reportSeconds). */
+  private volatile List<Long> intervalNanos = Collections.synchronizedList(new ArrayList<>());
   private final List<Long> pollNanos = Collections.synchronizedList(new ArrayList<>());
   private final List<Long> updateNanos = Collections.synchronizedList(new ArrayList<>());
   private final AtomicInteger started = new AtomicInteger();
@@ -130,6 +134,7 @@ public final class LoadGenerator {
       warm.remove("rate");
       warm.remove("sequential");
       warm.remove("pid");
+      warm.remove("reportSeconds");
       new LoadGenerator(warm).run();
     }
     LoadGenerator gen = new LoadGenerator(args);
@@ -153,6 +158,11 @@ public final class LoadGenerator {
     for (int w = 0; w < workers; w++) {
       int id = w;
       vertx.runOnContext(v -> workerLoop("w" + id));
+    }
+    long reportSeconds = Long.parseLong(args.getOrDefault("reportSeconds", "0"));
+    if (reportSeconds > 0) {
+      long t0 = System.nanoTime();
+      vertx.setPeriodic(reportSeconds * 1000, id -> reportInterval(t0));
     }
     if (rate > 0) {
       startPaced();
@@ -376,6 +386,7 @@ public final class LoadGenerator {
         run.startSentNanos().future().onSuccess(t0 -> {
           if (run.ended().tryComplete()) {
             latenciesNanos.add(now - t0);
+            intervalNanos.add(now - t0);
             lastCompletionNanos = Math.max(lastCompletionNanos, now);
             completed.incrementAndGet();
             finished.countDown();
@@ -392,6 +403,33 @@ public final class LoadGenerator {
         finished.countDown();
       }
     });
+  }
+
+  /** One line of the steady-state curve: what completed since the last line, and the server's RSS now. */
+  private void reportInterval(long t0) {
+    List<Long> window = intervalNanos;
+    intervalNanos = Collections.synchronizedList(new ArrayList<>());
+    JsonObject line = new JsonObject()
+        .put("label", args.getOrDefault("label", ""))
+        .put("case", args.getOrDefault("case", "") + "-interval")
+        .put("elapsedSeconds", Math.round((System.nanoTime() - t0) / 1e9))
+        .put("completed", window.size())
+        .put("completedTotal", completed.get())
+        .put("errors", errors.get())
+        .put("latencyMs", percentiles(window, 50, 99));
+    String pid = args.get("pid");
+    if (pid != null) {
+      try {
+        for (String l : Files.readAllLines(Path.of("/proc", pid, "status"))) {
+          if (l.startsWith("VmRSS:")) {
+            line.put("serverRssMiB", round(Long.parseLong(l.replaceAll("[^0-9]", "")) / 1024.0));
+          }
+        }
+      } catch (Exception e) {
+        line.put("serverUsageError", e.toString());
+      }
+    }
+    System.out.println(line.encode());
   }
 
   // ---- plumbing ----

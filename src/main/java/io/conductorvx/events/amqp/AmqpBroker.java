@@ -1,5 +1,6 @@
 package io.conductorvx.events.amqp;
 
+import io.conductorvx.events.ContextHop;
 import io.conductorvx.events.Backoff;
 import io.conductorvx.events.BrokerStatus;
 import io.conductorvx.events.EventBroker;
@@ -7,7 +8,6 @@ import io.conductorvx.events.EventMessage;
 import io.conductorvx.events.EventQueues;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.rabbitmq.RabbitMQOptions;
 import java.net.URI;
@@ -136,18 +136,7 @@ public final class AmqpBroker extends VerticleBase implements EventBroker {
 
   /** Runs {@code work} on the broker's context and answers on the caller's. */
   <T> Future<T> onBroker(java.util.function.Supplier<Future<T>> work) {
-    Context caller = vertx.getOrCreateContext();
-    Promise<T> answer = Promise.promise();
-    context.runOnContext(v -> {
-      Future<T> f;
-      try {
-        f = work.get();
-      } catch (RuntimeException e) {
-        f = Future.failedFuture(e);
-      }
-      f.onComplete(ar -> caller.runOnContext(x -> answer.handle(ar)));
-    });
-    return answer.future();
+    return ContextHop.run(vertx, context, work);
   }
 
   Future<Void> publish(String type, String uri, String messageId, String payload) {

@@ -1,5 +1,6 @@
 package io.conductorvx.events.nats;
 
+import io.conductorvx.events.ContextHop;
 import io.conductorvx.events.Backoff;
 import io.conductorvx.events.BrokerStatus;
 import io.conductorvx.events.EventBroker;
@@ -289,18 +290,7 @@ public final class NatsBroker extends VerticleBase implements EventBroker {
 
   /** Runs {@code work} on the broker's context and answers on the caller's. */
   <T> Future<T> onBroker(Supplier<Future<T>> work) {
-    Context caller = vertx.getOrCreateContext();
-    Promise<T> answer = Promise.promise();
-    context.runOnContext(v -> {
-      Future<T> f;
-      try {
-        f = work.get();
-      } catch (RuntimeException e) {
-        f = Future.failedFuture(e);
-      }
-      f.onComplete(ar -> caller.runOnContext(x -> answer.handle(ar)));
-    });
-    return answer.future();
+    return ContextHop.run(vertx, context, work);
   }
 
   /** Retries {@code attempt} after growing delays until it succeeds or the publish timeout passes. */

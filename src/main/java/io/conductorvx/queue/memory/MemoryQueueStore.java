@@ -68,6 +68,12 @@ public final class MemoryQueueStore implements QueueStore {
   }
 
   @Override
+  public Future<Void> drop(String queue) {
+    queues.remove(queue);
+    return Future.succeededFuture();
+  }
+
+  @Override
   public Future<Boolean> remove(String queue, String id) {
     MemoryQueue q = queues.get(queue);
     if (q == null) {

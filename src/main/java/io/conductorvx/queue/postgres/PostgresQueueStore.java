@@ -43,6 +43,7 @@ public final class PostgresQueueStore implements QueueStore {
       RETURNING m.id, m.payload, m.priority, m.due_at, m.seq""".formatted(NOW_MS);
   private static final String ACK = "DELETE FROM queue_message WHERE queue = $1 AND id = $2 AND lease_until IS NOT NULL";
   private static final String REMOVE = "DELETE FROM queue_message WHERE queue = $1 AND id = $2";
+  private static final String DROP = "DELETE FROM queue_message WHERE queue = $1";
   private static final String CONTAINS = "SELECT EXISTS (SELECT 1 FROM queue_message WHERE queue = $1 AND id = $2)";
   // Row locks make this safe to run on several servers at once: a row requeued by one is no
   // longer leased when the other re-checks it, so it is counted once.
@@ -113,6 +114,11 @@ public final class PostgresQueueStore implements QueueStore {
   @Override
   public Future<Void> ack(String queue, String id) {
     return writes.submit(new Write(ACK, Tuple.of(queue, id))).recover(db::unavailable);
+  }
+
+  @Override
+  public Future<Void> drop(String queue) {
+    return pool.preparedQuery(DROP).execute(Tuple.of(queue)).recover(db::unavailable).mapEmpty();
   }
 
   @Override

@@ -135,6 +135,13 @@ final class QueueScripts {
       return n
       """;
 
+  /** ARGV: queue name. Deletes the queue's keys (sequence counter included) and its name from the set. */
+  static final String DROP = """
+      redis.call('DEL', KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5])
+      redis.call('SREM', KEYS[6], ARGV[1])
+      return 1
+      """;
+
   /** @return {ready + delayed, leased} counts of the queue */
   static final String COUNTS = """
       return {redis.call('ZCARD', KEYS[1]) + redis.call('ZCARD', KEYS[2]), redis.call('ZCARD', KEYS[3])}

@@ -51,6 +51,7 @@ public final class RedisQueueStore implements QueueStore {
     ACK(QueueScripts.ACK),
     REMOVE(QueueScripts.REMOVE),
     REQUEUE(QueueScripts.REQUEUE),
+    DROP(QueueScripts.DROP),
     COUNTS(QueueScripts.COUNTS);
 
     final String text;
@@ -147,6 +148,11 @@ public final class RedisQueueStore implements QueueStore {
   @Override
   public Future<Boolean> remove(String queue, String id) {
     return script(Script.REMOVE, queue, id).map(reply -> reply.toInteger() == 1);
+  }
+
+  @Override
+  public Future<Void> drop(String queue) {
+    return script(Script.DROP, queue, queue).mapEmpty();
   }
 
   @Override

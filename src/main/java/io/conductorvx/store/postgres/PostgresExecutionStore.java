@@ -35,15 +35,19 @@ public final class PostgresExecutionStore implements ExecutionStore {
   // parameter would be stored as a JSON string, not as the object it spells.
   // A workflow's input and definition are written when they are new to the store; other saves
   // update the small rest only (see WorkflowDocument).
+  // end_time (NULL until finished) and parent_workflow_id are what retention selects on (V7).
   private static final String UPSERT_WORKFLOW = """
-      INSERT INTO workflow (workflow_id, name, version, status, correlation_id, create_time, json, input, definition)
-      VALUES ($1, $2, $3, $4, $5, $6, $7::text::json, $8::text::json, $9::text::json)
+      INSERT INTO workflow (workflow_id, name, version, status, correlation_id, create_time, json, input, definition,
+        end_time, parent_workflow_id)
+      VALUES ($1, $2, $3, $4, $5, $6, $7::text::json, $8::text::json, $9::text::json, $10, $11)
       ON CONFLICT (workflow_id) DO UPDATE SET name = EXCLUDED.name, version = EXCLUDED.version,
         status = EXCLUDED.status, correlation_id = EXCLUDED.correlation_id,
         create_time = EXCLUDED.create_time, json = EXCLUDED.json, input = EXCLUDED.input,
-        definition = EXCLUDED.definition""";
+        definition = EXCLUDED.definition, end_time = EXCLUDED.end_time,
+        parent_workflow_id = EXCLUDED.parent_workflow_id""";
   private static final String UPDATE_WORKFLOW = """
-      UPDATE workflow SET status = $2, correlation_id = $3, json = $4::text::json WHERE workflow_id = $1""";
+      UPDATE workflow SET status = $2, correlation_id = $3, json = $4::text::json, end_time = $5
+      WHERE workflow_id = $1""";
   private static final String UPSERT_TASK = """
       INSERT INTO task (task_id, workflow_id, seq, json) VALUES ($1, $2, $3, $4::text::json)
       ON CONFLICT (task_id) DO UPDATE SET workflow_id = EXCLUDED.workflow_id, seq = EXCLUDED.seq,
@@ -77,6 +81,21 @@ public final class PostgresExecutionStore implements ExecutionStore {
   private static final String CREATED_BETWEEN_IDS =
       "SELECT workflow_id FROM workflow WHERE name = $1 AND version = $2 AND create_time BETWEEN $3 AND $4";
   private static final String ACTIVE_IDS = "SELECT workflow_id FROM workflow WHERE " + ACTIVE;
+
+  // Retention: finished rows in (end time, id) order from the partial indexes of V7, past a cursor;
+  // a sub-workflow whose parent is still stored is left to its parent. NOT EXISTS alone (a NULL
+  // parent matches nothing) plans as a nested-loop anti-join on the primary key; inside an OR it
+  // became a hashed subplan that read the whole table.
+  private static final String FINISHED = "SELECT w.workflow_id, w.name, w.status, w.end_time FROM workflow w"
+      + " WHERE w.end_time IS NOT NULL AND w.end_time < $1 AND (w.end_time, w.workflow_id) > ($2, $3)";
+  private static final String ROOTS_ONLY = " AND NOT EXISTS (SELECT 1 FROM workflow p WHERE p.workflow_id = w.parent_workflow_id)"
+      + " ORDER BY w.end_time, w.workflow_id LIMIT $5";
+  private static final String FINISHED_OF_NAMES = FINISHED + " AND w.name = ANY($4)" + ROOTS_ONLY;
+  private static final String FINISHED_OF_OTHER_NAMES = FINISHED + " AND NOT (w.name = ANY($4))" + ROOTS_ONLY;
+  private static final String EXECUTION =
+      "SELECT workflow_id, name, status, coalesce(end_time, 0) FROM workflow WHERE workflow_id = $1";
+  private static final String CHILDREN =
+      "SELECT workflow_id, name, status, coalesce(end_time, 0) FROM workflow WHERE parent_workflow_id = $1";
 
   private static final String ADD_LOG = "INSERT INTO task_log (task_id, log, created_time) VALUES ($1, $2, $3)";
   private static final String GET_LOGS = "SELECT log, task_id, created_time FROM task_log WHERE task_id = $1 ORDER BY id";
@@ -137,11 +156,12 @@ public final class PostgresExecutionStore implements ExecutionStore {
   @Override
   public Future<Void> save(Workflow workflow, Collection<Task> changedTasks, Collection<String> removedTaskIds) {
     WorkflowDocument.Encoded doc = WorkflowDocument.encode(workflow);
+    Long endTime = workflow.status.isTerminal() ? ExecutionStore.endTimeOf(workflow) : null;
     Tuple workflowRow = doc.partsStored()
-        ? Tuple.of(workflow.workflowId, workflow.status.name(), workflow.correlationId, text(doc.rest()))
+        ? Tuple.of(workflow.workflowId, workflow.status.name(), workflow.correlationId, text(doc.rest()), endTime)
         : Tuple.of(workflow.workflowId, workflow.workflowDefinition.name, workflow.workflowDefinition.version,
             workflow.status.name(), workflow.correlationId, workflow.createTime, text(doc.rest()), text(doc.input()),
-            text(doc.definition()));
+            text(doc.definition()), endTime, workflow.parentWorkflowId);
     List<Tuple> taskRows = new ArrayList<>(changedTasks.size());
     for (Task task : changedTasks) {
       taskRows.add(Tuple.of(task.taskId, workflow.workflowId, task.seq, TaskDocument.encodeText(task)));
@@ -373,6 +393,39 @@ public final class PostgresExecutionStore implements ExecutionStore {
           rows.forEach(row -> out.add(row.getString(0)));
           return out;
         });
+  }
+
+  @Override
+  public Future<List<Execution>> finishedBefore(long endedBefore, Collection<String> names, boolean excludeNames,
+      Execution after, int limit) {
+    if (names.isEmpty() && !excludeNames) {
+      return Future.succeededFuture(List.of());
+    }
+    // A single name is a range of the per-name index; several fall back to the end-time one.
+    Tuple params = Tuple.of(endedBefore, after == null ? Long.MIN_VALUE : after.endTime(),
+        after == null ? "" : after.workflowId()).addArrayOfString(names.toArray(String[]::new)).addInteger(limit);
+    return executions(pool.preparedQuery(excludeNames ? FINISHED_OF_OTHER_NAMES : FINISHED_OF_NAMES).execute(params));
+  }
+
+  @Override
+  public Future<Execution> execution(String workflowId) {
+    return executions(pool.preparedQuery(EXECUTION).execute(Tuple.of(workflowId)))
+        .map(found -> found.isEmpty() ? null : found.get(0));
+  }
+
+  @Override
+  public Future<List<Execution>> childrenOf(String workflowId) {
+    return executions(pool.preparedQuery(CHILDREN).execute(Tuple.of(workflowId)));
+  }
+
+  private Future<List<Execution>> executions(Future<RowSet<Row>> query) {
+    return query.recover(db::unavailable).map(rows -> {
+      List<Execution> out = new ArrayList<>(rows.size());
+      for (Row row : rows) {
+        out.add(new Execution(row.getString(0), row.getString(1), WorkflowStatus.valueOf(row.getString(2)), row.getLong(3)));
+      }
+      return out;
+    });
   }
 
   @Override
