@@ -2,6 +2,8 @@ package io.conductorvx;
 
 import io.conductorvx.config.ServerConfig;
 import io.conductorvx.events.EventQueueRegistry;
+import io.conductorvx.events.BrokerStatus;
+import io.conductorvx.health.HealthCheck;
 import io.conductorvx.queue.QueueStore;
 import io.conductorvx.queue.memory.MemoryQueueStore;
 import io.conductorvx.queue.postgres.PostgresQueueStore;
@@ -24,17 +26,19 @@ import io.conductorvx.store.postgres.PostgresExecutionStore;
 import io.conductorvx.store.postgres.PostgresMetadataStore;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
- * The stores the configuration asks for, connected and ready, and the event queue providers
- * (the built-in in-process {@code conductor} queues and the configured brokers, which connect in
- * the background).
+ * The stores the configuration asks for, connected and ready, the event queue providers (the
+ * built-in in-process {@code conductor} queues and the configured brokers, which connect in the
+ * background) and the health checks of the external backends among them ({@link #healthChecks()}).
  */
 public record Backends(MetadataStore metadata, ExecutionStore executions, QueueStore queues,
     EventHandlerStore eventHandlers, EventQueueRegistry eventQueues, ScheduleStore schedules,
-    EventExecutionStore eventExecutions) {
+    EventExecutionStore eventExecutions, List<HealthCheck> storeHealthChecks) {
   static final String POSTGRES = "postgres";
   static final String REDIS = "redis";
   private static final Set<String> STORES = Set.of(ServerConfig.MEMORY, POSTGRES);
@@ -62,7 +66,7 @@ public record Backends(MetadataStore metadata, ExecutionStore executions, QueueS
       return queues(vertx, config, db)
           .compose(queue -> EventQueueRegistry.create(vertx, config)
               .map(events -> new Backends(stores.metadata(), stores.executions(), queue, stores.eventHandlers(),
-                  events, stores.schedules(), stores.eventExecutions()))
+                  events, stores.schedules(), stores.eventExecutions(), healthChecks(db, queue)))
               .onFailure(err -> queue.close()))
           .onFailure(err -> stores.close());
     });
@@ -71,9 +75,59 @@ public record Backends(MetadataStore metadata, ExecutionStore executions, QueueS
   private static Backends metadataAndExecutions(Vertx vertx, ServerConfig config, PostgresDatabase db) {
     return POSTGRES.equals(config.store())
         ? new Backends(new PostgresMetadataStore(db), new PostgresExecutionStore(db), null, new PostgresEventHandlerStore(db), null,
-            new PostgresScheduleStore(db), new PostgresEventExecutionStore(db))
+            new PostgresScheduleStore(db), new PostgresEventExecutionStore(db), null)
         : new Backends(new MemoryMetadataStore(), new MemoryExecutionStore(vertx), null, new MemoryEventHandlerStore(), null,
-            new MemoryScheduleStore(), new MemoryEventExecutionStore());
+            new MemoryScheduleStore(), new MemoryEventExecutionStore(), null);
+  }
+
+  /** PostgreSQL and Redis when the configuration uses them: the server cannot serve without either. */
+  private static List<HealthCheck> healthChecks(PostgresDatabase db, QueueStore queue) {
+    List<HealthCheck> checks = new ArrayList<>();
+    if (db != null) {
+      checks.add(HealthCheck.of(POSTGRES, true, db::ping));
+    }
+    if (queue instanceof RedisQueueStore redis) {
+      checks.add(HealthCheck.of(REDIS, true, redis::ping));
+    }
+    return List.copyOf(checks);
+  }
+
+  /**
+   * Every backend health check: PostgreSQL and Redis (required), and each configured event broker,
+   * up while its connections are (not required: without it only its handlers and EVENT tasks wait).
+   */
+  public List<HealthCheck> healthChecks() {
+    List<HealthCheck> all = new ArrayList<>(storeHealthChecks == null ? List.of() : storeHealthChecks);
+    if (eventQueues != null) {
+      for (BrokerStatus broker : eventQueues.brokers()) {
+        String name = broker.name();
+        all.add(HealthCheck.of(name, false, () -> {
+          BrokerStatus now = brokerStatus(name);
+          return now == null || now.up() ? Future.succeededFuture()
+              : Future.failedFuture(new IllegalStateException(now.error() == null ? "not connected" : now.error()));
+        }, () -> {
+          BrokerStatus now = brokerStatus(name);
+          return now == null ? Map.of()
+              : Map.of("address", now.address(), "types", now.types(), "queues", now.queues());
+        }));
+      }
+    }
+    return all;
+  }
+
+  private BrokerStatus brokerStatus(String name) {
+    for (BrokerStatus b : eventQueues.brokers()) {
+      if (b.name().equals(name)) {
+        return b;
+      }
+    }
+    return null;
+  }
+
+  /** The same backends with the stores and queues replaced (decorated, e.g. timed). */
+  public Backends withStores(MetadataStore metadata, ExecutionStore executions, QueueStore queues,
+      EventHandlerStore eventHandlers, ScheduleStore schedules, EventExecutionStore eventExecutions) {
+    return new Backends(metadata, executions, queues, eventHandlers, eventQueues, schedules, eventExecutions, storeHealthChecks);
   }
 
   private static Future<QueueStore> queues(Vertx vertx, ServerConfig config, PostgresDatabase db) {

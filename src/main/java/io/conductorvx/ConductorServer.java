@@ -10,6 +10,8 @@ import io.conductorvx.model.Json;
 import io.conductorvx.model.Workflow;
 import io.conductorvx.engine.WorkflowEngine;
 import io.conductorvx.events.EventProcessorVerticle;
+import io.conductorvx.health.HealthMonitor;
+import io.conductorvx.metrics.ServerMetrics;
 import io.conductorvx.listeners.StatusListenerVerticle;
 import io.conductorvx.messages.MessageCleanupVerticle;
 import io.conductorvx.queue.ActiveWorkers;
@@ -41,9 +43,11 @@ public final class ConductorServer {
   private final WorkflowEngine engine;
   private final int port;
   private final Scheduler scheduler;
+  private final ServerMetrics metrics;
+  private final HealthMonitor health;
 
   private ConductorServer(Vertx vertx, ServerConfig config, Backends backends, List<String> deployments, int port,
-      Scheduler scheduler, RetentionVerticle retention, WorkflowEngine engine) {
+      Scheduler scheduler, RetentionVerticle retention, WorkflowEngine engine, ServerMetrics metrics, HealthMonitor health) {
     this.engine = engine;
     this.vertx = vertx;
     this.config = config;
@@ -52,9 +56,15 @@ public final class ConductorServer {
     this.retention = retention;
     this.port = port;
     this.scheduler = scheduler;
+    this.metrics = metrics;
+    this.health = health;
   }
 
-  /** Connects the backends and deploys every verticle; fails if a backend cannot be reached. */
+  /**
+   * Connects the backends and deploys every verticle; fails if a backend cannot be reached. Vert.x's
+   * own meters are scraped too when {@code vertx} was built by
+   * {@link io.conductorvx.metrics.MetricsVertx} (Main does).
+   */
   public static Future<ConductorServer> start(Vertx vertx, ServerConfig config) {
     return start(vertx, config, Clock.systemUTC());
   }
@@ -71,8 +81,13 @@ public final class ConductorServer {
     } catch (IllegalStateException alreadyRegistered) {
       // another server in this Vert.x registered it: same codec, nothing to do
     }
-    return Backends.create(vertx, config).compose(backends -> {
-      WorkflowEngine engine = new WorkflowEngine(vertx, config, backends, new TaskTypes(), new ActiveWorkers());
+    ServerMetrics metrics = ServerMetrics.create(vertx, config);
+    return Backends.create(vertx, config).compose(connected -> {
+      Backends backends = metrics.instrument(connected, config);
+      WorkflowEngine engine = new WorkflowEngine(vertx, config, backends, new TaskTypes(), new ActiveWorkers(), metrics.engine());
+      HealthMonitor health = new HealthMonitor(vertx, backends.healthChecks(), config.healthCheckIntervalMs(),
+          config.healthCheckTimeoutMs(), System.currentTimeMillis());
+      metrics.observe(health);
       // Every schedule is fired here until instances share partitions: then the owner of
       // partition(hash(schedule name)) fires it (ScheduleOwnership).
       Scheduler scheduler = new Scheduler(vertx, engine, backends.schedules(), schedulerClock, ScheduleOwnership.EVERY_SCHEDULE);
@@ -82,7 +97,8 @@ public final class ConductorServer {
       RetentionVerticle retention = new RetentionVerticle(engine, List.of(
           RetentionTarget.of("scheduler executions", backends.schedules()::removeExecutionsOlderThan),
           RetentionTarget.of("event executions",
-              cutoff -> backends.eventExecutions().removeCreatedBefore(cutoff).map(Long::intValue))), schedulerClock);
+              cutoff -> backends.eventExecutions().removeCreatedBefore(cutoff).map(Long::intValue))), schedulerClock)
+          .onRound(metrics.retention()::removed);
       return engine.taskDefs().load(backends.metadata()).compose(loaded -> vertx.deployVerticle(() -> new DeciderVerticle(nextPartition.getAndIncrement(), engine),
               new DeploymentOptions().setInstances(config.deciderPartitions())))
           .compose(id -> {
@@ -112,10 +128,18 @@ public final class ConductorServer {
                 ? vertx.deployVerticle(new SchedulerVerticle(scheduler, config.schedulerPollIntervalMs())).map(deployments::add)
                 : Future.succeededFuture();
           })
-          .compose(v -> deployHttp(vertx, engine, scheduler, config, deployments))
-          .map(port -> new ConductorServer(vertx, config, backends, deployments, port, scheduler, retention, engine))
-          .recover(err -> undeployAll(vertx, deployments).eventually(backends::close).transform(ignored -> Future.failedFuture(err)));
+          .compose(v -> deployHttp(vertx, engine, scheduler, config, metrics, health, deployments))
+          .map(port -> new ConductorServer(vertx, config, backends, deployments, port, scheduler, retention, engine, metrics, health))
+          .recover(err -> undeployAll(vertx, deployments).eventually(backends::close)
+              .eventually(() -> closeObservers(metrics, health))
+              .transform(ignored -> Future.failedFuture(err)));
     });
+  }
+
+  private static Future<Void> closeObservers(ServerMetrics metrics, HealthMonitor health) {
+    health.close();
+    metrics.close();
+    return Future.succeededFuture();
   }
 
   /**
@@ -148,11 +172,11 @@ public final class ConductorServer {
    * port among servers that ask for the same negative port, so all instances ask for -1.
    */
   private static Future<Integer> deployHttp(Vertx vertx, WorkflowEngine engine, Scheduler scheduler, ServerConfig config,
-      List<String> deployments) {
+      ServerMetrics metrics, HealthMonitor health, List<String> deployments) {
     int port = config.port() == 0 ? -1 : config.port();
     List<HttpApiVerticle> instances = new ArrayList<>();
     return vertx.deployVerticle(() -> {
-          HttpApiVerticle v = new HttpApiVerticle(engine, port, scheduler);
+          HttpApiVerticle v = new HttpApiVerticle(engine, port, scheduler, metrics, health);
           instances.add(v);
           return v;
         }, new DeploymentOptions().setInstances(config.httpInstances()))
@@ -200,8 +224,16 @@ public final class ConductorServer {
     return scheduler;
   }
 
+  public ServerMetrics metrics() {
+    return metrics;
+  }
+
+  public HealthMonitor health() {
+    return health;
+  }
+
   /** Undeploys this server's verticles and closes its backends; the Vert.x instance stays. */
   public Future<Void> stop() {
-    return undeployAll(vertx, deployments).eventually(backends::close);
+    return undeployAll(vertx, deployments).eventually(backends::close).eventually(() -> closeObservers(metrics, health));
   }
 }

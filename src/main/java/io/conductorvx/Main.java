@@ -2,6 +2,7 @@ package io.conductorvx;
 
 import io.conductorvx.config.ConfigLoader;
 import io.conductorvx.config.ServerConfig;
+import io.conductorvx.metrics.MetricsVertx;
 import io.vertx.core.Vertx;
 
 /** Reads the configuration, starts the server, and exits non-zero if it cannot start. */
@@ -23,7 +24,7 @@ public final class Main {
       System.setProperty("io.netty.jfr.enabled", "false");
     }
     ConductorServer.startWarmUp();
-    Vertx vertx = Vertx.vertx();
+    Vertx vertx = MetricsVertx.create(config);
     long started = System.nanoTime();
     ConductorServer.start(vertx, config)
         .onSuccess(server -> {

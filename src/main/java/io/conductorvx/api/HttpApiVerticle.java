@@ -2,14 +2,18 @@ package io.conductorvx.api;
 
 import io.conductorvx.admin.AdminOperations;
 import io.conductorvx.engine.WorkflowEngine;
+import io.conductorvx.health.HealthMonitor;
+import io.conductorvx.metrics.ServerMetrics;
 import io.conductorvx.events.EventProcessorVerticle;
 import io.conductorvx.queue.TaskPoller;
 import io.conductorvx.scheduler.Scheduler;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 
 /**
@@ -20,21 +24,28 @@ public final class HttpApiVerticle extends VerticleBase {
   private final WorkflowEngine engine;
   private final int port;
   private final Scheduler scheduler;
+  private final ServerMetrics metrics;
+  private final HealthMonitor health;
   private HttpServer server;
   private TaskPoller poller;
 
-  public HttpApiVerticle(WorkflowEngine engine, int port, Scheduler scheduler) {
+  public HttpApiVerticle(WorkflowEngine engine, int port, Scheduler scheduler, ServerMetrics metrics, HealthMonitor health) {
     this.engine = engine;
     this.port = port;
     this.scheduler = scheduler;
+    this.metrics = metrics;
+    this.health = health;
   }
 
   @Override
   public Future<?> start() {
-    poller = new TaskPoller(vertx, engine);
+    poller = new TaskPoller(vertx, engine, metrics.polls());
     Router router = Router.router(vertx);
     router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(engine.config().maxBodyBytes()));
-    new HealthResource().mount(router);
+    new HealthResource(health).mount(router);
+    if (metrics.enabled()) {
+      new MetricsResource(metrics).mount(router);
+    }
     new MetadataResource(vertx, engine.backends().metadata(), engine.taskDefs(), engine.definitions()).mount(router);
     new BulkResource(engine).mount(router);
     new WorkflowResource(engine).mount(router);
@@ -48,9 +59,16 @@ public final class HttpApiVerticle extends VerticleBase {
     new EnvironmentResource(engine.environment(), engine.secrets()).mount(router);
     new VersionResource().mount(router);
     new SchedulerResource(scheduler).mount(router);
-    router.route().failureHandler(ApiErrors::handle);
+    router.route().failureHandler(ctx -> {
+      ApiErrors.handle(ctx);
+      metrics.serverError(ctx.response().getStatusCode());
+    });
     for (int status : new int[] {400, 404, 405, 413, 500}) {
-      router.errorHandler(status, ApiErrors.forStatus(status));
+      Handler<RoutingContext> answer = ApiErrors.forStatus(status);
+      router.errorHandler(status, ctx -> {
+        answer.handle(ctx);
+        metrics.serverError(ctx.response().getStatusCode());
+      });
     }
     server = vertx.createHttpServer(new HttpServerOptions().setPort(port).setCompressionSupported(true));
     return server.requestHandler(router).listen();

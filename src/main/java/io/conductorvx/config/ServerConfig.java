@@ -59,7 +59,12 @@ public record ServerConfig(
     String workflowStatusSuccessQueue,  // event queue for COMPLETED workflows that enable the listener
     String workflowStatusFailureQueue,  // ... for FAILED, TERMINATED and TIMED_OUT ones
     String workflowStatusFinalizeQueue, // ... for every one that ended
-    String taskStatusQueue) {           // event queue for every task status change (TaskDef may opt out)
+    String taskStatusQueue,             // event queue for every task status change (TaskDef may opt out)
+    // metrics and health
+    boolean metrics,
+    boolean metricsVertx,
+    long healthCheckIntervalMs,
+    long healthCheckTimeoutMs) {
 
   public static final String MEMORY = "memory";
 
@@ -113,7 +118,12 @@ public record ServerConfig(
         .put("workflowStatusSuccessQueue", "")
         .put("workflowStatusFailureQueue", "")
         .put("workflowStatusFinalizeQueue", "")
-        .put("taskStatusQueue", "");
+        .put("taskStatusQueue", "")
+        // metrics and health
+        .put("metrics", true)
+        .put("metricsVertx", true)
+        .put("healthCheckIntervalMs", 5000)
+        .put("healthCheckTimeoutMs", 2000);
   }
 
   /** Builds the config from defaults overridden by the given keys. Unknown keys are an error. */
@@ -172,7 +182,12 @@ public record ServerConfig(
           c.getString("workflowStatusSuccessQueue").trim(),
           c.getString("workflowStatusFailureQueue").trim(),
           c.getString("workflowStatusFinalizeQueue").trim(),
-          c.getString("taskStatusQueue").trim());
+          c.getString("taskStatusQueue").trim(),
+          // metrics and health
+          c.getBoolean("metrics"),
+          c.getBoolean("metricsVertx"),
+          Math.max(100, c.getLong("healthCheckIntervalMs")),
+          Math.max(1, c.getLong("healthCheckTimeoutMs")));
     } catch (ClassCastException | NullPointerException e) {
       throw new IllegalArgumentException("Invalid configuration value: " + e.getMessage(), e);
     }
@@ -301,7 +316,11 @@ public record ServerConfig(
         .put("workflowStatusSuccessQueue", workflowStatusSuccessQueue)
         .put("workflowStatusFailureQueue", workflowStatusFailureQueue)
         .put("workflowStatusFinalizeQueue", workflowStatusFinalizeQueue)
-        .put("taskStatusQueue", taskStatusQueue);
+        .put("taskStatusQueue", taskStatusQueue)
+        .put("metrics", metrics)
+        .put("metricsVertx", metricsVertx)
+        .put("healthCheckIntervalMs", healthCheckIntervalMs)
+        .put("healthCheckTimeoutMs", healthCheckTimeoutMs);
   }
 
   private static JsonObject redacted(Map<String, String> secrets) {

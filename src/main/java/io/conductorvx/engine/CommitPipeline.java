@@ -70,6 +70,7 @@ final class CommitPipeline {
         })
         .compose(saved -> afterSave(lw, queueFollowUp.apply(changes).compose(v -> queueFollowUp.scheduleCheck(lw, d))))
         .onSuccess(saved -> {
+          engine.observer().committed(wf, changes.workflowStatusChanged, changes.statusChanges);
           events.publish(wf, changes);
           offloads.run(lw, changes);
           changes.tasks.forEach(engine.limits()::observe);

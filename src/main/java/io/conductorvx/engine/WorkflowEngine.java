@@ -47,11 +47,19 @@ public final class WorkflowEngine {
   private final Secrets secrets;
   private final ExecutionLimits limits = new ExecutionLimits();
   private final DeliveryOptions delivery;
+  private final EngineObserver observer;
   /** Prefix of this server's event bus addresses, so servers sharing a Vert.x never mix. */
   private final String busPrefix = "conductor." + UUID.randomUUID().toString().substring(0, 8) + ".";
 
   public WorkflowEngine(Vertx vertx, ServerConfig config, Backends backends, TaskTypes types, ActiveWorkers activeWorkers) {
+    this(vertx, config, backends, types, activeWorkers, EngineObserver.NONE);
+  }
+
+  /** @param observer sees every routed command when it is answered and every commit (metrics) */
+  public WorkflowEngine(Vertx vertx, ServerConfig config, Backends backends, TaskTypes types, ActiveWorkers activeWorkers,
+      EngineObserver observer) {
     this.vertx = vertx;
+    this.observer = observer;
     this.config = config;
     this.backends = backends;
     this.types = types;
@@ -82,6 +90,10 @@ public final class WorkflowEngine {
 
   ExecutionLimits limits() {
     return limits;
+  }
+
+  EngineObserver observer() {
+    return observer;
   }
 
   /** Registered task definitions, readable synchronously; the metadata API keeps it current. */
@@ -130,10 +142,15 @@ public final class WorkflowEngine {
   /** Sends a command to the owner of its workflow; owner failures come back as ConductorException. */
   @SuppressWarnings("unchecked")
   public <T> Future<T> send(Command command) {
-    String address = deciderAddress(partitionOf(command.workflowId(), config.deciderPartitions()));
-    return vertx.eventBus().request(address, command, delivery)
+    int partition = partitionOf(command.workflowId(), config.deciderPartitions());
+    long sent = observer == EngineObserver.NONE ? 0 : System.nanoTime();
+    Future<T> answer = vertx.eventBus().request(deciderAddress(partition), command, delivery)
         .map(reply -> (T) reply.body())
         .recover(err -> Future.failedFuture(translate(err)));
+    if (observer != EngineObserver.NONE) {
+      answer.onComplete((reply, failure) -> observer.answered(partition, command, reply, failure, System.nanoTime() - sent));
+    }
+    return answer;
   }
 
   private static Throwable translate(Throwable err) {

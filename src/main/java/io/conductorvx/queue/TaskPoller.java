@@ -37,10 +37,16 @@ public final class TaskPoller {
   private final long postponeMs;
   private final Map<String, Deque<Waiter>> waiters = new HashMap<>();
   private final MessageConsumer<JsonObject> wakeups;
+  private final PollObserver observer;
 
   public TaskPoller(Vertx vertx, WorkflowEngine engine) {
+    this(vertx, engine, PollObserver.NONE);
+  }
+
+  public TaskPoller(Vertx vertx, WorkflowEngine engine, PollObserver observer) {
     this.vertx = vertx;
     this.engine = engine;
+    this.observer = observer;
     this.queues = engine.backends().queues();
     this.leaseMs = engine.config().queueLeaseSeconds() * 1000;
     this.postponeMs = engine.config().limitPostponeSeconds() * 1000;
@@ -68,7 +74,17 @@ public final class TaskPoller {
     long now = System.currentTimeMillis();
     engine.activeWorkers().polled(taskType, domain, workerId, now);
     String queue = QueueNames.taskQueue(taskType, domain);
-    return attempt(queue, workerId, Math.max(1, count), now + Math.max(0, timeoutMs), abandoned);
+    Future<List<byte[]>> tasks = attempt(queue, workerId, Math.max(1, count), now + Math.max(0, timeoutMs), abandoned);
+    if (observer != PollObserver.NONE) {
+      tasks.onComplete((handedOut, failure) -> {
+        if (failure == null) {
+          observer.polled(taskType, domain, handedOut.size());
+        } else {
+          observer.pollFailed(taskType, domain, failure);
+        }
+      });
+    }
+    return tasks;
   }
 
   private Future<List<byte[]>> attempt(String queue, String workerId, int count, long deadline, BooleanSupplier abandoned) {
@@ -145,6 +161,8 @@ public final class TaskPoller {
     Waiter waiter = new Waiter();
     Deque<Waiter> parked = waiters.computeIfAbsent(queue, q -> new ArrayDeque<>());
     parked.addLast(waiter);
+    observer.parked(1);
+    waiter.promise.future().onComplete(ignored -> observer.parked(-1));
     waiter.timerId = vertx.setTimer(wait, id -> {
       parked.remove(waiter);
       if (parked.isEmpty()) {

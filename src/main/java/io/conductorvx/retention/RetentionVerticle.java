@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -39,6 +40,7 @@ public final class RetentionVerticle extends VerticleBase {
   private long policyReadAt = Long.MIN_VALUE;
   private Future<Round> running;
   private long timerId = -1;
+  private volatile Consumer<Round> roundListener = round -> {};
 
   /** @param clock what periodic rounds take as now (the server's clock; tests may move it) */
   public RetentionVerticle(WorkflowEngine engine, List<RetentionTarget> targets, java.time.Clock clock) {
@@ -65,6 +67,12 @@ public final class RetentionVerticle extends VerticleBase {
     return Future.succeededFuture();
   }
 
+  /** Hears what each round removed (metrics); set before the verticle is deployed. */
+  public RetentionVerticle onRound(Consumer<Round> listener) {
+    this.roundListener = listener;
+    return this;
+  }
+
   /** Adds a target (a component that starts later); it takes part from the next round. */
   public void addTarget(RetentionTarget target) {
     targets.add(target);
@@ -83,6 +91,7 @@ public final class RetentionVerticle extends VerticleBase {
 
   private Future<Round> runOnce(long now, boolean freshPolicy) {
     Future<Round> round = policy(now, freshPolicy).compose(p -> runWith(p, now))
+        .onSuccess(r -> roundListener.accept(r))
         .onFailure(err -> LOG.log(Level.WARNING, "retention round failed (retried next round): " + err.getMessage()));
     running = round;
     round.onComplete(ignored -> {

@@ -516,6 +516,19 @@ class BadInputTest {
     b.route("GET /api/health");
     b.add("wrong method", "POST on /api/health", "POST", "/api/health", "{}", 405);
     b.oversized("GET", "/api/health", '{');
+    for (String path : new String[] {"/actuator/health", "/health/readiness", "/actuator/health/readiness",
+        "/health/liveness", "/actuator/health/liveness"}) {
+      b.route("GET " + path);
+      b.add("wrong method", "POST on " + path, "POST", path, "{}", 405);
+      b.add("wrong method", "DELETE on " + path, "DELETE", path, null, 405);
+    }
+
+    // ---- Prometheus scrapes
+    for (String path : new String[] {"/metrics", "/actuator/prometheus"}) {
+      b.route("GET " + path);
+      b.add("wrong method", "POST on " + path, "POST", path, "{}", 405);
+      b.add("wrong method", "PUT on " + path, "PUT", path, "{}", 405);
+    }
 
     // ---- POST /api/metadata/taskdefs (TaskDef[])
     b.route("POST /api/metadata/taskdefs");

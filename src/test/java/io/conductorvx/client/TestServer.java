@@ -6,6 +6,7 @@ import com.netflix.conductor.client.http.TaskClient;
 import com.netflix.conductor.client.http.WorkflowClient;
 import io.conductorvx.ConductorServer;
 import io.conductorvx.config.ServerConfig;
+import io.conductorvx.metrics.MetricsVertx;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -70,9 +71,10 @@ public final class TestServer implements AutoCloseable {
   /** As {@link #start(JsonObject)}, with the clock the server's scheduler reads. */
   public static TestServer start(JsonObject overrides, java.time.Clock schedulerClock) {
     JsonObject settings = fastSettings().mergeIn(overrides == null ? new JsonObject() : overrides);
-    Vertx vertx = Vertx.vertx();
+    ServerConfig config = ServerConfig.fromJson(settings);
+    Vertx vertx = MetricsVertx.create(config);
     try {
-      ConductorServer server = await(ConductorServer.start(vertx, ServerConfig.fromJson(settings), schedulerClock), 30);
+      ConductorServer server = await(ConductorServer.start(vertx, config, schedulerClock), 30);
       return new TestServer(vertx, server);
     } catch (RuntimeException e) {
       try {

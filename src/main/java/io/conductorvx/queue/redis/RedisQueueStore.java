@@ -84,7 +84,9 @@ public final class RedisQueueStore implements QueueStore {
         .setConnectionString(url)
         .setMaxPoolSize(Math.max(1, poolSize))
         // Callers wait for a connection rather than fail under a burst (-1: no limit).
-        .setMaxPoolWaiting(-1);
+        .setMaxPoolWaiting(-1)
+        // named for the pool metrics (vertx_pool_*{pool_name="redis"}) instead of a random id
+        .setPoolName("redis");
     Redis client = Redis.createClient(vertx, options);
     String where = "Redis at " + address(url);
     RedisQueueStore store = new RedisQueueStore(client, prefix, where);
@@ -99,6 +101,11 @@ public final class RedisQueueStore implements QueueStore {
 
   public String prefix() {
     return prefix;
+  }
+
+  /** One round trip ({@code PING}): succeeds when Redis answers (health checks). */
+  public Future<Void> ping() {
+    return client.send(Request.cmd(Command.PING)).mapEmpty();
   }
 
   @Override

@@ -51,7 +51,8 @@ public final class PostgresDatabase {
         // No limit on the wait for a connection (commands have their own timeout): in Vert.x 5.0.7 a
         // wait that times out just as it is served throws inside the pool and can wedge it; that
         // stalled a PostgreSQL-only server under a 10,000-task fan-out.
-        .with(new PoolOptions().setMaxSize(Math.max(1, poolSize)).setConnectionTimeout(0))
+        // named for the pool metrics (vertx_pool_*{pool_name="postgres"}); not shared
+        .with(new PoolOptions().setMaxSize(Math.max(1, poolSize)).setConnectionTimeout(0).setName("postgres"))
         .connectingTo(options)
         .using(vertx)
         .build();
@@ -74,6 +75,11 @@ public final class PostgresDatabase {
 
   public Pool pool() {
     return pool;
+  }
+
+  /** One round trip ({@code SELECT 1}): succeeds when the database answers (health checks). */
+  public Future<Void> ping() {
+    return pool.query("SELECT 1").execute().mapEmpty();
   }
 
   /** Counts one more store using the pool. */
