@@ -52,6 +52,7 @@ public record ServerConfig(
     String amqpQueueType,               // x-queue-type of the queues the server declares (classic, quorum)
     String natsUrl,                     // NATS with JetStream, nats://[user:password@]host:4222
     String jetStreamSubjectPrefix,      // put before jsm: subjects (Conductor's default; empty: as written)
+    long jetStreamAckWaitMs,            // a JetStream message not acknowledged in this time is delivered again
     long brokerReconnectMs,             // first delay before reconnecting to a broker; doubles each time
     long brokerReconnectMaxMs,          // longest delay between reconnection attempts
     long brokerPublishTimeoutMs,        // an EVENT task or listener publish retries this long, then fails
@@ -111,6 +112,7 @@ public record ServerConfig(
         .put("amqpQueueType", "classic")
         .put("natsUrl", "")
         .put("jetStreamSubjectPrefix", "conductor_jsm_notify_test_")
+        .put("jetStreamAckWaitMs", 60_000)
         .put("brokerReconnectMs", 500)
         .put("brokerReconnectMaxMs", 30_000)
         .put("brokerPublishTimeoutMs", 30_000)
@@ -175,6 +177,7 @@ public record ServerConfig(
           c.getString("amqpQueueType"),
           c.getString("natsUrl").trim(),
           c.getString("jetStreamSubjectPrefix"),
+          Math.max(1_000, c.getLong("jetStreamAckWaitMs")),
           Math.max(1, c.getLong("brokerReconnectMs")),
           Math.max(1, c.getLong("brokerReconnectMaxMs")),
           Math.max(1, c.getLong("brokerPublishTimeoutMs")),
@@ -309,6 +312,7 @@ public record ServerConfig(
         .put("amqpQueueType", amqpQueueType)
         .put("natsUrl", natsUrl)
         .put("jetStreamSubjectPrefix", jetStreamSubjectPrefix)
+        .put("jetStreamAckWaitMs", jetStreamAckWaitMs)
         .put("brokerReconnectMs", brokerReconnectMs)
         .put("brokerReconnectMaxMs", brokerReconnectMaxMs)
         .put("brokerPublishTimeoutMs", brokerPublishTimeoutMs)

@@ -60,7 +60,7 @@ public final class EventQueueRegistry {
         verticles.add(amqp);
       }
       if (config.natsUrl() != null && !config.natsUrl().isBlank()) {
-        NatsBroker nats = new NatsBroker(new NatsBroker.Settings(config.natsUrl(), config.jetStreamSubjectPrefix(),
+        NatsBroker nats = new NatsBroker(new NatsBroker.Settings(config.natsUrl(), config.jetStreamSubjectPrefix(), config.jetStreamAckWaitMs(),
             config.brokerReconnectMs(), config.brokerReconnectMaxMs(), config.brokerPublishTimeoutMs()));
         brokers.add(nats);
         verticles.add(nats);

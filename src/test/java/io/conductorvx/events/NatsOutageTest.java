@@ -41,6 +41,9 @@ class NatsOutageTest extends EventTestBase {
     return new JsonObject()
         .put("natsUrl", "nats://127.0.0.1:" + proxy.port())
         .put("jetStreamSubjectPrefix", PREFIX)
+        // a message the server hands to the cut connection's pull request before it notices the cut
+        // comes back after the ack wait: short here, so the test need not wait a minute for it
+        .put("jetStreamAckWaitMs", 3_000)
         .put("eventQueueRefreshMs", 500)
         .put("brokerReconnectMs", 100)
         .put("brokerReconnectMaxMs", 1_000)
@@ -92,7 +95,7 @@ class NatsOutageTest extends EventTestBase {
       js.publish(PREFIX + subject, Json.toString(map("n", run + "-" + i)).getBytes(StandardCharsets.UTF_8));
     }
     // (a message delivered but not acknowledged when the connection drops comes back after the
-    // consumer's ack wait, 60 s: the test lets the first ones finish rather than wait for that)
+    // consumer's ack wait: the test lets the first ones finish rather than wait for that)
     for (int i = 1; i <= 3; i++) {
       awaitOneStarted(wf, run + "-" + i);
     }

@@ -54,11 +54,16 @@ import java.util.logging.Logger;
 final class JetStreamEventQueues implements EventQueues {
   static final String TYPE = "jsm";
   private static final Logger LOG = Logger.getLogger(JetStreamEventQueues.class.getName());
-  private static final Duration ACK_WAIT = Duration.ofSeconds(60);
   private static final Duration REDELIVERY_DELAY = Duration.ofSeconds(1);
 
   private final NatsBroker broker;
   private final String prefix;
+  /**
+   * How long JetStream waits for an acknowledgement before delivering again. Also how long a
+   * message takes to come back when it was handed to a pull request whose connection died before
+   * the server noticed (a network cut).
+   */
+  private final Duration ackWait;
   private final Delivery delivery = new Delivery();
   /** subject → stream known to capture it (JetStream keeps streams across reconnects). */
   private final Map<String, String> streams = new ConcurrentHashMap<>();
@@ -70,9 +75,10 @@ final class JetStreamEventQueues implements EventQueues {
   private final Set<String> starting = new java.util.HashSet<>();
   private volatile Set<String> wanted = Set.of();
 
-  JetStreamEventQueues(NatsBroker broker, String prefix) {
+  JetStreamEventQueues(NatsBroker broker, String prefix, Duration ackWait) {
     this.broker = broker;
     this.prefix = prefix == null ? "" : prefix;
+    this.ackWait = ackWait;
   }
 
   @Override
@@ -189,7 +195,7 @@ final class JetStreamEventQueues implements EventQueues {
           .durable(durableName(queue))
           .filterSubject(subject)
           .ackPolicy(AckPolicy.Explicit)
-          .ackWait(ACK_WAIT)
+          .ackWait(ackWait)
           .maxDeliver(-1)
           .deliverPolicy(DeliverPolicy.New)
           .build();

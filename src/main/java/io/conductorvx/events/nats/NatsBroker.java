@@ -36,8 +36,8 @@ public final class NatsBroker extends VerticleBase implements EventBroker {
   private static final Logger LOG = Logger.getLogger(NatsBroker.class.getName());
 
   /** Settings of the broker (from ServerConfig). */
-  public record Settings(String url, String jetStreamSubjectPrefix, long reconnectMinMs, long reconnectMaxMs,
-      long publishTimeoutMs) {}
+  public record Settings(String url, String jetStreamSubjectPrefix, long jetStreamAckWaitMs, long reconnectMinMs,
+      long reconnectMaxMs, long publishTimeoutMs) {}
 
   private final Settings settings;
   private final String address;
@@ -60,7 +60,8 @@ public final class NatsBroker extends VerticleBase implements EventBroker {
     this.settings = settings;
     this.address = address(settings.url());
     this.core = new NatsEventQueues(this);
-    this.jetStream = new JetStreamEventQueues(this, settings.jetStreamSubjectPrefix());
+    this.jetStream = new JetStreamEventQueues(this, settings.jetStreamSubjectPrefix(),
+        Duration.ofMillis(settings.jetStreamAckWaitMs()));
   }
 
   /** host:port of a nats:// URL, without credentials. */
