@@ -26,6 +26,8 @@ import java.util.function.Supplier;
  */
 public final class DeciderVerticle extends VerticleBase {
   private static final DeliveryOptions LOCAL = new DeliveryOptions().setCodecName(LocalCodec.NAME);
+  /** Published (under the server's prefix) with a cluster partition this instance no longer owns. */
+  public static final String PARTITION_LOST = "cluster.partition-lost";
 
   private final int partition;
   private final WorkflowEngine engine;
@@ -41,7 +43,7 @@ public final class DeciderVerticle extends VerticleBase {
     this.partition = partition;
     this.engine = engine;
     this.operations = new WorkflowOperations(engine.decider());
-    this.cache = new WorkflowCache(engine.backends().executions());
+    this.cache = new WorkflowCache(engine.backends().executions(), engine);
   }
 
   @Override
@@ -53,8 +55,10 @@ public final class DeciderVerticle extends VerticleBase {
         msg -> queueFollowUp.requeue(msg.body(), cache.all())
             .onSuccess(n -> msg.reply(n, LOCAL))
             .onFailure(err -> msg.fail(500, err.getMessage())));
+    // a cluster partition this instance lost or handed over: its cached workflows may change elsewhere now
+    MessageConsumer<Integer> lost = vertx.eventBus().consumer(engine.address(PARTITION_LOST), msg -> cache.dropPartition(msg.body()));
     repairTimer = vertx.setPeriodic(engine.config().sweepIntervalMs(), id -> repairs.round());
-    return Future.all(commands.completion(), requeue.completion());
+    return Future.all(commands.completion(), requeue.completion(), lost.completion());
   }
 
   @Override
@@ -65,6 +69,12 @@ public final class DeciderVerticle extends VerticleBase {
 
   private void onCommand(Message<Object> message) {
     Command command = (Command) message.body();
+    Ownership ownership = engine.ownership();
+    if (ownership.clustered() && ownership.epochIfOwned(ownership.partitionOf(command.workflowId())) < 0) {
+      // the lease moved after the command was sent: the sender forwards it to the new owner
+      message.fail(Ownership.NOT_OWNER, "not the owner of partition " + ownership.partitionOf(command.workflowId()));
+      return;
+    }
     inOrder(command.workflowId(), () -> handle(command))
         .onSuccess(result -> message.reply(result, LOCAL))
         .onFailure(err -> {
