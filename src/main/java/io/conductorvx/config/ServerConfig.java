@@ -65,7 +65,15 @@ public record ServerConfig(
     boolean metrics,
     boolean metricsVertx,
     long healthCheckIntervalMs,
-    long healthCheckTimeoutMs) {
+    long healthCheckTimeoutMs,
+    // cluster: several instances over one PostgreSQL (cluster/); needs store=postgres
+    boolean cluster,                    // on: partitions leased in PostgreSQL, commands forwarded to owners
+    int clusterPartitions,              // partitions of the cluster, fixed when the first member seeds them
+    long clusterLeaseMs,                // a dead member's partitions move after this long (database clock)
+    long clusterHeartbeatMs,            // heartbeat, lease renewal and rebalance period
+    String clusterHost,                 // the host other members reach this one's cluster port at
+    int clusterPort,                    // port of the members' internal endpoint (0: any free port)
+    long clusterForwardTimeoutMs) {     // a command for a moving partition waits this long, then 503
 
   public static final String MEMORY = "memory";
 
@@ -125,7 +133,14 @@ public record ServerConfig(
         .put("metrics", true)
         .put("metricsVertx", true)
         .put("healthCheckIntervalMs", 5000)
-        .put("healthCheckTimeoutMs", 2000);
+        .put("healthCheckTimeoutMs", 2000)
+        .put("cluster", false)
+        .put("clusterPartitions", 256)
+        .put("clusterLeaseMs", 10_000)
+        .put("clusterHeartbeatMs", 1_000)
+        .put("clusterHost", "127.0.0.1")
+        .put("clusterPort", 0)
+        .put("clusterForwardTimeoutMs", 5_000);
   }
 
   /** Builds the config from defaults overridden by the given keys. Unknown keys are an error. */
@@ -190,7 +205,14 @@ public record ServerConfig(
           c.getBoolean("metrics"),
           c.getBoolean("metricsVertx"),
           Math.max(100, c.getLong("healthCheckIntervalMs")),
-          Math.max(1, c.getLong("healthCheckTimeoutMs")));
+          Math.max(1, c.getLong("healthCheckTimeoutMs")),
+          c.getBoolean("cluster"),
+          Math.max(1, c.getInteger("clusterPartitions")),
+          Math.max(1_000, c.getLong("clusterLeaseMs")),
+          Math.max(50, c.getLong("clusterHeartbeatMs")),
+          c.getString("clusterHost").trim(),
+          c.getInteger("clusterPort"),
+          Math.max(100, c.getLong("clusterForwardTimeoutMs")));
     } catch (ClassCastException | NullPointerException e) {
       throw new IllegalArgumentException("Invalid configuration value: " + e.getMessage(), e);
     }
@@ -324,7 +346,14 @@ public record ServerConfig(
         .put("metrics", metrics)
         .put("metricsVertx", metricsVertx)
         .put("healthCheckIntervalMs", healthCheckIntervalMs)
-        .put("healthCheckTimeoutMs", healthCheckTimeoutMs);
+        .put("healthCheckTimeoutMs", healthCheckTimeoutMs)
+        .put("cluster", cluster)
+        .put("clusterPartitions", clusterPartitions)
+        .put("clusterLeaseMs", clusterLeaseMs)
+        .put("clusterHeartbeatMs", clusterHeartbeatMs)
+        .put("clusterHost", clusterHost)
+        .put("clusterPort", clusterPort)
+        .put("clusterForwardTimeoutMs", clusterForwardTimeoutMs);
   }
 
   private static JsonObject redacted(Map<String, String> secrets) {
