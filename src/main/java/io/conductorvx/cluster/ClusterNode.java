@@ -201,7 +201,9 @@ public final class ClusterNode extends VerticleBase implements Ownership {
     http = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true),
         new PoolOptions().setHttp1MaxSize(32));
     List<ClusterEndpoint> endpoints = new ArrayList<>();
-    int port = config.clusterPort() == 0 ? -1 : config.clusterPort();
+    // Vert.x shares one random port among servers asking for the same negative port: the public
+    // API's instances ask for -1, the endpoint's for -2, so each gets a port of its own.
+    int port = config.clusterPort() == 0 ? -2 : config.clusterPort();
     return PostgresDatabase.connect(vertx, config.postgresUrl(), 2)
         .compose(database -> {
           db = database.retain();
@@ -239,11 +241,29 @@ public final class ClusterNode extends VerticleBase implements Ownership {
         .transform(ar -> db.release());
   }
 
+  /**
+   * Stops the periodic round (heartbeat, renewals) while everything else goes on: what a process
+   * whose lease loop stalled (a long GC pause, a lost connection) looks like to the others. Tests.
+   */
+  public Future<Void> pauseRounds() {
+    paused = true;
+    Future<Void> running = current;
+    return running == null ? Future.succeededFuture() : running.otherwiseEmpty();
+  }
+
+  private volatile boolean paused;
+  /** The round running now, if any. */
+  private volatile Future<Void> current;
+
   private void schedule() {
-    if (!stopping) {
-      timer = vertx.setTimer(config.clusterHeartbeatMs(), t -> round()
+    if (!stopping && !paused) {
+      timer = vertx.setTimer(config.clusterHeartbeatMs(), t -> (current = round())
           .onFailure(err -> LOG.log(Level.WARNING, "cluster round failed: " + err.getMessage()))
-          .onComplete(ar -> schedule()));
+          .onComplete(ar -> {
+            if (!paused) {
+              schedule();
+            }
+          }));
     }
   }
 
@@ -332,7 +352,7 @@ public final class ClusterNode extends VerticleBase implements Ownership {
     }
     for (int p : giving) {
       epochs.set(p, -1);
-      lose(p);
+      announceLoss(p);
       released.incrementAndGet();
     }
     long until = System.currentTimeMillis() + DRAIN_MS;
@@ -352,6 +372,10 @@ public final class ClusterNode extends VerticleBase implements Ownership {
   /** The partition is no longer this member's: its deciders forget their copies of its workflows. */
   private void lose(int partition) {
     lost.incrementAndGet();
+    announceLoss(partition);
+  }
+
+  private void announceLoss(int partition) {
     vertx.eventBus().publish(engine.address(DeciderVerticle.PARTITION_LOST), partition);
   }
 

@@ -114,19 +114,19 @@ final class PartitionLeases {
   /** Extends this member's leases; answers partition → epoch of those it still holds. */
   Future<Map<Integer, Long>> renew(List<Integer> owned) {
     return owned.isEmpty() ? Future.succeededFuture(Map.of())
-        : pool.preparedQuery(RENEW).execute(Tuple.of(me, leaseMs, owned.toArray(Integer[]::new))).map(PartitionLeases::epochs);
+        : pool.preparedQuery(RENEW).execute(Tuple.tuple().addValue(me).addValue(leaseMs).addValue(owned.toArray(Integer[]::new))).map(PartitionLeases::epochs);
   }
 
   /** Takes those of the partitions that are free or whose lease ran out; answers partition → new epoch. */
   Future<Map<Integer, Long>> acquire(List<Integer> wanted) {
     return wanted.isEmpty() ? Future.succeededFuture(Map.of())
-        : pool.preparedQuery(ACQUIRE).execute(Tuple.of(me, leaseMs, wanted.toArray(Integer[]::new))).map(PartitionLeases::epochs);
+        : pool.preparedQuery(ACQUIRE).execute(Tuple.tuple().addValue(me).addValue(leaseMs).addValue(wanted.toArray(Integer[]::new))).map(PartitionLeases::epochs);
   }
 
   /** Ends this member's leases on the partitions at once, so another member may take them. */
   Future<Void> release(List<Integer> partitions) {
     return partitions.isEmpty() ? Future.succeededFuture()
-        : pool.preparedQuery(RELEASE).execute(Tuple.of(me, partitions.toArray(Integer[]::new))).mapEmpty();
+        : pool.preparedQuery(RELEASE).execute(Tuple.tuple().addValue(me).addValue(partitions.toArray(Integer[]::new))).mapEmpty();
   }
 
   Future<Void> leaving() {

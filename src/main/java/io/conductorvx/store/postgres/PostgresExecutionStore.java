@@ -214,7 +214,7 @@ public final class PostgresExecutionStore implements ExecutionStore {
       // (workflow rows before the task rows that reference them).
       List<Future<?>> steps = new ArrayList<>(6);
       if (!fences.isEmpty()) {
-        steps.add(conn.preparedQuery(FENCE).execute(Tuple.of(fences.keySet().toArray(Integer[]::new)))
+        steps.add(conn.preparedQuery(FENCE).execute(Tuple.tuple().addValue(fences.keySet().toArray(Integer[]::new)))
             .compose(rows -> checkFences(rows, fences, writes)));
       }
       if (!inserts.isEmpty()) {
