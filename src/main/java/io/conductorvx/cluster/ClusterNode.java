@@ -74,6 +74,7 @@ public final class ClusterNode extends VerticleBase implements Ownership {
   private String endpointDeployment;
   private long timer = -1;
   private volatile boolean stopping;
+  private long rounds;
 
   public ClusterNode(WorkflowEngine engine, ServerConfig config) {
     this.engine = engine;
@@ -300,7 +301,10 @@ public final class ClusterNode extends VerticleBase implements Ownership {
           List<UUID> live = members;
           return leases.partitions().compose(table -> rebalance(live, table));
         })
-        .compose(v -> Math.random() < 0.01 ? leases.forgetOldMembers() : Future.succeededFuture());
+        .compose(v -> ++rounds % Math.max(1, 5_000 / config.clusterHeartbeatMs()) == 0
+            // every ~5 s: definitions other members' APIs changed, and members long gone
+            ? engine.taskDefs().reload(engine.backends().metadata()).compose(r -> leases.forgetOldMembers())
+            : Future.succeededFuture());
   }
 
   private Future<Void> rebalance(List<UUID> live, List<PartitionLeases.PartitionRow> table) {

@@ -128,7 +128,7 @@ public final class DeciderVerticle extends VerticleBase {
     if (command instanceof Command.ClaimTask c) {
       return cache.load(c.workflowId(), false).compose(lw -> lw == null
           ? Future.succeededFuture(new Command.Claim(Command.Claim.Outcome.DROP, null))
-          : apply(lw, d -> operations.claim(d, c.taskId(), c.workerId(), engine.limits())));
+          : apply(lw, d -> operations.claim(d, c.taskId(), c.workerId(), engine.limits(), reclaimGuardMs())));
     }
     if (command instanceof Command.Decide c) {
       return cache.load(c.workflowId(), false).compose(lw -> {
@@ -247,6 +247,12 @@ public final class DeciderVerticle extends VerticleBase {
       operations.restart(d);
       return null;
     });
+  }
+
+  /** In a cluster: how recent a claim must be for a second claim of the task to be a duplicate. */
+  private long reclaimGuardMs() {
+    return engine.ownership().clustered()
+        ? engine.config().queueLeaseSeconds() * 1000 + engine.config().clusterForwardTimeoutMs() : 0;
   }
 
   private <T> Future<T> withWorkflow(String workflowId, Function<LiveWorkflow, Future<T>> action) {

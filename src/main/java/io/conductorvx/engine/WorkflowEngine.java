@@ -442,6 +442,34 @@ public final class WorkflowEngine {
             "Task type " + node.type + " (task " + node.taskReferenceName + ") is not supported by this server yet"));
       }
     }
+    if (ownership.clustered()) {
+      // another member may have registered a definition this one has not reloaded yet: read it through
+      Set<String> unknown = new LinkedHashSet<>();
+      for (WorkflowTask node : nodes) {
+        if (node.taskDefinition == null && node.name != null && taskDefs.get(node.name) == null
+            && !taskDefs.knownMissing(node.name) && types.of(node.type).isWorkerTask()) {
+          unknown.add(node.name);
+        }
+      }
+      if (!unknown.isEmpty()) {
+        List<Future<Void>> reads = new ArrayList<>();
+        for (String name : unknown) {
+          reads.add(backends.metadata().getTaskDef(name).map(found -> {
+            if (found != null) {
+              taskDefs.put(found);
+            } else {
+              taskDefs.markMissing(name);
+            }
+            return null;
+          }));
+        }
+        return Future.all(reads).compose(v -> attachKnownTaskDefs(def, nodes));
+      }
+    }
+    return attachKnownTaskDefs(def, nodes);
+  }
+
+  private Future<WorkflowDef> attachKnownTaskDefs(WorkflowDef def, List<WorkflowTask> nodes) {
     for (WorkflowTask node : nodes) {
       if (node.taskDefinition == null) {
         TaskDef registered = taskDefs.get(node.name);
