@@ -75,6 +75,7 @@ public final class ClusterNode extends VerticleBase implements Ownership {
   private long timer = -1;
   private volatile boolean stopping;
   private long rounds;
+  private QueueWakeups wakeups;
 
   public ClusterNode(WorkflowEngine engine, ServerConfig config) {
     this.engine = engine;
@@ -220,6 +221,10 @@ public final class ClusterNode extends VerticleBase implements Ownership {
           address = config.clusterHost() + ":" + endpoints.get(0).actualPort();
           return leases.join(address, partitions);
         })
+        .compose(v -> {
+          wakeups = new QueueWakeups(vertx, engine, db.pool(), io.vertx.pgclient.PgConnectOptions.fromUri(config.postgresUrl()), me);
+          return wakeups.start();
+        })
         .compose(v -> round())
         .onSuccess(v -> {
           LOG.info("cluster member " + me + " at " + address + " holds " + owned().size() + " of " + partitions + " partitions");
@@ -237,6 +242,7 @@ public final class ClusterNode extends VerticleBase implements Ownership {
     }
     return leases.leaving().transform(ar -> handOver(owned()))
         .transform(ar -> leases.gone())
+        .transform(ar -> wakeups == null ? Future.succeededFuture() : wakeups.close())
         .transform(ar -> endpointDeployment == null ? Future.succeededFuture() : vertx.undeploy(endpointDeployment))
         .transform(ar -> http.close())
         .transform(ar -> db.release());
@@ -248,6 +254,7 @@ public final class ClusterNode extends VerticleBase implements Ownership {
    */
   public Future<Void> pauseRounds() {
     paused = true;
+    vertx.cancelTimer(timer);
     Future<Void> running = current;
     return running == null ? Future.succeededFuture() : running.otherwiseEmpty();
   }
@@ -258,13 +265,14 @@ public final class ClusterNode extends VerticleBase implements Ownership {
 
   private void schedule() {
     if (!stopping && !paused) {
-      timer = vertx.setTimer(config.clusterHeartbeatMs(), t -> (current = round())
-          .onFailure(err -> LOG.log(Level.WARNING, "cluster round failed: " + err.getMessage()))
-          .onComplete(ar -> {
-            if (!paused) {
-              schedule();
-            }
-          }));
+      timer = vertx.setTimer(config.clusterHeartbeatMs(), t -> {
+        if (paused || stopping) {
+          return;
+        }
+        (current = round())
+            .onFailure(err -> LOG.log(Level.WARNING, "cluster round failed: " + err.getMessage()))
+            .onComplete(ar -> schedule());
+      });
     }
   }
 

@@ -65,7 +65,7 @@ class ClusterTest {
     TestServer s = TestServer.start(new JsonObject()
         .put("store", "postgres").put("queue", "postgres").put("postgresUrl", TestBackends.postgresUrl(schema))
         .put("cluster", true).put("clusterPartitions", PARTITIONS).put("clusterLeaseMs", leaseMs)
-        .put("clusterHeartbeatMs", 100).put("deciderPartitions", 2).put("httpInstances", 1));
+        .put("clusterHeartbeatMs", 100).put("deciderPartitions", 2).put("httpInstances", 1).put("maxPollTimeoutMs", 20_000));
     servers.add(s);
     return s;
   }
@@ -186,6 +186,33 @@ class ClusterTest {
     JsonObject view = call(b, HttpMethod.GET, "/api/admin/cluster", null).bodyAsJsonObject();
     assertEquals(staleEpoch + 1, view.getJsonArray("partitionTable").getJsonObject(partition).getLong("epoch"));
     assertEquals(nodeB.memberId().toString(), view.getJsonArray("partitionTable").getJsonObject(partition).getString("owner"));
+  }
+
+  @Test
+  void aPushOnOneMemberWakesALongPollParkedOnAnother() throws Exception {
+    TestServer a = member(3_000);
+    TestServer b = member(3_000);
+    awaitCondition("both members hold partitions", () -> owned(a) > 0 && owned(b) > 0 && owned(a) + owned(b) == PARTITIONS);
+    register(a, "wake", 1);
+    ClusterNode nodeB = node(b);
+    String id;
+    do {
+      id = UUID.randomUUID().toString();
+    } while (nodeB.epochIfOwned(nodeB.partitionOf(id)) < 0);
+    // parked on a for up to 15 s; the task is pushed by b, the owner
+    long parkedAt = System.nanoTime();
+    Future<HttpResponse<Buffer>> poll = http.request(HttpMethod.GET, a.port(), "127.0.0.1", "/api/tasks/poll/batch/wake_task?workerid=w&count=1&timeout=15000")
+        .timeout(30_000).send();
+    awaitCondition("the poll reached a", () -> !a.server().engine().activeWorkers().forType("wake_task").isEmpty());
+    StartWorkflowRequest request = new StartWorkflowRequest();
+    request.name = "wake";
+    request.input = Map.of();
+    TestServer.await(b.server().engine().startWorkflow(request, id, null, null, null), 10);
+    HttpResponse<Buffer> polled = TestServer.await(poll, 30);
+    long waitedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - parkedAt);
+    assertEquals(200, polled.statusCode(), "after " + waitedMs + " ms: " + polled.bodyAsString());
+    assertEquals(id, polled.bodyAsJsonArray().getJsonObject(0).getString("workflowInstanceId"));
+    assertTrue(waitedMs < 10_000, "the poll was woken by b's push, not by its 15 s timeout: " + waitedMs + " ms");
   }
 
   private static int owned(TestServer s) {
