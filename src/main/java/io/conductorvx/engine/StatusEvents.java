@@ -69,9 +69,10 @@ final class StatusEvents {
    * is in the snapshot, every one after it is published to the feed.
    */
   void snapshot(Workflow wf, String key, boolean register) {
+    byte[] json = Json.toBytes(wf);
     if (register) {
       interest.watch(wf.workflowId);
     }
-    bus.publish(feedAddress, new LiveFeedMessage.Snapshot(key, wf.workflowId, Json.toBytes(wf)), LOCAL);
+    bus.publish(feedAddress, new LiveFeedMessage.Snapshot(key, wf.workflowId, json), LOCAL);
   }
 }

@@ -13,6 +13,7 @@ public final class LiveInterest {
   private final ConcurrentHashMap<String, AtomicInteger> watched = new ConcurrentHashMap<>();
   private final AtomicInteger statusListeners = new AtomicInteger();
   private final AtomicInteger connections = new AtomicInteger();
+  private final AtomicInteger subscriptions = new AtomicInteger();
 
   public void watch(String workflowId) {
     watched.computeIfAbsent(workflowId, id -> new AtomicInteger()).incrementAndGet();
@@ -59,6 +60,15 @@ public final class LiveInterest {
 
   public void disconnected() {
     connections.decrementAndGet();
+  }
+
+  /** Subscriptions of every open connection added (+n) or ended (-n). */
+  public void subscriptions(int delta) {
+    subscriptions.addAndGet(delta);
+  }
+
+  public int subscriptionCount() {
+    return subscriptions.get();
   }
 
   public int connectionCount() {
