@@ -244,11 +244,12 @@ public final class LiveEndpoint {
           watch(w, false);
           continue;
         }
-        if (c.workflowEvent() != null) {
-          w.connection.send(w, "workflow", c.workflowEvent());
-        }
+        // the tasks first: a workflow that ended did so because of them
         for (String task : c.taskEvents()) {
           w.connection.send(w, "task", task);
+        }
+        if (c.workflowEvent() != null) {
+          w.connection.send(w, "workflow", c.workflowEvent());
         }
       }
     }

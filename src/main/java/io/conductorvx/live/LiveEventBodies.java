@@ -37,7 +37,7 @@ public final class LiveEventBodies {
         .put("taskType", t.taskType)
         .put("taskDefName", t.taskDefName)
         .put("status", t.status.name())
-        .put("seq", t.seq)
+        .put("taskSeq", t.seq) // "seq" is the feed message's own number
         .put("retryCount", t.retryCount)
         .put("iteration", t.iteration)
         .put("scheduledTime", t.scheduledTime)
