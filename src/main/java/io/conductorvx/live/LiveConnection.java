@@ -1,6 +1,7 @@
 package io.conductorvx.live;
 
 import io.conductorvx.model.WorkflowStatus;
+import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.json.DecodeException;
@@ -48,7 +49,15 @@ final class LiveConnection {
       error(null, 400, "Messages are JSON text frames");
     });
     ws.pongHandler(b -> heard());
-    ws.exceptionHandler(err -> close());
+    ws.exceptionHandler(err -> {
+      // Vert.x drops the connection on an oversized frame; the protocol's answer is a 1009 close
+      if (err instanceof CorruptedWebSocketFrameException bad && bad.closeStatus() != null
+          && bad.closeStatus().code() == 1009) {
+        shut((short) 1009, "Frame too big");
+      } else {
+        close();
+      }
+    });
     ws.closeHandler(v -> close());
   }
 
