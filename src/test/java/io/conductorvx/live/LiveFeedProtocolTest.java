@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.conductorvx.client.Await;
 import io.conductorvx.client.TestServer;
+import io.conductorvx.testing.TestBackends;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.json.JsonArray;
@@ -60,6 +61,26 @@ class LiveFeedProtocolTest {
 
   @Test
   void aWorkflowSubscriptionGetsItsSnapshotThenEveryCommittedChangeInOrder() throws Exception {
+    snapshotThenEveryChange(server, http);
+  }
+
+  /** The same on PostgreSQL and Redis: events leave only after the database acknowledged the commit. */
+  @Test
+  void aWorkflowSubscriptionOnPostgresAndRedisGetsItsSnapshotThenEveryCommittedChangeInOrder() throws Exception {
+    String schema = TestBackends.uniqueSchema();
+    String prefix = TestBackends.uniqueRedisPrefix();
+    TestServer.await(TestBackends.admin("CREATE SCHEMA " + schema), 20);
+    try (TestServer durable = TestServer.start(new JsonObject().put("store", "postgres").put("queue", "redis")
+        .put("postgresUrl", TestBackends.postgresUrl(schema)).put("redisUrl", TestBackends.REDIS_URL)
+        .put("redisKeyPrefix", prefix))) {
+      snapshotThenEveryChange(durable, new LiveHttp(durable.port()));
+    } finally {
+      TestServer.await(TestBackends.dropSchema(schema), 20);
+      TestServer.await(TestBackends.deleteRedisKeys(prefix), 20);
+    }
+  }
+
+  private static void snapshotThenEveryChange(TestServer server, LiveHttp http) throws Exception {
     String s = suffix();
     String type = "lv_task_" + s;
     String child = "lv_child_" + s;
