@@ -94,11 +94,15 @@ final class LiveConnection {
 
   private void received(String text) {
     heard();
-    JsonObject msg;
+    Object parsed;
     try {
-      msg = new JsonObject(text);
+      parsed = Json.decodeValue(text);
     } catch (DecodeException e) {
-      error(null, 400, "Not a JSON object: " + e.getMessage());
+      error(null, 400, "Not JSON: " + e.getMessage());
+      return;
+    }
+    if (!(parsed instanceof JsonObject msg)) {
+      error(null, 400, "A message is a JSON object");
       return;
     }
     Object idValue = msg.getValue("id");

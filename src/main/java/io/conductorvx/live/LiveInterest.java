@@ -10,17 +10,18 @@ import java.util.concurrent.atomic.AtomicInteger;
  * events after it join with no gap); it is removed by the feed when the subscription ends.
  */
 public final class LiveInterest {
-  private final ConcurrentHashMap<String, AtomicInteger> watched = new ConcurrentHashMap<>();
+  /** Workflow id → watchers; each change is one atomic map operation, so a watch and an unwatch never race. */
+  private final ConcurrentHashMap<String, Integer> watched = new ConcurrentHashMap<>();
   private final AtomicInteger statusListeners = new AtomicInteger();
   private final AtomicInteger connections = new AtomicInteger();
   private final AtomicInteger subscriptions = new AtomicInteger();
 
   public void watch(String workflowId) {
-    watched.computeIfAbsent(workflowId, id -> new AtomicInteger()).incrementAndGet();
+    watched.merge(workflowId, 1, Integer::sum);
   }
 
   public void unwatch(String workflowId) {
-    watched.computeIfPresent(workflowId, (id, n) -> n.decrementAndGet() <= 0 ? null : n);
+    watched.computeIfPresent(workflowId, (id, n) -> n <= 1 ? null : n - 1);
   }
 
   public boolean watching(String workflowId) {

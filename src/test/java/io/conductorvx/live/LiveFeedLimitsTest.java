@@ -92,8 +92,10 @@ class LiveFeedLimitsTest {
       assertError(c.next(WAIT), "m", 400);
       c.subscribe("st", "workflows", new JsonObject().put("status", new JsonArray().add("SLEEPING")));
       assertError(c.next(WAIT), "st", 400);
-      LiveClient.await(c.ws.writeTextMessage("{not json"));
-      assertError(c.next(WAIT), null, 400);
+      for (String bad : List.of("{not json", "[1]", "null", "42", "\"text\"")) {
+        LiveClient.await(c.ws.writeTextMessage(bad));
+        assertError(c.next(WAIT), null, 400);
+      }
       c.send(new JsonObject().put("op", "unsubscribe").put("id", "never"));
       assertError(c.next(WAIT), "never", 404);
       // the limit of 3 subscriptions, and a duplicate id
