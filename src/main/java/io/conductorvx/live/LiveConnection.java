@@ -93,6 +93,9 @@ final class LiveConnection {
   // ---- from the client ----
 
   private void received(String text) {
+    if (closed) {
+      return; // ended after a socket error: nothing more is registered for it
+    }
     heard();
     Object parsed;
     try {
