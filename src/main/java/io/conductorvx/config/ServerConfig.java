@@ -65,7 +65,14 @@ public record ServerConfig(
     boolean metrics,
     boolean metricsVertx,
     long healthCheckIntervalMs,
-    long healthCheckTimeoutMs) {
+    long healthCheckTimeoutMs,
+    // live feed, GET /api/live (live package)
+    int liveMaxConnections,             // open WebSocket connections of this server; one more is refused (503)
+    int liveMaxSubscriptions,           // subscriptions per connection; one more is an error message (429)
+    int liveMaxFrameBytes,              // largest frame (and message) a client may send; larger closes with 1009
+    long liveBufferBytes,               // outbound bytes held for one connection; beyond it events drop, resync follows
+    String liveAllowedOrigins,          // Origins allowed besides this server's own: comma list, or * for any
+    long livePingIntervalMs) {          // ping period; a connection silent for two periods is closed
 
   public static final String MEMORY = "memory";
 
@@ -125,7 +132,14 @@ public record ServerConfig(
         .put("metrics", true)
         .put("metricsVertx", true)
         .put("healthCheckIntervalMs", 5000)
-        .put("healthCheckTimeoutMs", 2000);
+        .put("healthCheckTimeoutMs", 2000)
+        // live feed
+        .put("liveMaxConnections", 1000)
+        .put("liveMaxSubscriptions", 100)
+        .put("liveMaxFrameBytes", 65_536)
+        .put("liveBufferBytes", 1024L * 1024)
+        .put("liveAllowedOrigins", "")
+        .put("livePingIntervalMs", 30_000);
   }
 
   /** Builds the config from defaults overridden by the given keys. Unknown keys are an error. */
@@ -190,7 +204,14 @@ public record ServerConfig(
           c.getBoolean("metrics"),
           c.getBoolean("metricsVertx"),
           Math.max(100, c.getLong("healthCheckIntervalMs")),
-          Math.max(1, c.getLong("healthCheckTimeoutMs")));
+          Math.max(1, c.getLong("healthCheckTimeoutMs")),
+          // live feed
+          Math.max(0, c.getInteger("liveMaxConnections")),
+          Math.max(1, c.getInteger("liveMaxSubscriptions")),
+          Math.max(1024, c.getInteger("liveMaxFrameBytes")),
+          Math.max(64 * 1024, c.getLong("liveBufferBytes")),
+          c.getString("liveAllowedOrigins").trim(),
+          Math.max(10, c.getLong("livePingIntervalMs")));
     } catch (ClassCastException | NullPointerException e) {
       throw new IllegalArgumentException("Invalid configuration value: " + e.getMessage(), e);
     }
@@ -324,7 +345,13 @@ public record ServerConfig(
         .put("metrics", metrics)
         .put("metricsVertx", metricsVertx)
         .put("healthCheckIntervalMs", healthCheckIntervalMs)
-        .put("healthCheckTimeoutMs", healthCheckTimeoutMs);
+        .put("healthCheckTimeoutMs", healthCheckTimeoutMs)
+        .put("liveMaxConnections", liveMaxConnections)
+        .put("liveMaxSubscriptions", liveMaxSubscriptions)
+        .put("liveMaxFrameBytes", liveMaxFrameBytes)
+        .put("liveBufferBytes", liveBufferBytes)
+        .put("liveAllowedOrigins", liveAllowedOrigins)
+        .put("livePingIntervalMs", livePingIntervalMs);
   }
 
   private static JsonObject redacted(Map<String, String> secrets) {
