@@ -3,6 +3,7 @@ package io.conductorvx.api;
 import io.conductorvx.admin.AdminOperations;
 import io.conductorvx.engine.WorkflowEngine;
 import io.conductorvx.health.HealthMonitor;
+import io.conductorvx.live.LiveEndpoint;
 import io.conductorvx.metrics.ServerMetrics;
 import io.conductorvx.events.EventProcessorVerticle;
 import io.conductorvx.queue.TaskPoller;
@@ -28,6 +29,7 @@ public final class HttpApiVerticle extends VerticleBase {
   private final HealthMonitor health;
   private HttpServer server;
   private TaskPoller poller;
+  private LiveEndpoint live;
 
   public HttpApiVerticle(WorkflowEngine engine, int port, Scheduler scheduler, ServerMetrics metrics, HealthMonitor health) {
     this.engine = engine;
@@ -41,6 +43,8 @@ public final class HttpApiVerticle extends VerticleBase {
   public Future<?> start() {
     poller = new TaskPoller(vertx, engine, metrics.polls());
     Router router = Router.router(vertx);
+    live = new LiveEndpoint(vertx, engine, metrics.liveFeed());
+    live.mount(router); // before the BodyHandler: a WebSocket upgrade needs the request untouched
     router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(engine.config().maxBodyBytes()));
     new HealthResource(health).mount(router);
     if (metrics.enabled()) {
@@ -70,8 +74,9 @@ public final class HttpApiVerticle extends VerticleBase {
         metrics.serverError(ctx.response().getStatusCode());
       });
     }
-    server = vertx.createHttpServer(new HttpServerOptions().setPort(port).setCompressionSupported(true));
-    return server.requestHandler(router).listen();
+    server = vertx.createHttpServer(LiveEndpoint.configure(new HttpServerOptions().setPort(port).setCompressionSupported(true),
+        engine.config()));
+    return live.start().compose(v -> server.requestHandler(router).listen());
   }
 
   /** The port actually bound (differs from the configured one when that was 0). */
@@ -81,6 +86,6 @@ public final class HttpApiVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
-    return poller.close();
+    return live.stop().eventually(poller::close);
   }
 }

@@ -73,7 +73,14 @@ public record ServerConfig(
     long clusterHeartbeatMs,            // heartbeat, lease renewal and rebalance period
     String clusterHost,                 // the host other members reach this one's cluster port at
     int clusterPort,                    // port of the members' internal endpoint (0: any free port)
-    long clusterForwardTimeoutMs) {     // a command for a moving partition waits this long, then 503
+    long clusterForwardTimeoutMs,       // a command for a moving partition waits this long, then 503
+    // live feed, GET /api/live (live package)
+    int liveMaxConnections,             // open WebSocket connections of this server; one more is refused (503)
+    int liveMaxSubscriptions,           // subscriptions per connection; one more is an error message (429)
+    int liveMaxFrameBytes,              // largest frame (and message) a client may send; larger closes with 1009
+    long liveBufferBytes,               // outbound bytes held for one connection; beyond it events drop, resync follows
+    String liveAllowedOrigins,          // Origins allowed besides this server's own: comma list, or * for any
+    long livePingIntervalMs) {          // ping period; a connection silent for two periods is closed
 
   public static final String MEMORY = "memory";
 
@@ -140,7 +147,14 @@ public record ServerConfig(
         .put("clusterHeartbeatMs", 1_000)
         .put("clusterHost", "127.0.0.1")
         .put("clusterPort", 0)
-        .put("clusterForwardTimeoutMs", 5_000);
+        .put("clusterForwardTimeoutMs", 5_000)
+        // live feed
+        .put("liveMaxConnections", 1000)
+        .put("liveMaxSubscriptions", 100)
+        .put("liveMaxFrameBytes", 65_536)
+        .put("liveBufferBytes", 1024L * 1024)
+        .put("liveAllowedOrigins", "")
+        .put("livePingIntervalMs", 30_000);
   }
 
   /** Builds the config from defaults overridden by the given keys. Unknown keys are an error. */
@@ -212,7 +226,14 @@ public record ServerConfig(
           Math.max(50, c.getLong("clusterHeartbeatMs")),
           c.getString("clusterHost").trim(),
           c.getInteger("clusterPort"),
-          Math.max(100, c.getLong("clusterForwardTimeoutMs")));
+          Math.max(100, c.getLong("clusterForwardTimeoutMs")),
+          // live feed
+          Math.max(0, c.getInteger("liveMaxConnections")),
+          Math.max(1, c.getInteger("liveMaxSubscriptions")),
+          Math.max(1024, c.getInteger("liveMaxFrameBytes")),
+          Math.max(64 * 1024, c.getLong("liveBufferBytes")),
+          c.getString("liveAllowedOrigins").trim(),
+          Math.max(10, c.getLong("livePingIntervalMs")));
     } catch (ClassCastException | NullPointerException e) {
       throw new IllegalArgumentException("Invalid configuration value: " + e.getMessage(), e);
     }
@@ -353,7 +374,13 @@ public record ServerConfig(
         .put("clusterHeartbeatMs", clusterHeartbeatMs)
         .put("clusterHost", clusterHost)
         .put("clusterPort", clusterPort)
-        .put("clusterForwardTimeoutMs", clusterForwardTimeoutMs);
+        .put("clusterForwardTimeoutMs", clusterForwardTimeoutMs)
+        .put("liveMaxConnections", liveMaxConnections)
+        .put("liveMaxSubscriptions", liveMaxSubscriptions)
+        .put("liveMaxFrameBytes", liveMaxFrameBytes)
+        .put("liveBufferBytes", liveBufferBytes)
+        .put("liveAllowedOrigins", liveAllowedOrigins)
+        .put("livePingIntervalMs", livePingIntervalMs);
   }
 
   private static JsonObject redacted(Map<String, String> secrets) {

@@ -52,6 +52,7 @@ public final class WorkflowEngine {
   private volatile Ownership ownership = Ownership.SINGLE;
   /** Commands running here per cluster partition, so a partition handed over is drained first. */
   private volatile java.util.concurrent.atomic.AtomicIntegerArray inFlight = new java.util.concurrent.atomic.AtomicIntegerArray(1);
+  private final io.conductorvx.live.LiveInterest liveInterest = new io.conductorvx.live.LiveInterest();
   /** Prefix of this server's event bus addresses, so servers sharing a Vert.x never mix. */
   private final String busPrefix = "conductor." + UUID.randomUUID().toString().substring(0, 8) + ".";
 
@@ -128,6 +129,11 @@ public final class WorkflowEngine {
   /** What {@code ${workflow.secrets.NAME}} reads, where a task leaves the server. */
   public Secrets secrets() {
     return secrets;
+  }
+
+  /** What this server's live-feed clients watch; the deciders publish feed events only for that. */
+  public io.conductorvx.live.LiveInterest liveInterest() {
+    return liveInterest;
   }
 
   /** This server's name for a bus address. */
