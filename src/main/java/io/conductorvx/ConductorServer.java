@@ -1,6 +1,7 @@
 package io.conductorvx;
 
 import io.conductorvx.api.HttpApiVerticle;
+import io.conductorvx.cluster.ClusterNode;
 import io.conductorvx.config.ServerConfig;
 import io.conductorvx.engine.DeciderVerticle;
 import io.conductorvx.engine.LocalCodec;
@@ -81,6 +82,10 @@ public final class ConductorServer {
     } catch (IllegalStateException alreadyRegistered) {
       // another server in this Vert.x registered it: same codec, nothing to do
     }
+    if (config.cluster() && !"postgres".equals(config.store())) {
+      return Future.failedFuture(new IllegalArgumentException("cluster=true needs store=postgres: the instances share"
+          + " their workflows and partition leases through PostgreSQL (the memory store is one instance)"));
+    }
     ServerMetrics metrics = ServerMetrics.create(vertx, config);
     return Backends.create(vertx, config).compose(connected -> {
       Backends backends = metrics.instrument(connected, config);
@@ -88,9 +93,14 @@ public final class ConductorServer {
       HealthMonitor health = new HealthMonitor(vertx, backends.healthChecks(), config.healthCheckIntervalMs(),
           config.healthCheckTimeoutMs(), System.currentTimeMillis());
       metrics.observe(health);
-      // Every schedule is fired here until instances share partitions: then the owner of
-      // partition(hash(schedule name)) fires it (ScheduleOwnership).
-      Scheduler scheduler = new Scheduler(vertx, engine, backends.schedules(), schedulerClock, ScheduleOwnership.EVERY_SCHEDULE);
+      // In a cluster the owner of partition(hash(workflow id)) runs each workflow and the owner of
+      // partition(hash(schedule name)) fires each schedule; alone, everything is here.
+      ClusterNode cluster = config.cluster() ? new ClusterNode(engine, config) : null;
+      if (cluster != null) {
+        engine.useOwnership(cluster, config.clusterPartitions());
+      }
+      Scheduler scheduler = new Scheduler(vertx, engine, backends.schedules(), schedulerClock,
+          cluster == null ? ScheduleOwnership.EVERY_SCHEDULE : cluster::ownsSchedule);
       List<String> deployments = new ArrayList<>();
       AtomicInteger nextPartition = new AtomicInteger();
       // Histories other than workflow executions that retention trims with the default window.
@@ -103,6 +113,10 @@ public final class ConductorServer {
               new DeploymentOptions().setInstances(config.deciderPartitions())))
           .compose(id -> {
             deployments.add(id);
+            // leases before anything sends commands; stopped (handing over) before the deciders stop
+            return cluster == null ? Future.succeededFuture("") : vertx.deployVerticle(cluster).onSuccess(deployments::add);
+          })
+          .compose(id -> {
             // before the sweeper wakes workflows whose EVENT tasks may publish
             return vertx.deployVerticle(new EventProcessorVerticle(engine));
           })

@@ -30,7 +30,8 @@ public final class Main {
         .onSuccess(server -> {
           System.out.printf("conductor-vx listening on port %d (store=%s, queue=%s) in %d ms%n",
               server.port(), config.store(), config.queue(), (System.nanoTime() - started) / 1_000_000);
-          Runtime.getRuntime().addShutdownHook(new Thread(() -> vertx.close().await()));
+          // SIGTERM: stop in order (a cluster member hands its partitions over first), then close
+          Runtime.getRuntime().addShutdownHook(new Thread(() -> server.stop().eventually(vertx::close).await()));
         })
         .onFailure(err -> {
           System.err.println("conductor-vx: cannot start: " + err.getMessage());

@@ -31,6 +31,11 @@ public final class AdminOperations {
   private final WorkflowEngine engine;
   private final QueueStore queues;
 
+  /** GET /api/admin/cluster: members, the partitions each holds and their epochs; {"enabled": false} alone. */
+  public Future<byte[]> cluster() {
+    return engine.ownership().describe().map(json -> json.toBuffer().getBytes());
+  }
+
   public AdminOperations(WorkflowEngine engine) {
     this.engine = engine;
     this.queues = engine.backends().queues();

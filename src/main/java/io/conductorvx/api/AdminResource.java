@@ -13,6 +13,8 @@ final class AdminResource {
   }
 
   void mount(Router r) {
+    // members, partitions per member, epochs (cluster mode; {"enabled": false} alone)
+    Routes.handle(r.get("/api/admin/cluster"), ctx -> admin.cluster().map(Reply::rawJson));
     Routes.handle(r.get("/api/admin/config"), ctx -> Future.succeededFuture(Reply.json(admin.config())));
     Routes.handle(r.get("/api/admin/task/:tasktype"), ctx -> admin.pendingTasks(Requests.path(ctx, "tasktype"),
         Requests.intQuery(ctx, "start", 0), Requests.intQuery(ctx, "count", 100)).map(Reply::json));

@@ -66,6 +66,14 @@ public record ServerConfig(
     boolean metricsVertx,
     long healthCheckIntervalMs,
     long healthCheckTimeoutMs,
+    // cluster: several instances over one PostgreSQL (cluster/); needs store=postgres
+    boolean cluster,                    // on: partitions leased in PostgreSQL, commands forwarded to owners
+    int clusterPartitions,              // partitions of the cluster, fixed when the first member seeds them
+    long clusterLeaseMs,                // a dead member's partitions move after this long (database clock)
+    long clusterHeartbeatMs,            // heartbeat, lease renewal and rebalance period
+    String clusterHost,                 // the host other members reach this one's cluster port at
+    int clusterPort,                    // port of the members' internal endpoint (0: any free port)
+    long clusterForwardTimeoutMs,       // a command for a moving partition waits this long, then 503
     // live feed, GET /api/live (live package)
     int liveMaxConnections,             // open WebSocket connections of this server; one more is refused (503)
     int liveMaxSubscriptions,           // subscriptions per connection; one more is an error message (429)
@@ -133,6 +141,13 @@ public record ServerConfig(
         .put("metricsVertx", true)
         .put("healthCheckIntervalMs", 5000)
         .put("healthCheckTimeoutMs", 2000)
+        .put("cluster", false)
+        .put("clusterPartitions", 256)
+        .put("clusterLeaseMs", 10_000)
+        .put("clusterHeartbeatMs", 1_000)
+        .put("clusterHost", "127.0.0.1")
+        .put("clusterPort", 0)
+        .put("clusterForwardTimeoutMs", 5_000)
         // live feed
         .put("liveMaxConnections", 1000)
         .put("liveMaxSubscriptions", 100)
@@ -205,6 +220,13 @@ public record ServerConfig(
           c.getBoolean("metricsVertx"),
           Math.max(100, c.getLong("healthCheckIntervalMs")),
           Math.max(1, c.getLong("healthCheckTimeoutMs")),
+          c.getBoolean("cluster"),
+          Math.max(1, c.getInteger("clusterPartitions")),
+          Math.max(1_000, c.getLong("clusterLeaseMs")),
+          Math.max(50, c.getLong("clusterHeartbeatMs")),
+          c.getString("clusterHost").trim(),
+          c.getInteger("clusterPort"),
+          Math.max(100, c.getLong("clusterForwardTimeoutMs")),
           // live feed
           Math.max(0, c.getInteger("liveMaxConnections")),
           Math.max(1, c.getInteger("liveMaxSubscriptions")),
@@ -346,6 +368,13 @@ public record ServerConfig(
         .put("metricsVertx", metricsVertx)
         .put("healthCheckIntervalMs", healthCheckIntervalMs)
         .put("healthCheckTimeoutMs", healthCheckTimeoutMs)
+        .put("cluster", cluster)
+        .put("clusterPartitions", clusterPartitions)
+        .put("clusterLeaseMs", clusterLeaseMs)
+        .put("clusterHeartbeatMs", clusterHeartbeatMs)
+        .put("clusterHost", clusterHost)
+        .put("clusterPort", clusterPort)
+        .put("clusterForwardTimeoutMs", clusterForwardTimeoutMs)
         .put("liveMaxConnections", liveMaxConnections)
         .put("liveMaxSubscriptions", liveMaxSubscriptions)
         .put("liveMaxFrameBytes", liveMaxFrameBytes)

@@ -61,9 +61,14 @@ final class CommitPipeline {
     }
     wf.updateTime = d.now();
     Future<Void> before = changes.failureWorkflowId != null ? failureWorkflows.start(wf, changes) : Future.succeededFuture();
-    return before.compose(v -> store.save(wf, changes.tasks, changes.removedTaskIds))
+    return before.compose(v -> store.save(wf, changes.tasks, changes.removedTaskIds, engine.ownership().fence(lw.id(), lw.epoch)))
         .recover(err -> {
           cache.remove(lw.id());
+          if (err instanceof io.conductorvx.store.FencedWriteException fenced) {
+            // Another instance owns the partition now: its state stands, the command goes to it.
+            engine.ownership().fenced(fenced.fence());
+            return Future.failedFuture(WorkflowEngine.notOwner(fenced.fence().partition()));
+          }
           // A failed save may still have committed (the answer was lost): repair from what is stored.
           repairs.add(lw.id(), null);
           return Future.failedFuture(err instanceof ConductorException ? err

@@ -26,6 +26,8 @@ import java.util.function.Supplier;
  */
 public final class DeciderVerticle extends VerticleBase {
   private static final DeliveryOptions LOCAL = new DeliveryOptions().setCodecName(LocalCodec.NAME);
+  /** Published (under the server's prefix) with a cluster partition this instance no longer owns. */
+  public static final String PARTITION_LOST = "cluster.partition-lost";
 
   private final int partition;
   private final WorkflowEngine engine;
@@ -42,7 +44,7 @@ public final class DeciderVerticle extends VerticleBase {
     this.partition = partition;
     this.engine = engine;
     this.operations = new WorkflowOperations(engine.decider());
-    this.cache = new WorkflowCache(engine.backends().executions());
+    this.cache = new WorkflowCache(engine.backends().executions(), engine);
   }
 
   @Override
@@ -55,8 +57,10 @@ public final class DeciderVerticle extends VerticleBase {
         msg -> queueFollowUp.requeue(msg.body(), cache.all())
             .onSuccess(n -> msg.reply(n, LOCAL))
             .onFailure(err -> msg.fail(500, err.getMessage())));
+    // a cluster partition this instance lost or handed over: its cached workflows may change elsewhere now
+    MessageConsumer<Integer> lost = vertx.eventBus().consumer(engine.address(PARTITION_LOST), msg -> cache.dropPartition(msg.body()));
     repairTimer = vertx.setPeriodic(engine.config().sweepIntervalMs(), id -> repairs.round());
-    return Future.all(commands.completion(), requeue.completion());
+    return Future.all(commands.completion(), requeue.completion(), lost.completion());
   }
 
   @Override
@@ -67,6 +71,12 @@ public final class DeciderVerticle extends VerticleBase {
 
   private void onCommand(Message<Object> message) {
     Command command = (Command) message.body();
+    Ownership ownership = engine.ownership();
+    if (ownership.clustered() && ownership.epochIfOwned(ownership.partitionOf(command.workflowId())) < 0) {
+      // the lease moved after the command was sent: the sender forwards it to the new owner
+      message.fail(Ownership.NOT_OWNER, "not the owner of partition " + ownership.partitionOf(command.workflowId()));
+      return;
+    }
     inOrder(command.workflowId(), () -> handle(command))
         .onSuccess(result -> message.reply(result, LOCAL))
         .onFailure(err -> {
@@ -120,7 +130,7 @@ public final class DeciderVerticle extends VerticleBase {
     if (command instanceof Command.ClaimTask c) {
       return cache.load(c.workflowId(), false).compose(lw -> lw == null
           ? Future.succeededFuture(new Command.Claim(Command.Claim.Outcome.DROP, null))
-          : apply(lw, d -> operations.claim(d, c.taskId(), c.workerId(), engine.limits())));
+          : apply(lw, d -> operations.claim(d, c.taskId(), c.workerId(), engine.limits(), reclaimGuardMs())));
     }
     if (command instanceof Command.Decide c) {
       return cache.load(c.workflowId(), false).compose(lw -> {
@@ -245,6 +255,12 @@ public final class DeciderVerticle extends VerticleBase {
       operations.restart(d);
       return null;
     });
+  }
+
+  /** In a cluster: how recent a claim must be for a second claim of the task to be a duplicate. */
+  private long reclaimGuardMs() {
+    return engine.ownership().clustered()
+        ? engine.config().queueLeaseSeconds() * 1000 + engine.config().clusterForwardTimeoutMs() : 0;
   }
 
   private <T> Future<T> withWorkflow(String workflowId, Function<LiveWorkflow, Future<T>> action) {

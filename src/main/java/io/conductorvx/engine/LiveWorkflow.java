@@ -25,6 +25,8 @@ final class LiveWorkflow {
   java.util.Map<String, java.util.Deque<io.conductorvx.model.WorkflowTestRequest.TaskMock>> mocks;
   /** When the decider queue expects to check this workflow next; 0 when it is not queued. */
   long queuedCheckAt;
+  /** The epoch of the partition lease this copy was loaded under (cluster); its writes are fenced with it. */
+  long epoch;
 
   // What incremental decisions rely on (see Decider#decide); trusted only while settled is true.
   /** The last decision ran to the end: every pending task not in pendingSystemTasks waits on a worker or a timer. */

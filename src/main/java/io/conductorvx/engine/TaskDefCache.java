@@ -15,6 +15,8 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class TaskDefCache {
   private final Map<String, byte[]> defs = new ConcurrentHashMap<>();
+  /** Names looked up in the store and not found there, until the next reload (cluster read-through). */
+  private final java.util.Set<String> missing = ConcurrentHashMap.newKeySet();
 
   public Future<Void> load(MetadataStore store) {
     return store.listTaskDefs().map(all -> {
@@ -25,6 +27,33 @@ public final class TaskDefCache {
 
   public void put(TaskDef def) {
     defs.put(def.name, Json.toBytes(def));
+    missing.remove(def.name);
+  }
+
+  /**
+   * Replaces the whole cache with what the store holds: in a cluster another member's metadata API
+   * changes definitions this one would not hear of otherwise.
+   */
+  public Future<Void> reload(MetadataStore store) {
+    return store.listTaskDefs().map(all -> {
+      java.util.Set<String> names = new java.util.HashSet<>();
+      for (TaskDef def : all) {
+        names.add(def.name);
+        defs.put(def.name, Json.toBytes(def));
+      }
+      defs.keySet().retainAll(names);
+      missing.clear();
+      return null;
+    });
+  }
+
+  /** Whether the name was looked up in the store since the last reload and not found. */
+  boolean knownMissing(String name) {
+    return missing.contains(name);
+  }
+
+  void markMissing(String name) {
+    missing.add(name);
   }
 
   public void putAll(List<TaskDef> list) {

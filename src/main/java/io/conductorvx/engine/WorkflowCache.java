@@ -14,17 +14,35 @@ import java.util.Map;
  */
 final class WorkflowCache {
   private final ExecutionStore store;
+  private final WorkflowEngine engine;
   private final Map<String, LiveWorkflow> live = new HashMap<>();
 
-  WorkflowCache(ExecutionStore store) {
+  WorkflowCache(ExecutionStore store, WorkflowEngine engine) {
     this.store = store;
+    this.engine = engine;
   }
 
-  /** The cached workflow, else the stored one; null (or 404 when required) if there is none. */
+  /** The epoch of this instance's lease on the workflow's partition (0 for one instance), -1 when not owned. */
+  private long epochOf(String workflowId) {
+    Ownership o = engine.ownership();
+    return o.clustered() ? o.epochIfOwned(o.partitionOf(workflowId)) : 0;
+  }
+
+  /**
+   * The cached workflow, else the stored one; null (or 404 when required) if there is none. A copy
+   * cached under an earlier lease of its partition is dropped: another owner may have changed it since.
+   */
   Future<LiveWorkflow> load(String workflowId, boolean required) {
+    long epoch = epochOf(workflowId);
+    if (epoch < 0) {
+      return Future.failedFuture(WorkflowEngine.notOwner(engine.ownership().partitionOf(workflowId)));
+    }
     LiveWorkflow cached = live.get(workflowId);
     if (cached != null) {
-      return Future.succeededFuture(cached);
+      if (cached.epoch == epoch) {
+        return Future.succeededFuture(cached);
+      }
+      live.remove(workflowId);
     }
     return store.getWorkflow(workflowId, true).compose(wf -> {
       if (wf == null) {
@@ -33,6 +51,7 @@ final class WorkflowCache {
             : Future.succeededFuture(null);
       }
       LiveWorkflow lw = new LiveWorkflow(wf);
+      lw.epoch = epoch;
       if (!wf.status.isTerminal()) {
         live.put(workflowId, lw);
       }
@@ -41,7 +60,14 @@ final class WorkflowCache {
   }
 
   void put(LiveWorkflow lw) {
+    lw.epoch = epochOf(lw.id());
     live.put(lw.id(), lw);
+  }
+
+  /** Forgets every cached workflow of a cluster partition this instance no longer owns. */
+  void dropPartition(int partition) {
+    Ownership o = engine.ownership();
+    live.values().removeIf(lw -> o.partitionOf(lw.id()) == partition);
   }
 
   void remove(String workflowId) {

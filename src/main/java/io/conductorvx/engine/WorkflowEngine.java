@@ -48,6 +48,10 @@ public final class WorkflowEngine {
   private final ExecutionLimits limits = new ExecutionLimits();
   private final DeliveryOptions delivery;
   private final EngineObserver observer;
+  /** Who owns which partition: everything here until a cluster takes over ({@link #useOwnership}). */
+  private volatile Ownership ownership = Ownership.SINGLE;
+  /** Commands running here per cluster partition, so a partition handed over is drained first. */
+  private volatile java.util.concurrent.atomic.AtomicIntegerArray inFlight = new java.util.concurrent.atomic.AtomicIntegerArray(1);
   private final io.conductorvx.live.LiveInterest liveInterest = new io.conductorvx.live.LiveInterest();
   /** Prefix of this server's event bus addresses, so servers sharing a Vert.x never mix. */
   private final String busPrefix = "conductor." + UUID.randomUUID().toString().substring(0, 8) + ".";
@@ -145,9 +149,66 @@ public final class WorkflowEngine {
     return Math.floorMod(workflowId.hashCode(), partitions);
   }
 
-  /** Sends a command to the owner of its workflow; owner failures come back as ConductorException. */
-  @SuppressWarnings("unchecked")
+  /** Set before the deciders start: from then on commands for partitions owned elsewhere are forwarded. */
+  public void useOwnership(Ownership ownership, int clusterPartitions) {
+    this.inFlight = new java.util.concurrent.atomic.AtomicIntegerArray(Math.max(1, clusterPartitions));
+    this.ownership = ownership;
+  }
+
+  public Ownership ownership() {
+    return ownership;
+  }
+
+  /** Commands of that cluster partition being handled here now. */
+  public int inFlight(int clusterPartition) {
+    return inFlight.get(clusterPartition);
+  }
+
+  /**
+   * Sends a command to the owner of its workflow: a decider of this instance, or in a cluster the
+   * instance holding the partition's lease. Owner failures come back as ConductorException.
+   */
   public <T> Future<T> send(Command command) {
+    Ownership o = ownership;
+    if (!o.clustered()) {
+      return deliver(command);
+    }
+    int partition = o.partitionOf(command.workflowId());
+    if (o.epochIfOwned(partition) < 0) {
+      return o.forward(partition, command);
+    }
+    // owned when sent, but the lease may move before the decider takes it: then it goes to the new owner
+    return this.<T>sendHere(command).recover(err -> isNotOwner(err) ? o.forward(partition, command) : Future.failedFuture(err));
+  }
+
+  /**
+   * Runs the command on this instance's decider (the cluster endpoint, for commands forwarded by
+   * other members); fails with {@link Ownership#NOT_OWNER} when this instance does not own its partition.
+   */
+  public <T> Future<T> sendHere(Command command) {
+    Ownership o = ownership;
+    if (!o.clustered()) {
+      return deliver(command);
+    }
+    int partition = o.partitionOf(command.workflowId());
+    if (o.epochIfOwned(partition) < 0) {
+      return Future.failedFuture(notOwner(partition));
+    }
+    java.util.concurrent.atomic.AtomicIntegerArray counts = inFlight;
+    counts.incrementAndGet(partition);
+    return this.<T>deliver(command).onComplete(ignored -> counts.decrementAndGet(partition));
+  }
+
+  static ConductorException notOwner(int partition) {
+    return new ConductorException(Ownership.NOT_OWNER, "This instance does not own partition " + partition, true);
+  }
+
+  public static boolean isNotOwner(Throwable err) {
+    return err instanceof ConductorException ce && ce.status() == Ownership.NOT_OWNER;
+  }
+
+  @SuppressWarnings("unchecked")
+  private <T> Future<T> deliver(Command command) {
     int partition = partitionOf(command.workflowId(), config.deciderPartitions());
     long sent = observer == EngineObserver.NONE ? 0 : System.nanoTime();
     Future<T> answer = vertx.eventBus().request(deciderAddress(partition), command, delivery)
@@ -387,6 +448,34 @@ public final class WorkflowEngine {
             "Task type " + node.type + " (task " + node.taskReferenceName + ") is not supported by this server yet"));
       }
     }
+    if (ownership.clustered()) {
+      // another member may have registered a definition this one has not reloaded yet: read it through
+      Set<String> unknown = new LinkedHashSet<>();
+      for (WorkflowTask node : nodes) {
+        if (node.taskDefinition == null && node.name != null && taskDefs.get(node.name) == null
+            && !taskDefs.knownMissing(node.name) && types.of(node.type).isWorkerTask()) {
+          unknown.add(node.name);
+        }
+      }
+      if (!unknown.isEmpty()) {
+        List<Future<Void>> reads = new ArrayList<>();
+        for (String name : unknown) {
+          reads.add(backends.metadata().getTaskDef(name).map(found -> {
+            if (found != null) {
+              taskDefs.put(found);
+            } else {
+              taskDefs.markMissing(name);
+            }
+            return null;
+          }));
+        }
+        return Future.all(reads).compose(v -> attachKnownTaskDefs(def, nodes));
+      }
+    }
+    return attachKnownTaskDefs(def, nodes);
+  }
+
+  private Future<WorkflowDef> attachKnownTaskDefs(WorkflowDef def, List<WorkflowTask> nodes) {
     for (WorkflowTask node : nodes) {
       if (node.taskDefinition == null) {
         TaskDef registered = taskDefs.get(node.name);

@@ -124,10 +124,24 @@ final class WorkflowOperations {
 
   /** Hands a popped task to a worker: IN_PROGRESS, with the poll recorded. */
   Command.Claim claim(Decision d, String taskId, String workerId, ExecutionLimits limits) {
+    return claim(d, taskId, workerId, limits, 0);
+  }
+
+  /**
+   * @param reclaimGuardMs a task claimed less than this long ago is not handed out again (0: it is,
+   *     Conductor's redelivery). In a cluster a claim may reach the owner late (forwarded while its
+   *     partition moved), after the queue message's lease ran out and another poll took it again:
+   *     without the guard both polls would hand out the same task. A task whose hand-out was lost
+   *     then waits for its response timeout instead.
+   */
+  Command.Claim claim(Decision d, String taskId, String workerId, ExecutionLimits limits, long reclaimGuardMs) {
     d.incremental = true;
     d.keepSettled();
     Task task = d.live.task(taskId);
     if (task == null || task.isTerminal() || d.workflow().status.isTerminal() || task.retried) {
+      return new Command.Claim(Command.Claim.Outcome.DROP, null);
+    }
+    if (reclaimGuardMs > 0 && task.status == TaskStatus.IN_PROGRESS && d.now() - task.updateTime < reclaimGuardMs) {
       return new Command.Claim(Command.Claim.Outcome.DROP, null);
     }
     if (!limits.tryAcquire(task, d.now())) {

@@ -21,6 +21,15 @@ public interface ExecutionStore {
    */
   Future<Void> save(Workflow workflow, Collection<Task> changedTasks, Collection<String> removedTaskIds);
 
+  /**
+   * As {@link #save(Workflow, Collection, Collection)}, made under a partition's lease: a store
+   * shared by instances refuses it with {@link FencedWriteException} when {@code fence} is stale.
+   * A null fence (one instance) writes unconditionally; stores of one process ignore it.
+   */
+  default Future<Void> save(Workflow workflow, Collection<Task> changedTasks, Collection<String> removedTaskIds, Fence fence) {
+    return save(workflow, changedTasks, removedTaskIds);
+  }
+
   /** @param includeTasks when false the returned workflow has an empty task list */
   Future<Workflow> getWorkflow(String workflowId, boolean includeTasks);
 

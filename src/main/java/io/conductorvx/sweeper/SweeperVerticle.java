@@ -39,7 +39,10 @@ public final class SweeperVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    return queueActiveWorkflows().onSuccess(v ->
+    // In a cluster the member that takes a partition decides its running workflows (ClusterNode),
+    // so a member's restart does not make every workflow of the cluster due at once.
+    Future<Void> queued = engine.ownership().clustered() ? Future.succeededFuture() : queueActiveWorkflows();
+    return queued.onSuccess(v ->
         timerId = vertx.setPeriodic(engine.config().sweepIntervalMs(), id -> sweep()));
   }
 

@@ -1116,6 +1116,8 @@ class BadInputTest {
     // ---- /api/admin
     b.route("GET /api/admin/config");
     b.add("wrong method", "POST on config", "POST", "/api/admin/config", "{}", 405);
+    b.route("GET /api/admin/cluster");
+    b.add("wrong method", "POST on cluster", "POST", "/api/admin/cluster", "{}", 405);
     b.route("GET /api/admin/task/:tasktype");
     b.add("bad query params", "start=-1", "GET", "/api/admin/task/" + TASK + "?start=-1", null, 400);
     b.add("bad query params", "count=x", "GET", "/api/admin/task/" + TASK + "?count=x", null, 400);

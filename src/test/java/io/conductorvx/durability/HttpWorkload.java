@@ -36,7 +36,9 @@ final class HttpWorkload {
 
   private final Vertx vertx;
   private final WebClient http;
-  private final int port;
+  /** Instances the calls are spread over, round robin (as behind a load balancer). */
+  private final int[] ports;
+  private final AtomicInteger nextPort = new AtomicInteger();
   private final String workflowName;
   private final String taskType;
   private final String runId;
@@ -73,8 +75,12 @@ final class HttpWorkload {
   private volatile long lastProgressMs = System.currentTimeMillis();
 
   HttpWorkload(Vertx vertx, int port, String name, int total, int tasks, int maxInFlight, int connections) {
+    this(vertx, new int[] {port}, name, total, tasks, maxInFlight, connections);
+  }
+
+  HttpWorkload(Vertx vertx, int[] ports, String name, int total, int tasks, int maxInFlight, int connections) {
     this.vertx = vertx;
-    this.port = port;
+    this.ports = ports.clone();
     this.workflowName = name;
     this.taskType = name + "_task";
     this.runId = name;
@@ -84,6 +90,10 @@ final class HttpWorkload {
     this.http = WebClient.create(vertx,
         new WebClientOptions().setKeepAlive(true).setTcpNoDelay(true).setConnectTimeout(2_000),
         new PoolOptions().setHttp1MaxSize(connections));
+  }
+
+  int[] ports() {
+    return ports.clone();
   }
 
   String workflowName() {
@@ -323,6 +333,7 @@ final class HttpWorkload {
   // ---------------------------------------------------------------- plumbing & results
 
   Future<HttpResponse<Buffer>> send(HttpMethod method, String path, Buffer body, long timeoutMs) {
+    int port = ports[Math.floorMod(nextPort.getAndIncrement(), ports.length)];
     var request = http.request(method, port, "127.0.0.1", path)
         .putHeader("Content-Type", "application/json")
         .timeout(timeoutMs);

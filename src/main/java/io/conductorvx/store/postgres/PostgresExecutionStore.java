@@ -155,6 +155,12 @@ public final class PostgresExecutionStore implements ExecutionStore {
 
   @Override
   public Future<Void> save(Workflow workflow, Collection<Task> changedTasks, Collection<String> removedTaskIds) {
+    return save(workflow, changedTasks, removedTaskIds, null);
+  }
+
+  @Override
+  public Future<Void> save(Workflow workflow, Collection<Task> changedTasks, Collection<String> removedTaskIds,
+      io.conductorvx.store.Fence fence) {
     WorkflowDocument.Encoded doc = WorkflowDocument.encode(workflow);
     Long endTime = workflow.status.isTerminal() ? ExecutionStore.endTimeOf(workflow) : null;
     Tuple workflowRow = doc.partsStored()
@@ -167,14 +173,20 @@ public final class PostgresExecutionStore implements ExecutionStore {
       taskRows.add(Tuple.of(task.taskId, workflow.workflowId, task.seq, TaskDocument.encodeText(task)));
     }
     return saves.submit(new WorkflowWrite(workflow.workflowId, doc.partsStored(), workflowRow, taskRows,
-            List.copyOf(removedTaskIds)))
+            List.copyOf(removedTaskIds), fence))
         .onSuccess(v -> WorkflowDocument.saved(workflow, doc))
         .recover(db::unavailable);
   }
 
   /** One workflow's save, as rows: its workflow row (an update when its large parts are stored), tasks, removals. */
   private record WorkflowWrite(String workflowId, boolean update, Tuple workflowRow, List<Tuple> taskRows,
-      List<String> removedTaskIds) {}
+      List<String> removedTaskIds, io.conductorvx.store.Fence fence) {}
+
+  // The fence: the partitions' lease rows, read under a key-share lock that a change of owner (which
+  // locks them FOR UPDATE) waits for, so a new owner reads the store only after the old owner's
+  // writes in flight have committed, and every later write of the old owner sees the new epoch.
+  private static final String FENCE =
+      "SELECT partition_id, epoch FROM cluster_partition WHERE partition_id = ANY($1) FOR KEY SHARE";
 
   /** Writes the saves of several workflows in one transaction, each kind of statement as one batch. */
   private Future<Void> writeTogether(List<WorkflowWrite> writes) {
@@ -183,7 +195,11 @@ public final class PostgresExecutionStore implements ExecutionStore {
     List<String> updatedIds = new ArrayList<>();
     List<Tuple> tasks = new ArrayList<>();
     List<String> removed = new ArrayList<>();
+    java.util.Map<Integer, Long> fences = new java.util.HashMap<>();
     for (WorkflowWrite w : writes) {
+      if (w.fence() != null) {
+        fences.put(w.fence().partition(), w.fence().epoch());
+      }
       if (w.update()) {
         updates.add(w.workflowRow());
         updatedIds.add(w.workflowId());
@@ -196,7 +212,11 @@ public final class PostgresExecutionStore implements ExecutionStore {
     return pool.withTransaction(conn -> {
       // Issued without waiting for each other: the connection pipelines them, in this order
       // (workflow rows before the task rows that reference them).
-      List<Future<?>> steps = new ArrayList<>(5);
+      List<Future<?>> steps = new ArrayList<>(6);
+      if (!fences.isEmpty()) {
+        steps.add(conn.preparedQuery(FENCE).execute(Tuple.tuple().addValue(fences.keySet().toArray(Integer[]::new)))
+            .compose(rows -> checkFences(rows, fences, writes)));
+      }
       if (!inserts.isEmpty()) {
         steps.add(conn.preparedQuery(UPSERT_WORKFLOW).executeBatch(inserts));
       }
@@ -221,6 +241,26 @@ public final class PostgresExecutionStore implements ExecutionStore {
       }
       return Future.all(steps).<Void>mapEmpty();
     });
+  }
+
+  /** Fails when a partition's epoch is not the one its writes were made under (the group is then retried write by write). */
+  private static Future<Void> checkFences(RowSet<Row> rows, java.util.Map<Integer, Long> fences, List<WorkflowWrite> writes) {
+    java.util.Map<Integer, Long> current = new java.util.HashMap<>();
+    for (Row row : rows) {
+      current.put(row.getInteger(0), row.getLong(1));
+    }
+    for (var e : fences.entrySet()) {
+      if (!e.getValue().equals(current.get(e.getKey()))) {
+        return Future.failedFuture(new io.conductorvx.store.FencedWriteException(new io.conductorvx.store.Fence(e.getKey(), e.getValue())));
+      }
+    }
+    // two writes of one group under different epochs of one partition: one of them is stale
+    for (WorkflowWrite w : writes) {
+      if (w.fence() != null && !Long.valueOf(w.fence().epoch()).equals(current.get(w.fence().partition()))) {
+        return Future.failedFuture(new io.conductorvx.store.FencedWriteException(w.fence()));
+      }
+    }
+    return Future.succeededFuture();
   }
 
   private static String text(byte[] json) {

@@ -1,0 +1,76 @@
+package io.conductorvx.cluster;
+
+import io.conductorvx.engine.Command;
+import io.conductorvx.engine.Ownership;
+import io.conductorvx.engine.WorkflowEngine;
+import io.conductorvx.error.ConductorException;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * The members' internal endpoint: {@code POST /cluster/command} runs a forwarded command on this
+ * instance's decider and answers its result, or 421 when this instance does not own the command's
+ * partition (any more), upon which the sender asks the lease table again. It is a port of its own,
+ * not the public API's: keep it on the members' private network.
+ */
+final class ClusterEndpoint extends VerticleBase {
+  static final String PATH = "/cluster/command";
+
+  private final WorkflowEngine engine;
+  private final int port;
+  private HttpServer server;
+
+  ClusterEndpoint(WorkflowEngine engine, int port) {
+    this.engine = engine;
+    this.port = port;
+  }
+
+  int actualPort() {
+    return server.actualPort();
+  }
+
+  @Override
+  public Future<?> start() {
+    server = vertx.createHttpServer(new HttpServerOptions().setTcpNoDelay(true)).requestHandler(this::handle);
+    return server.listen(port);
+  }
+
+  private void handle(HttpServerRequest req) {
+    if (req.method() != io.vertx.core.http.HttpMethod.POST || !PATH.equals(req.path())) {
+      req.response().setStatusCode(404).end();
+      return;
+    }
+    req.body().compose(body -> {
+      Command command;
+      try {
+        command = CommandCodec.decode(body);
+      } catch (IllegalArgumentException e) {
+        return Future.failedFuture(ConductorException.badRequest(e.getMessage()));
+      }
+      return engine.sendHere(command);
+    }).onComplete(ar -> {
+      if (ar.succeeded()) {
+        req.response().putHeader("content-type", "application/json").end(CommandCodec.encodeReply(ar.result()));
+        return;
+      }
+      Throwable err = ar.cause();
+      int status = err instanceof ConductorException ce ? ce.status() : 500;
+      req.response().setStatusCode(status).putHeader("content-type", "application/json")
+          .end(new JsonObject().put("message", err.getMessage() == null ? err.toString() : err.getMessage())
+              .put("notOwner", status == Ownership.NOT_OWNER).toBuffer());
+    });
+  }
+
+  static String message(Buffer body) {
+    try {
+      return new JsonObject(body).getString("message", "");
+    } catch (RuntimeException e) {
+      return body.toString();
+    }
+  }
+}
