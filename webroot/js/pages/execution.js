@@ -32,11 +32,28 @@ export function ExecutionPage({ id }) {
   const load = () => api(`/workflow/${enc(id)}?includeTasks=true`).then((w) => { adopt(w); setError(null); }).catch(setError);
 
   useEffect(() => {
-    load();
+    // with the feed up, its snapshot is the load (a big execution is fetched once, not twice);
+    // without it, or if no snapshot comes soon, a REST load
+    let snapshot = false;
+    let loaded = false;
+    const restLoad = () => {
+      if (!snapshot && !loaded) {
+        loaded = true;
+        load();
+      }
+    };
+    const waiting = ['connected', 'connecting'].includes(live.status().state);
+    const fallback = setTimeout(restLoad, waiting ? 1500 : 0);
+    const stopWatching = live.onStatus((st) => { if (st.state === 'reconnecting' || st.state === 'offline') restLoad(); });
     // changes are applied as they come and drawn at most once per frame
-    return live.subscribe({ topic: 'workflow', workflowId: id }, (m) => {
+    const unsubscribe = live.subscribe({ topic: 'workflow', workflowId: id }, (m) => {
       if (m.type === 'snapshot') {
+        snapshot = true;
+        clearTimeout(fallback);
         adopt(m.workflow);
+      } else if (m.type === 'error' && !wfRef.current) {
+        clearTimeout(fallback);
+        restLoad();
       } else if (m.type === 'workflow' || m.type === 'task') {
         if (!wfRef.current) return;
         applyEvent(wfRef.current, m);
@@ -48,6 +65,7 @@ export function ExecutionPage({ id }) {
         }
       }
     });
+    return () => { clearTimeout(fallback); stopWatching(); unsubscribe(); };
   }, [id]);
 
   if (!wf) {
