@@ -26,6 +26,7 @@ export function fmtDur(ms) {
 
 export function ago(ms, now = Date.now()) {
   if (!ms) return 'never';
+  if (now - ms < 1000) return 'just now';
   return fmtDur(Math.max(0, now - ms)).replace(/\.\d+ s$/, ' s') + ' ago';
 }
 

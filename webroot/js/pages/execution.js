@@ -24,6 +24,7 @@ export function ExecutionPage({ id }) {
   const frame = useRef(0);
 
   const adopt = (w) => {
+    if (!wfRef.current) performance.mark('cvx-execution-data');
     w._byId = new Map((w.tasks || []).map((t) => [t.taskId, t]));
     wfRef.current = w;
     setWf(w);
