@@ -7,8 +7,11 @@ const clip = (s, n) => (s && s.length > n ? s.slice(0, n - 1) + '…' : s || '')
 
 export function Graph({ layout, statusOf, countsOf, takenOf, selected, onSelect, loopLabel, height = 560 }) {
   const wrap = useRef(null);
-  const [view, setView] = useState(null);
+  const [view, setViewState] = useState(null);
   const drag = useRef(null);
+  // once the user pans or zooms, resizes no longer re-fit the graph under them
+  const moved = useRef(false);
+  const setView = (v) => { moved.current = true; setViewState(v); };
 
   const fit = () => {
     const el = wrap.current;
@@ -18,9 +21,22 @@ export function Graph({ layout, statusOf, countsOf, takenOf, selected, onSelect,
     // the whole graph when it stays readable; else readable from its top (wheel and drag move on)
     let k = Math.min(1, (W - 20) / layout.width, (H - 20) / layout.height);
     if (k < 0.7) k = Math.max(0.55, Math.min(1, (W - 20) / layout.width));
-    setView({ x: (W - layout.width * k) / 2, y: 10, k });
+    moved.current = false;
+    setViewState({ x: (W - layout.width * k) / 2, y: 10, k });
   };
   useLayoutEffect(fit, [layout.width, layout.height]);
+  useEffect(() => {
+    let width = wrap.current.clientWidth;
+    const ro = new ResizeObserver(() => {
+      const w = wrap.current && wrap.current.clientWidth;
+      if (w && w !== width) {
+        width = w;
+        if (!moved.current) fit();
+      }
+    });
+    ro.observe(wrap.current);
+    return () => ro.disconnect();
+  }, [layout]);
   // marks the first frame that shows the graph (after it is painted), for measurements
   useEffect(() => {
     requestAnimationFrame(() => setTimeout(() => performance.mark('cvx-graph-painted'), 0));

@@ -191,7 +191,7 @@ export function WorkflowDefPage({ name, version }) {
       <div class="preview">${graph ? html`<${Graph} layout=${graph} statusOf=${() => null} selected=${null} onSelect=${(n) => {
         const lines = jsonLines(text);
         for (const [p, l] of lines) if (p.endsWith('taskReferenceName') && text.split('\n')[l - 1].includes('"' + n.ref + '"')) { goToLine(l); break; }
-      }} height=${Math.max(420, innerHeight - 230)} />` : html`<div class="muted">The diagram appears when the JSON has a tasks list.</div>`}</div>
+      }} height=${Math.max(420, innerHeight - 300)} />` : html`<div class="muted">The diagram appears when the JSON has a tasks list.</div>`}</div>
     </div>`}
   </div>`;
 }

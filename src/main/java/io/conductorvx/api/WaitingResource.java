@@ -57,7 +57,9 @@ final class WaitingResource {
     out.put("referenceTaskName", task.referenceTaskName);
     out.put("workflowId", task.workflowInstanceId);
     out.put("status", task.status);
-    boolean waiting = task.status == TaskStatus.SCHEDULED;
+    // IN_PROGRESS and back in its queue: a worker asked to be called back later
+    boolean waiting = task.status == TaskStatus.SCHEDULED
+        || (task.status == TaskStatus.IN_PROGRESS && position.found() && !position.leased());
     out.put("waiting", waiting);
     out.put("now", now);
 
@@ -118,9 +120,10 @@ final class WaitingResource {
 
     Map<String, Object> delay = new LinkedHashMap<>();
     boolean delayed = position.found() && !position.leased() && position.dueAt() > now;
+    // a retried attempt carries its retry delay as callbackAfterSeconds too, as Conductor's does
     String delayCause = !delayed ? null
+        : task.status == TaskStatus.SCHEDULED && task.retryCount > 0 ? "retryDelay"
         : task.callbackAfterSeconds > 0 ? "callbackAfterSeconds"
-        : task.retryCount > 0 ? "retryDelay"
         : task.startDelayInSeconds > 0 ? "startDelay"
         : "postponed";
     delay.put("until", delayed ? position.dueAt() : 0);
@@ -130,7 +133,8 @@ final class WaitingResource {
     out.put("delay", delay);
 
     if (!waiting) {
-      reasons.add(reason("NOT_WAITING", "The task is " + task.status + ", not waiting for a worker."));
+      reasons.add(reason("NOT_WAITING", "The task is " + task.status + ", not waiting for a worker"
+          + (task.status == TaskStatus.IN_PROGRESS ? " (a worker has it)." : ".")));
     } else {
       if (!position.found()) {
         reasons.add(reason("NOT_QUEUED", "The task is not in its queue " + queue
