@@ -118,7 +118,7 @@ export function JsonEditor({ value, onInput, marks = new Map(), rows = 28, name 
   return html`<div class="editor">
     <div class="gutter" ref=${gutter} aria-hidden="true"><div class="gin">${nums}
       ${marked.map(([n, m]) => html`<div key=${n} class="gl bad" style=${`top:${(n - 1) * 18}px`} title=${m}>${n} ●</div>`)}</div></div>
-    <textarea ref=${ta} name=${name} class="mono" spellcheck="false" rows=${rows} value=${value} readOnly=${readOnly}
+    <textarea ref=${ta} name=${name} class="mono" spellcheck="false" wrap="off" autocomplete="off" rows=${rows} value=${value} readOnly=${readOnly}
       onInput=${(e) => onInput(e.target.value)} onKeyDown=${onKeyDown}
       onScroll=${(e) => { gutter.current.scrollTop = e.target.scrollTop; }} />
   </div>`;

@@ -20,7 +20,7 @@ export function Graph({ layout, statusOf, countsOf, takenOf, selected, onSelect,
     const H = el.clientHeight || height;
     // the whole graph when it stays readable; else readable from its top (wheel and drag move on)
     let k = Math.min(1, (W - 20) / layout.width, (H - 20) / layout.height);
-    if (k < 0.7) k = Math.max(0.55, Math.min(1, (W - 20) / layout.width));
+    if (k < 0.55) k = Math.max(0.55, Math.min(1, (W - 20) / layout.width));
     moved.current = false;
     setViewState({ x: (W - layout.width * k) / 2, y: 10, k });
   };

@@ -159,7 +159,8 @@ export function WorkflowDefPage({ name, version }) {
 
   const marks = new Map(problems ? problems.marks : []);
   if (parseError && parseError.line) marks.set(parseError.line, parseError.message);
-  const dirty = orig && text !== pretty(orig);
+  const origText = useMemo(() => (orig ? pretty(orig) : ''), [orig]);
+  const dirty = orig && text !== origText;
   return html`<div class="page defpage">
     ${dialog}
     <div class="row">
@@ -183,7 +184,7 @@ export function WorkflowDefPage({ name, version }) {
           <button id="validate" onClick=${validate}>Validate</button>
           <button class="primary" id="save" onClick=${() => save(false)} disabled=${!isNew && !dirty}>${isNew ? 'Create' : 'Save'}</button>
           ${!isNew && html`<button id="save-new" onClick=${() => save(true)}>Save as new version</button>`}
-          ${dirty && html`<button onClick=${() => { setText(pretty(orig)); setParsed(orig); setParseError(null); setProblems(null); }}>Reset</button>`}
+          ${dirty && html`<button onClick=${() => { setText(origText); setParsed(orig); setParseError(null); setProblems(null); }}>Reset</button>`}
           <span class="grow"></span>
           ${!isNew && html`<button class="danger" onClick=${remove}>Delete version…</button>`}
         </div>
