@@ -124,6 +124,12 @@ export function JsonEditor({ value, onInput, marks = new Map(), rows = 28, name 
   </div>`;
 }
 
+/** Scrolls the page's editor so a line shows, without taking the focus. */
+export function scrollToLine(line, name = 'json-editor') {
+  const t = document.querySelector(`textarea[name="${name}"]`);
+  if (t) t.scrollTop = Math.max(0, (line - 5) * 18);
+}
+
 /** Moves the caret of the page's editor to a line and selects it. */
 export function goToLine(line, name = 'json-editor') {
   const t = document.querySelector(`textarea[name="${name}"]`);

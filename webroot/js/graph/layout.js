@@ -35,10 +35,18 @@ export function layout(tasks, dynamicBranches = () => null) {
   connect(out, [start.id], placed.entry ?? end.id);
   if (placed.entry) connect(out, placed.exits, end.id);
   const byId = new Map(out.nodes.map((n) => [n.id, n]));
-  return { ...out, width, height: endY + TERM + PAD, byId };
+  return { nodes: out.nodes, edges: out.edges, boxes: out.boxes, width, height: endY + TERM + PAD, byId };
 }
 
 function addNode(out, n) {
+  // ids stay unique even when an edited definition repeats a reference name
+  if (!out.ids) out.ids = new Set();
+  if (out.ids.has(n.id)) {
+    let k = 2;
+    while (out.ids.has(n.id + '#' + k)) k++;
+    n.id = n.id + '#' + k;
+  }
+  out.ids.add(n.id);
   out.nodes.push(n);
   return n;
 }

@@ -5,7 +5,7 @@ import { api, enc, qs } from '../api.js';
 import { navigate, useLocation, setQuery } from '../router.js';
 import { ErrorBox, Tabs, fmtTime, pretty } from '../util.js';
 import { useDialog } from '../components.js';
-import { JsonEditor, jsonLines, lineOf, parseErrorLine, goToLine, Diff, useDebounced } from '../editor.js';
+import { JsonEditor, jsonLines, lineOf, parseErrorLine, goToLine, scrollToLine, Diff, useDebounced } from '../editor.js';
 import { Graph } from '../graph/graph.js';
 import { layout as computeLayout } from '../graph/layout.js';
 
@@ -122,7 +122,10 @@ export function WorkflowDefPage({ name, version }) {
   };
   const fail = (e) => {
     setError(e);
-    setProblems(e.body && e.body.validationErrors ? violationMarks(text, e.body) : null);
+    const p = e.body && e.body.validationErrors ? violationMarks(text, e.body) : null;
+    setProblems(p);
+    const first = p && p.list.find((x) => x.line);
+    if (first) setTimeout(() => scrollToLine(first.line), 0);
   };
   const validate = async () => {
     const d = body();
