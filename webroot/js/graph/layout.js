@@ -103,7 +103,8 @@ function measureTask(t, ctx) {
     const grouped = refs.length > MAX_EXPANDED;
     const shown = grouped ? 1 : Math.max(1, refs.length);
     const rowW = grouped ? NW * 1.5 : shown * NW + (shown - 1) * HG;
-    return { t, kind: 'dyn', refs, grouped, w: Math.max(NW, rowW) + 2 * PAD, h: NH + VG + HEAD + (grouped ? NH + 20 : NH) + PAD };
+    // the same height whatever the branches: nothing below moves when they appear
+    return { t, kind: 'dyn', refs, grouped, w: Math.max(NW, rowW) + 2 * PAD, h: NH + VG + HEAD + NH + 20 + PAD };
   }
   return { t, kind: 'task', w: NW, h: NH };
 }

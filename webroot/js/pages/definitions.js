@@ -95,6 +95,13 @@ export function WorkflowDefPage({ name, version }) {
   const [notice, setNotice] = useState(null);
   const [other, setOther] = useState(null);
   const [dialog, ask] = useDialog();
+  // a big definition's text takes the browser a while to lay out: its diagram paints first
+  const [editorShown, setEditorShown] = useState(false);
+  useEffect(() => {
+    if (!text || editorShown) return;
+    if (text.length < 200000) { setEditorShown(true); return; }
+    requestAnimationFrame(() => setTimeout(() => setEditorShown(true), 0));
+  }, [text]);
 
   useEffect(() => {
     if (isNew) return;
@@ -180,7 +187,7 @@ export function WorkflowDefPage({ name, version }) {
     ${diffWith && other && orig ? html`<div><p>Changes from v${other.version} to v${orig.version}:</p><${Diff} a=${pretty(other)} b=${pretty(orig)} /></div>` : html`
     <div class="editgrid">
       <div>
-        <${JsonEditor} value=${text} onInput=${onInput} marks=${marks} />
+        ${editorShown ? html`<${JsonEditor} value=${text} onInput=${onInput} marks=${marks} />` : html`<div class="editor loading">Opening the editor…</div>`}
         ${parseError && html`<div class="error" id="parse-error">JSON: ${parseError.message}</div>`}
         <${Problems} problems=${problems} name="json-editor" />
         <div class="row">

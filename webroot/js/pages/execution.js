@@ -24,19 +24,32 @@ export function ExecutionPage({ id }) {
   const frame = useRef(0);
 
   const adopt = (w) => {
-    if (!wfRef.current) performance.mark('cvx-execution-data');
+    if (!wfRef.current || wfRef.current.partial) {
+      performance.mark('cvx-execution-data');
+      requestAnimationFrame(() => setTimeout(() => performance.mark('cvx-tasks-painted'), 0));
+    }
     w._byId = new Map((w.tasks || []).map((t) => [t.taskId, t]));
     wfRef.current = w;
     setWf(w);
     setVersion((v) => v + 1);
   };
   const load = () => api(`/workflow/${enc(id)}?includeTasks=true`).then((w) => { adopt(w); setError(null); }).catch(setError);
+  // the workflow without its tasks is small: the header and the graph show at once, statuses follow
+  const loadOutline = () => api(`/workflow/${enc(id)}?includeTasks=false`).then((w) => {
+    if (!wfRef.current) {
+      w.tasks = [];
+      w.partial = true;
+      wfRef.current = w;
+      setWf(w);
+    }
+  }).catch(() => {});
 
   useEffect(() => {
     // with the feed up, its snapshot is the load (a big execution is fetched once, not twice);
     // without it, or if no snapshot comes soon, a REST load
     let snapshot = false;
     let loaded = false;
+    loadOutline();
     const restLoad = () => {
       if (!snapshot && !loaded) {
         loaded = true;
@@ -56,7 +69,7 @@ export function ExecutionPage({ id }) {
         clearTimeout(fallback);
         restLoad();
       } else if (m.type === 'workflow' || m.type === 'task') {
-        if (!wfRef.current) return;
+        if (!wfRef.current || wfRef.current.partial) return;
         applyEvent(wfRef.current, m);
         if (!frame.current) {
           frame.current = requestAnimationFrame(() => {
@@ -136,6 +149,7 @@ function ExecutionView({ wf, version, tab, query, reload, error, setError, notic
   return html`<div class=${'page exec' + (selTask || selNode ? ' withpanel' : '')}>
     <${Header} wf=${wf} idx=${idx} reload=${reload} setError=${setError} setNotice=${setNotice} />
     <${ErrorBox} error=${error} onClose=${() => setError(null)} />
+    ${wf.partial && html`<div class="loading-tasks" role="status">Loading ${'the tasks'}…</div>`}
     ${notice && html`<div class="info" role="status">${notice} <button class="x" onClick=${() => setNotice(null)}>×</button></div>`}
     <div class="split">
       <section class="main">
