@@ -1,5 +1,5 @@
 // The shell: header with navigation, live-feed state and theme; the page for the current path.
-import { html, render, useState, useEffect } from './lib.js';
+import { html, render, useState, useEffect, Component } from './lib.js';
 import { useLocation, interceptLinks } from './router.js';
 import { live } from './live.js';
 import { ago } from './util.js';
@@ -25,6 +25,21 @@ function route(path) {
     case 'run': case 'workbench': return html`<${RunPage} />`;
     case 'queues': case 'taskQueue': return html`<${QueuesPage} />`;
     default: return html`<div class="page"><h1>Not found</h1><p>No page at ${path}. <a href="/">Executions</a></p></div>`;
+  }
+}
+
+/** A page that fails to draw shows what went wrong instead of going blank. */
+class PageBoundary extends Component {
+  render({ children, path }, { error, at }) {
+    if (error && at === path) {
+      return html`<div class="page"><div class="error" role="alert"><b>This page failed:</b> ${String(error.message || error)}</div>
+        <p><a href="/">Executions</a> · <button class="link" onClick=${() => location.reload()}>reload</button></p></div>`;
+    }
+    return children;
+  }
+
+  static getDerivedStateFromError(error) {
+    return { error, at: location.pathname };
   }
 }
 
@@ -66,7 +81,7 @@ function App() {
       <${LiveState} />
       <button class="ghost" title="light / dark theme" aria-label="toggle theme" onClick=${toggleTheme}>◐</button>
     </header>
-    <main>${route(p)}</main>`;
+    <main><${PageBoundary} path=${p}>${route(p)}<//></main>`;
 }
 
 interceptLinks();
