@@ -131,6 +131,7 @@ function Search({ f, task }) {
     if (wanted.length === 1) params.workflowType = wanted[0];
     if (st.length) params.status = st;
     const pending = new Map();
+    const counted = new Set();
     let timer = null;
     let subscribedOnce = false;
     const flush = () => {
@@ -143,7 +144,10 @@ function Search({ f, task }) {
           rowsRef.current.set(id, { ...row, status: ev.status, updateTime: ev.updateTime || row.updateTime, endTime: TERMINAL.has(ev.status) ? (ev.updateTime || row.endTime) : row.endTime,
             reasonForIncompletion: ev.reasonForIncompletion ?? row.reasonForIncompletion });
           changed = true;
-        } else if (ev.status === 'RUNNING' && (!wanted.length || wanted.includes(ev.workflowType)) && f.start === 0) {
+        } else if (ev.status === 'RUNNING' && !counted.has(id) && (!wanted.length || wanted.includes(ev.workflowType))
+            && (!f.corr || ev.correlationId === f.corr) && (!f.wfid || id === f.wfid) && !f.q) {
+          // a new execution this search would show (free text cannot be judged here)
+          counted.add(id);
           added++;
         }
       }

@@ -19,7 +19,7 @@ public final class Dashboard {
   private static final String CSP = "default-src 'self'; connect-src 'self' %s; img-src 'self' data:; "
       + "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'";
 
-  /** Every path but the server's own: /api..., /health..., /metrics. */
+  /** Every path but the server's own: /api..., /health..., /metrics, /actuator... */
   private static final String PAGE_PATHS = "^(?!/api(?:/|$)|/health(?:/|$)|/metrics$).*";
 
   private final Vertx vertx;

@@ -244,13 +244,22 @@ class DashboardE2ETest {
     for (int i = 0; i < 3; i++) {
       ids.add(startFlow("e2e_stuck", Map.of(), "e2e-bulk"));
     }
+    waitFor(d -> get("/workflow/search?query=correlationId%3De2e-bulk").getInteger("totalHits") == 3);
     open("/?corr=e2e-bulk&status=RUNNING");
     waitFor(d -> d.findElements(By.cssSelector("#results tbody tr")).size() == 3);
+    waitForLive();
+    // a new matching execution is announced, not pushed into the rows under the pointer
+    ids.add(startFlow("e2e_stuck", Map.of(), "e2e-bulk"));
+    WebElement fresh = waitFor(d -> d.findElement(By.id("new-executions")));
+    assertTrue(fresh.getText().startsWith("1 new matching execution"), fresh.getText());
+    assertEquals(3, driver.findElements(By.cssSelector("#results tbody tr")).size());
     shot("executions");
+    fresh.click();
+    waitFor(d -> d.findElements(By.cssSelector("#results tbody tr")).size() == 4);
     click(By.cssSelector("#results thead input[type=checkbox]"));
     click(By.id("bulk-terminate"));
     click(By.id("dialog-ok"));
-    waitFor(d -> d.findElement(By.id("bulk-result")).getText().contains("3 succeeded"));
+    waitFor(d -> d.findElement(By.id("bulk-result")).getText().contains("4 succeeded"));
     shot("executions-bulk-result");
     for (String id : ids) {
       assertEquals("TERMINATED", get("/workflow/" + id).getString("status"), id);
