@@ -20,7 +20,7 @@ public final class Dashboard {
       + "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'";
 
   /** Every path but the server's own: /api..., /health..., /metrics, /actuator... */
-  private static final String PAGE_PATHS = "^(?!/api(?:/|$)|/health(?:/|$)|/metrics$).*";
+  private static final String PAGE_PATHS = "^(?!/api(?:/|$)|/health(?:/|$)|/metrics$|/actuator(?:/|$)).*";
 
   private final Vertx vertx;
   private Buffer index;
