@@ -327,7 +327,7 @@ class DashboardE2ETest {
   @Test
   @Order(9)
   void largeExecutionsReachFirstPaint() {
-    // measured, not asserted (timing targets live in benchmarks/); printed for the record
+    // measured, not asserted: benchmarks/dashboard-paint.sh repeats it (-Ddashboard.paintRuns) for the numbers
     String big = startFlow("e2e_big", Map.of(), "e2e-big");
     String dyn = startDynamic(5000);
     for (String[] page : new String[][] {{"2,000-task definition", "/execution/" + big}, {"5,000-branch dynamic fork", "/execution/" + dyn},
@@ -335,7 +335,7 @@ class DashboardE2ETest {
       List<Long> graph = new ArrayList<>();
       List<Long> statuses = new ArrayList<>();
       List<String> fetches = new ArrayList<>();
-      for (int i = 0; i < 3; i++) {
+      for (int i = 0; i < Integer.getInteger("dashboard.paintRuns", 1); i++) {
         open(page[1]);
         graph.add(waitFor(d -> (Long) js("const m = performance.getEntriesByName('cvx-graph-painted'); return m.length ? Math.round(m[0].startTime) : null;")));
         if (page[1].startsWith("/execution/")) {
