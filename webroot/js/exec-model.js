@@ -45,14 +45,17 @@ export function applyEvent(wf, m) {
   if (!t) t = wf.tasks.find((x) => x.taskId === m.taskId);
   if (!t) {
     t = { taskId: m.taskId, referenceTaskName: m.referenceTaskName, taskType: m.taskType, taskDefName: m.taskType,
-      seq: wf.tasks.reduce((s, x) => Math.max(s, x.seq || 0), 0) + 1, scheduledTime: m.updateTime, inputData: {}, outputData: {},
+      seq: m.taskSeq ?? wf.tasks.reduce((s, x) => Math.max(s, x.seq || 0), 0) + 1, scheduledTime: m.updateTime, inputData: {}, outputData: {},
       workflowInstanceId: wf.workflowId, iteration: m.iteration || 0 };
     wf.tasks.push(t);
     if (wf._byId) wf._byId.set(t.taskId, t);
   }
-  for (const k of ['status', 'retryCount', 'updateTime', 'workerId', 'outputData', 'reasonForIncompletion', 'subWorkflowId', 'iteration', 'inputData', 'scheduledTime', 'startTime', 'endTime', 'seq']) {
+  // m.seq numbers the feed's messages; the task's own sequence number comes as taskSeq
+  for (const k of ['status', 'retryCount', 'updateTime', 'workerId', 'outputData', 'reasonForIncompletion', 'subWorkflowId', 'iteration',
+    'inputData', 'scheduledTime', 'startTime', 'endTime', 'taskDefName', 'domain', 'pollCount', 'callbackAfterSeconds']) {
     if (m[k] !== undefined && m[k] !== null) t[k] = m[k];
   }
+  if (typeof m.taskSeq === 'number') t.seq = m.taskSeq;
   if (m.status === 'IN_PROGRESS' && !t.startTime) t.startTime = m.updateTime;
   if (TERMINAL.has(m.status) && !t.endTime) t.endTime = m.updateTime;
 }
