@@ -33,7 +33,7 @@ export function indexTasks(tasks) {
 /** Applies a live message of the workflow topic to a workflow object (mutates it). */
 export function applyEvent(wf, m) {
   if (m.type === 'workflow') {
-    for (const k of ['status', 'updateTime', 'reasonForIncompletion', 'output', 'correlationId']) {
+    for (const k of ['status', 'updateTime', 'endTime', 'reasonForIncompletion', 'output', 'correlationId', 'failedReferenceTaskNames']) {
       if (m[k] !== undefined) wf[k] = m[k];
     }
     if (TERMINAL.has(m.status) && !wf.endTime) wf.endTime = m.updateTime;
