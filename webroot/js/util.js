@@ -1,5 +1,5 @@
 // Formatting and small shared components.
-import { html, useState } from './lib.js';
+import { html, useState, useEffect } from './lib.js';
 
 const pad = (n, w = 2) => String(n).padStart(w, '0');
 
@@ -77,6 +77,17 @@ function Branch({ value, depth, open, label }) {
       ${keys.length > limit && html`<button class="link" onClick=${() => setLimit(limit + 1000)}>show ${Math.min(1000, keys.length - limit)} more of ${keys.length - limit}</button>`}
     </div>${brackets[1]}`}
   </div>`;
+}
+
+/** A duration that keeps counting while it has no end; a local timer, nothing is fetched. */
+export function Elapsed({ from, end }) {
+  const [now, setNow] = useState(Date.now());
+  useEffect(() => {
+    if (end) return undefined;
+    const t = setInterval(() => setNow(Date.now()), 1000);
+    return () => clearInterval(t);
+  }, [end]);
+  return html`<span>${fmtDur((end || now) - from)}</span>`;
 }
 
 export function ErrorBox({ error, onClose }) {

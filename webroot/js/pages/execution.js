@@ -4,7 +4,7 @@ import { html, useState, useEffect, useRef, useMemo } from '../lib.js';
 import { api, enc, qs } from '../api.js';
 import { useLocation, setQuery } from '../router.js';
 import { live } from '../live.js';
-import { Status, fmtTime, fmtDur, ErrorBox, Tabs, Json, TERMINAL, ago, statusIcon, statusClass, copy } from '../util.js';
+import { Status, fmtTime, fmtDur, ErrorBox, Tabs, Json, TERMINAL, ago, statusIcon, statusClass, copy, Elapsed } from '../util.js';
 import { useDialog } from '../components.js';
 import { Graph } from '../graph/graph.js';
 import { layout as computeLayout } from '../graph/layout.js';
@@ -240,7 +240,7 @@ function Header({ wf, idx, reload, setError, setNotice }) {
       ${wf.correlationId && html`<div><dt>Correlation id</dt><dd class="mono">${wf.correlationId}</dd></div>`}
       <div><dt>Started</dt><dd>${fmtTime(wf.startTime || wf.createTime)}</dd></div>
       <div><dt>${end ? 'Ended' : 'Updated'}</dt><dd>${fmtTime(end || wf.updateTime)}</dd></div>
-      <div><dt>Duration</dt><dd>${fmtDur((end || Date.now()) - (wf.startTime || wf.createTime))}</dd></div>
+      <div><dt>Duration</dt><dd><${Elapsed} from=${wf.startTime || wf.createTime} end=${end} /></dd></div>
       <div><dt>Tasks</dt><dd>${summary(idx)}</dd></div>
       ${wf.priority ? html`<div><dt>Priority</dt><dd>${wf.priority}</dd></div>` : null}
       ${wf.parentWorkflowId && html`<div><dt>Parent</dt><dd class="mono"><a href=${'/execution/' + wf.parentWorkflowId}>${wf.parentWorkflowId}</a></dd></div>`}
