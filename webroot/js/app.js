@@ -52,10 +52,10 @@ function LiveState() {
     const t = setInterval(() => tick((n) => n + 1), 5000);
     return () => clearInterval(t);
   }, []);
-  const label = { connected: 'live', connecting: 'connecting', reconnecting: 'reconnecting', offline: 'offline' }[s.state];
+  const label = { connected: 'live', connecting: 'connecting', reconnecting: 'reconnecting: updates paused', offline: 'offline: updates paused' }[s.state];
   return html`<span class=${'livestate ls-' + s.state} id="live-state" data-state=${s.state}
       title=${'live feed: ' + s.state + (s.lastEventAt ? '; last event ' + ago(s.lastEventAt) : '')}>
-    <i></i>${label}${s.lastEventAt ? html`<small> · ${ago(s.lastEventAt)}</small>` : ''}
+    <i></i>${label}${s.lastEventAt ? html`<small> · last event ${ago(s.lastEventAt)}</small>` : ''}
     ${s.state !== 'connected' && html`<button class="link" onClick=${() => live.reconnectNow()}>retry now</button>`}</span>`;
 }
 
