@@ -1,6 +1,7 @@
 package io.conductorvx.api;
 
 import io.conductorvx.admin.AdminOperations;
+import io.conductorvx.dashboard.Dashboard;
 import io.conductorvx.engine.WorkflowEngine;
 import io.conductorvx.health.HealthMonitor;
 import io.conductorvx.live.LiveEndpoint;
@@ -63,6 +64,7 @@ public final class HttpApiVerticle extends VerticleBase {
     new EnvironmentResource(engine.environment(), engine.secrets()).mount(router);
     new VersionResource().mount(router);
     new SchedulerResource(scheduler).mount(router);
+    new WaitingResource(engine).mount(router);
     router.route().failureHandler(ctx -> {
       ApiErrors.handle(ctx);
       metrics.serverError(ctx.response().getStatusCode());
@@ -76,7 +78,11 @@ public final class HttpApiVerticle extends VerticleBase {
     }
     server = vertx.createHttpServer(LiveEndpoint.configure(new HttpServerOptions().setPort(port).setCompressionSupported(true),
         engine.config()));
-    return live.start().compose(v -> server.requestHandler(router).listen());
+    // the dashboard is the last route: every API route and an unknown /api path answer first
+    return live.start()
+        .compose(v -> new Dashboard(vertx).load())
+        .onSuccess(dashboard -> dashboard.mount(router))
+        .compose(d -> server.requestHandler(router).listen());
   }
 
   /** The port actually bound (differs from the configured one when that was 0). */

@@ -15,14 +15,14 @@ import java.util.concurrent.ConcurrentHashMap;
  * to a worker. Shared by every partition of this server (so each definition has its own monitor);
  * counts are this process's view and start empty after a restart.
  */
-final class ExecutionLimits {
+public final class ExecutionLimits {
   /** Per definition name: tasks in progress now, and when recent tasks were handed out. */
-  private static final class Usage {
+  private static final class UsageState {
     final Set<String> inProgress = new HashSet<>();
     final Deque<Long> starts = new ArrayDeque<>();
   }
 
-  private final Map<String, Usage> usage = new ConcurrentHashMap<>();
+  private final Map<String, UsageState> usage = new ConcurrentHashMap<>();
 
   /** Takes a slot for the task if its limits allow; false means: hand it out later. */
   boolean tryAcquire(Task task, long now) {
@@ -30,7 +30,7 @@ final class ExecutionLimits {
     if (def == null || !hasLimits(def)) {
       return true;
     }
-    Usage u = usage.computeIfAbsent(task.taskDefName, n -> new Usage());
+    UsageState u = usage.computeIfAbsent(task.taskDefName, n -> new UsageState());
     synchronized (u) {
       if (u.inProgress.contains(task.taskId)) {
         return true;
@@ -61,11 +61,37 @@ final class ExecutionLimits {
     if (task.status == TaskStatus.IN_PROGRESS) {
       return;
     }
-    Usage u = usage.get(task.taskDefName);
+    UsageState u = usage.get(task.taskDefName);
     if (u != null) {
       synchronized (u) {
         u.inProgress.remove(task.taskId);
       }
+    }
+  }
+
+  /**
+   * What a definition's limits hold back now: tasks in progress against concurrentExecLimit, and
+   * tasks handed out in the current rate window with the time the oldest of them leaves it.
+   */
+  public record Usage(int inProgress, int startedInWindow, long windowFreesAt) {}
+
+  Usage usage(TaskDef def, long now) {
+    UsageState u = usage.get(def.name);
+    if (u == null) {
+      return new Usage(0, 0, 0);
+    }
+    int windowSeconds = def.rateLimitFrequencyInSeconds == null ? 0 : def.rateLimitFrequencyInSeconds;
+    synchronized (u) {
+      long windowStart = now - windowSeconds * 1000L;
+      int inWindow = 0;
+      long oldest = 0;
+      for (long start : u.starts) {
+        if (windowSeconds > 0 && start > windowStart) {
+          inWindow++;
+          oldest = oldest == 0 ? start : Math.min(oldest, start);
+        }
+      }
+      return new Usage(u.inProgress.size(), inWindow, oldest == 0 ? 0 : oldest + windowSeconds * 1000L);
     }
   }
 

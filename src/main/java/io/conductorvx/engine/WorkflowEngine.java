@@ -97,6 +97,11 @@ public final class WorkflowEngine {
     return limits;
   }
 
+  /** How much of a definition's concurrency and rate limits this server uses now (diagnostics). */
+  public ExecutionLimits.Usage limitUsage(io.conductorvx.model.TaskDef def) {
+    return limits.usage(def, System.currentTimeMillis());
+  }
+
   EngineObserver observer() {
     return observer;
   }

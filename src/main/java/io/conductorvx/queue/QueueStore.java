@@ -36,6 +36,12 @@ public interface QueueStore {
   /** @return true when the id is in the queue, ready or leased */
   Future<Boolean> contains(String queue, String id);
 
+  /**
+   * Where the id stands: leased or waiting, its due time, and how many waiting messages go out
+   * before it. A diagnostic read (the dashboard's "why is it waiting?"), not for the hot path.
+   */
+  Future<QueuePosition> locate(String queue, String id);
+
   /** Makes every leased message whose lease ran out ready again. @return how many */
   Future<Integer> requeueExpiredLeases();
 

@@ -1113,6 +1113,11 @@ class BadInputTest {
     b.add("wrong method", "GET on messages", "GET", messages, null, 405);
     b.oversized("POST", messages, '{');
 
+    // ---- /api/tasks/{taskId}/waiting (the dashboard's "why is it waiting?")
+    b.route("GET /api/tasks/:taskId/waiting");
+    b.add("unknown ids", "unknown task", "GET", "/api/tasks/bi-unknown-id/waiting", null, 404);
+    b.add("wrong method", "POST on waiting", "POST", "/api/tasks/" + W + "/waiting", "{}", 405);
+
     // ---- /api/admin
     b.route("GET /api/admin/config");
     b.add("wrong method", "POST on config", "POST", "/api/admin/config", "{}", 405);
@@ -1159,11 +1164,12 @@ class BadInputTest {
 
     // ---- unknown routes
     b.add("unknown routes", "unknown api path", "GET", "/api/nope", null, 404);
-    b.add("unknown routes", "unknown top level path", "GET", "/nope", null, 404);
+    b.add("unknown routes", "unknown page path: the dashboard's app", "GET", "/nope", null, 200);
     b.add("unknown routes", "unknown metadata path", "GET", "/api/metadata/nope/x/y", null, 404);
     b.add("unknown routes", "too deep workflow path", "POST", "/api/workflow/a/b/c/d", "{}", 404);
     b.add("unknown routes", "too deep task path", "GET", "/api/tasks/a/b/c/d/e", null, 404);
-    b.add("unknown routes", "root", "GET", "/", null, 404);
+    b.add("unknown routes", "root: the dashboard's app", "GET", "/", null, 200);
+    b.add("unknown routes", "a page path with a body", "POST", "/nope", "{\"a\":1}", 405);
     b.add("unknown routes", "api root", "GET", "/api", null, 404);
     b.add("unknown routes", "unknown path with a body", "POST", "/api/nope", "{\"a\":1}", 404);
     return out;

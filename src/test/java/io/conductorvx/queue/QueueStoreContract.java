@@ -455,6 +455,31 @@ public abstract class QueueStoreContract {
   }
 
   @Test
+  void locateTellsLeasedAndHowManyGoOutBeforeAWaitingMessage(VertxTestContext ctx) {
+    check(ctx, () -> pushAll("q", msg("leased", 9), msg("first", 0), msg("second", 0), msg("urgent", 5))
+        .compose(v -> store.pop("q", 1, LONG_LEASE))
+        .compose(v -> store.push("q", msg("later", 9), 60_000))
+        .compose(v -> Future.all(List.of(store.locate("q", "leased"), store.locate("q", "first"), store.locate("q", "second"),
+            store.locate("q", "urgent"), store.locate("q", "later"), store.locate("q", "never"), store.locate("other", "first"))))
+        .map(all -> {
+          QueuePosition leased = all.resultAt(0);
+          assertTrue(leased.found() && leased.leased(), leased::toString);
+          QueuePosition first = all.resultAt(1);
+          assertEquals(new QueuePosition(true, false, first.dueAt(), 1), first, "behind the higher priority one");
+          assertTrue(first.dueAt() > 0);
+          assertEquals(2L, all.<QueuePosition>resultAt(2).ahead(), "behind urgent and first");
+          assertEquals(0L, all.<QueuePosition>resultAt(3).ahead(), "highest priority waiting");
+          QueuePosition later = all.resultAt(4);
+          assertFalse(later.leased());
+          assertTrue(later.dueAt() >= first.dueAt() + 50_000, later::toString);
+          assertEquals(0L, later.ahead(), "due later but first once due: nothing of its priority is waiting");
+          assertEquals(QueuePosition.ABSENT, all.resultAt(5));
+          assertEquals(QueuePosition.ABSENT, all.resultAt(6));
+          return null;
+        }));
+  }
+
+  @Test
   void sizeCountsWaitingMessagesButNotLeasedOnes(VertxTestContext ctx) {
     check(ctx, () -> pushAll("q", msg("a", 5), msg("b", 0))
         .compose(v -> store.push("q", msg("delayed", 0), 10_000))

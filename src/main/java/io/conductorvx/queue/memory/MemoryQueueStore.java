@@ -1,6 +1,7 @@
 package io.conductorvx.queue.memory;
 
 import io.conductorvx.queue.QueueMessage;
+import io.conductorvx.queue.QueuePosition;
 import io.conductorvx.queue.QueueStore;
 import io.vertx.core.Future;
 import java.util.ArrayList;
@@ -92,6 +93,17 @@ public final class MemoryQueueStore implements QueueStore {
     }
     synchronized (q) {
       return Future.succeededFuture(q.entries.containsKey(id));
+    }
+  }
+
+  @Override
+  public Future<QueuePosition> locate(String queue, String id) {
+    MemoryQueue q = queues.get(queue);
+    if (q == null) {
+      return Future.succeededFuture(QueuePosition.ABSENT);
+    }
+    synchronized (q) {
+      return Future.succeededFuture(q.locate(id, clock.getAsLong()));
     }
   }
 
@@ -212,6 +224,33 @@ public final class MemoryQueueStore implements QueueStore {
         }
       }
       return n;
+    }
+
+    QueuePosition locate(String id, long now) {
+      Entry e = entries.get(id);
+      if (e == null) {
+        return QueuePosition.ABSENT;
+      }
+      if (leased.containsKey(id)) {
+        return new QueuePosition(true, true, e.dueAt, 0);
+      }
+      // delivery order among what is due by then: priority, then due time, then push order
+      long ahead = 0;
+      for (Entry other : ready) {
+        ahead += other != e && goesBefore(other, e) ? 1 : 0;
+      }
+      long dueBy = Math.max(now, e.dueAt);
+      for (Entry other : delayed) {
+        if (other.dueAt > dueBy) {
+          break;
+        }
+        ahead += other != e && goesBefore(other, e) ? 1 : 0;
+      }
+      return new QueuePosition(true, false, e.dueAt, ahead);
+    }
+
+    private static boolean goesBefore(Entry a, Entry b) {
+      return Entry.BY_PRIORITY.compare(a, b) < 0;
     }
 
     int waitingCount() {

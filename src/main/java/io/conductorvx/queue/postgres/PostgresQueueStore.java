@@ -1,6 +1,7 @@
 package io.conductorvx.queue.postgres;
 
 import io.conductorvx.queue.QueueMessage;
+import io.conductorvx.queue.QueuePosition;
 import io.conductorvx.queue.QueueStore;
 import io.conductorvx.store.postgres.GroupCommit;
 import io.conductorvx.store.postgres.PostgresDatabase;
@@ -51,6 +52,15 @@ public final class PostgresQueueStore implements QueueStore {
       WITH now AS MATERIALIZED (SELECT %s AS ms)
       UPDATE queue_message SET lease_until = NULL, due_at = (SELECT ms FROM now), seq = nextval('queue_message_seq')
       WHERE lease_until IS NOT NULL AND lease_until <= (SELECT ms FROM now)""".formatted(NOW_MS);
+  // Delivery order is priority, then due time, then seq; only what is due by the time this one is counts.
+  private static final String LOCATE = """
+      WITH now AS MATERIALIZED (SELECT %s AS ms)
+      SELECT m.lease_until IS NOT NULL, m.due_at,
+        (SELECT count(*) FROM queue_message o
+         WHERE o.queue = m.queue AND o.lease_until IS NULL AND o.id <> m.id AND o.due_at <= greatest(m.due_at, (SELECT ms FROM now))
+           AND (o.priority > m.priority OR (o.priority = m.priority AND (o.due_at < m.due_at
+                OR (o.due_at = m.due_at AND o.seq < m.seq)))))
+      FROM queue_message m WHERE m.queue = $1 AND m.id = $2""".formatted(NOW_MS);
   private static final String SIZE = "SELECT count(*) FROM queue_message WHERE queue = $1 AND lease_until IS NULL";
   private static final String DETAILS = """
       SELECT queue, count(*) FILTER (WHERE lease_until IS NULL), count(*) FILTER (WHERE lease_until IS NOT NULL)
@@ -133,6 +143,20 @@ public final class PostgresQueueStore implements QueueStore {
     return pool.preparedQuery(CONTAINS).execute(Tuple.of(queue, id))
         .recover(db::unavailable)
         .map(rows -> rows.iterator().next().getBoolean(0));
+  }
+
+  @Override
+  public Future<QueuePosition> locate(String queue, String id) {
+    return pool.preparedQuery(LOCATE).execute(Tuple.of(queue, id))
+        .recover(db::unavailable)
+        .map(rows -> {
+          if (rows.size() == 0) {
+            return QueuePosition.ABSENT;
+          }
+          Row row = rows.iterator().next();
+          boolean leased = row.getBoolean(0);
+          return new QueuePosition(true, leased, row.getLong(1), leased ? 0 : row.getLong(2));
+        });
   }
 
   @Override

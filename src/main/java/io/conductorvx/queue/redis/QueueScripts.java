@@ -146,4 +146,34 @@ final class QueueScripts {
   static final String COUNTS = """
       return {redis.call('ZCARD', KEYS[1]) + redis.call('ZCARD', KEYS[2]), redis.call('ZCARD', KEYS[3])}
       """;
+
+  /**
+   * ARGV: id. @return {found 0/1, leased 0/1, dueAt, ahead}: a ready message's rank in the ready
+   * set is its place in delivery order; a delayed one waits behind every ready message of its
+   * priority or higher and behind the delayed ones due before it.
+   */
+  static final String LOCATE = COMMON + """
+      local v = redis.call('HGET', KEYS[4], ARGV[1])
+      if not v then
+        return {0, 0, 0, 0}
+      end
+      local p, d, s = parse(v)
+      if redis.call('ZSCORE', KEYS[3], ARGV[1]) then
+        return {1, 1, d, 0}
+      end
+      local rank = redis.call('ZRANK', KEYS[1], member(d, s, ARGV[1]))
+      if rank then
+        return {1, 0, d, rank}
+      end
+      local ahead = redis.call('ZCOUNT', KEYS[1], '-inf', -p)
+      for _, other in ipairs(redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', d)) do
+        if other ~= ARGV[1] then
+          local op, od, os = parse(redis.call('HGET', KEYS[4], other) or '0|0|0|n')
+          if op > p or (op == p and (od < d or (od == d and os < s))) then
+            ahead = ahead + 1
+          end
+        end
+      end
+      return {1, 0, d, ahead}
+      """;
 }

@@ -3,6 +3,7 @@ package io.conductorvx.queue.redis;
 import io.conductorvx.error.BackendFailure;
 import io.conductorvx.error.ConductorException;
 import io.conductorvx.queue.QueueMessage;
+import io.conductorvx.queue.QueuePosition;
 import io.conductorvx.queue.QueueStore;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -52,7 +53,8 @@ public final class RedisQueueStore implements QueueStore {
     REMOVE(QueueScripts.REMOVE),
     REQUEUE(QueueScripts.REQUEUE),
     DROP(QueueScripts.DROP),
-    COUNTS(QueueScripts.COUNTS);
+    COUNTS(QueueScripts.COUNTS),
+    LOCATE(QueueScripts.LOCATE);
 
     final String text;
     final String sha;
@@ -159,6 +161,13 @@ public final class RedisQueueStore implements QueueStore {
   public Future<Boolean> contains(String queue, String id) {
     return send(Request.cmd(Command.HEXISTS).arg(key(queue, "msgs")).arg(id))
         .map(reply -> reply.toInteger() == 1);
+  }
+
+  @Override
+  public Future<QueuePosition> locate(String queue, String id) {
+    return script(Script.LOCATE, queue, id).map(reply -> reply.get(0).toInteger() == 0
+        ? QueuePosition.ABSENT
+        : new QueuePosition(true, reply.get(1).toInteger() == 1, reply.get(2).toLong(), reply.get(3).toLong()));
   }
 
   @Override
