@@ -6,6 +6,7 @@ import io.conductorvx.events.EventQueueRegistry;
 import io.conductorvx.live.LiveEvents;
 import io.conductorvx.model.Json;
 import io.conductorvx.model.Task;
+import io.conductorvx.model.TaskStatus;
 import io.conductorvx.model.TaskDef;
 import io.conductorvx.model.TaskSummary;
 import io.conductorvx.model.Workflow;
@@ -132,6 +133,12 @@ public final class StatusListenerVerticle extends VerticleBase {
       Task t = ar.result();
       if (t == null || !listensTo(t.def())) {
         return;
+      }
+      // the store may already hold a later state (the worker was quick): announce the change heard
+      String status = change.getString("status");
+      if (status != null && !status.equals(t.status.name())) {
+        t.status = TaskStatus.valueOf(status);
+        t.updateTime = change.getLong("updateTime", t.updateTime);
       }
       Map<String, Object> notice = Json.MAPPER.convertValue(TaskSummary.of(t), LinkedHashMap.class);
       notice.put("referenceTaskName", t.referenceTaskName);
