@@ -4,6 +4,9 @@ import io.conductorvx.admin.AdminOperations;
 import io.conductorvx.engine.WorkflowEngine;
 import io.conductorvx.health.HealthMonitor;
 import io.conductorvx.metrics.ServerMetrics;
+import io.conductorvx.openapi.ApiDocsResource;
+import io.conductorvx.openapi.ApiDocument;
+import io.conductorvx.openapi.RequestValidation;
 import io.conductorvx.events.EventProcessorVerticle;
 import io.conductorvx.queue.TaskPoller;
 import io.conductorvx.scheduler.Scheduler;
@@ -39,9 +42,20 @@ public final class HttpApiVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
+    return ApiDocument.load(vertx).compose(document -> (engine.config().apiValidation()
+            ? RequestValidation.create(vertx, document)
+            : Future.<RequestValidation>succeededFuture(null))
+        .compose(validation -> serve(document, validation)));
+  }
+
+  private Future<HttpServer> serve(ApiDocument document, RequestValidation validation) {
     poller = new TaskPoller(vertx, engine, metrics.polls());
     Router router = Router.router(vertx);
     router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(engine.config().maxBodyBytes()));
+    if (validation != null) {
+      router.route("/api/*").handler(validation); // checks against the OpenAPI document, before any resource
+    }
+    new ApiDocsResource(document).mount(router);
     new HealthResource(health).mount(router);
     if (metrics.enabled()) {
       new MetricsResource(metrics).mount(router);
@@ -81,6 +95,6 @@ public final class HttpApiVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
-    return poller.close();
+    return poller == null ? Future.succeededFuture() : poller.close();
   }
 }

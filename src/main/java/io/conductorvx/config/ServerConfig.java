@@ -65,7 +65,9 @@ public record ServerConfig(
     boolean metrics,
     boolean metricsVertx,
     long healthCheckIntervalMs,
-    long healthCheckTimeoutMs) {
+    long healthCheckTimeoutMs,
+    // API contract
+    boolean apiValidation) {              // requests checked against the OpenAPI document (openapi/)
 
   public static final String MEMORY = "memory";
 
@@ -124,6 +126,7 @@ public record ServerConfig(
         // metrics and health
         .put("metrics", true)
         .put("metricsVertx", true)
+        .put("apiValidation", true)
         .put("healthCheckIntervalMs", 5000)
         .put("healthCheckTimeoutMs", 2000);
   }
@@ -190,7 +193,9 @@ public record ServerConfig(
           c.getBoolean("metrics"),
           c.getBoolean("metricsVertx"),
           Math.max(100, c.getLong("healthCheckIntervalMs")),
-          Math.max(1, c.getLong("healthCheckTimeoutMs")));
+          Math.max(1, c.getLong("healthCheckTimeoutMs")),
+          // API contract
+          c.getBoolean("apiValidation"));
     } catch (ClassCastException | NullPointerException e) {
       throw new IllegalArgumentException("Invalid configuration value: " + e.getMessage(), e);
     }
@@ -324,7 +329,8 @@ public record ServerConfig(
         .put("metrics", metrics)
         .put("metricsVertx", metricsVertx)
         .put("healthCheckIntervalMs", healthCheckIntervalMs)
-        .put("healthCheckTimeoutMs", healthCheckTimeoutMs);
+        .put("healthCheckTimeoutMs", healthCheckTimeoutMs)
+        .put("apiValidation", apiValidation);
   }
 
   private static JsonObject redacted(Map<String, String> secrets) {

@@ -1,0 +1,108 @@
+package io.conductorvx.openapi;
+
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.openapi.contract.OpenAPIContract;
+import io.vertx.openapi.contract.Operation;
+import io.vertx.openapi.contract.RequestBody;
+import io.vertx.openapi.validation.RequestParameter;
+import io.vertx.openapi.validation.RequestUtils;
+import io.vertx.openapi.validation.RequestValidator;
+import io.vertx.openapi.validation.ValidatableRequest;
+import io.vertx.openapi.validation.ValidatorException;
+import io.vertx.openapi.validation.impl.RequestParameterImpl;
+import io.vertx.openapi.validation.impl.ValidatableRequestImpl;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Checks each request against the documented operation before a resource sees it (mounted after
+ * the BodyHandler). vertx-openapi's RequestValidator runs the checks on a worker thread; a
+ * violation fails the context with Conductor's validation error (400). Requests no operation
+ * documents pass through to the router's 404/405.
+ */
+public final class RequestValidation implements Handler<RoutingContext> {
+  /** An operation extension: {@code x-conductor-validation: false} leaves it unchecked (the WebSocket upgrade). */
+  static final String SKIP_EXTENSION = "x-conductor-validation";
+
+  private final OperationMatcher matcher;
+  private final RequestValidator validator;
+  private final Set<String> unchecked = new HashSet<>();
+
+  private RequestValidation(Vertx vertx, OpenAPIContract contract) {
+    this.matcher = new OperationMatcher(contract);
+    this.validator = RequestValidator.create(vertx, contract);
+    for (Operation op : contract.operations()) {
+      if (Boolean.FALSE.equals(op.getExtensions().get(SKIP_EXTENSION))) {
+        unchecked.add(op.getOperationId());
+      }
+    }
+  }
+
+  /** A validator over the document; each HTTP verticle builds its own (contracts are not shared across loops). */
+  public static Future<RequestValidation> create(Vertx vertx, ApiDocument document) {
+    return OpenAPIContract.from(vertx, document.tree().copy()).map(contract -> new RequestValidation(vertx, contract));
+  }
+
+  @Override
+  public void handle(RoutingContext ctx) {
+    Operation op = matcher.find(ctx.request().method(), ctx.normalizedPath());
+    if (op == null || unchecked.contains(op.getOperationId())) {
+      ctx.next();
+      return;
+    }
+    validatable(ctx, op)
+        .compose(request -> validator.validate(request, op.getOperationId()))
+        .onSuccess(valid -> ctx.next())
+        .onFailure(e -> ctx.fail(e instanceof ValidatorException ve ? ContractViolations.toConductor(ve) : e));
+  }
+
+  private static Future<ValidatableRequest> validatable(RoutingContext ctx, Operation op) {
+    HttpServerRequest request = ctx.request();
+    return RequestUtils.extract(request, op, () -> Future.succeededFuture(Buffer.buffer())).map(extracted -> {
+      RequestBody body = op.getRequestBody();
+      RequestParameter bodyParameter = new RequestParameterImpl(null);
+      String contentType = null;
+      if (body != null) {
+        Buffer buffer = ctx.body().buffer();
+        if (buffer != null && buffer.length() > 0 && !ctx.body().asString().isBlank()) {
+          bodyParameter = new RequestParameterImpl(buffer);
+        }
+        contentType = contentType(request.getHeader("Content-Type"), body);
+      }
+      return new ValidatableRequestImpl(extracted.getCookies(), extracted.getHeaders(), extracted.getPathParameters(),
+          withoutBlanks(extracted.getQuery()), bodyParameter, contentType);
+    });
+  }
+
+  /**
+   * The resources read a JSON body whatever its label (as Conductor does), so a label the
+   * operation does not list is checked as JSON rather than refused.
+   */
+  private static String contentType(String given, RequestBody body) {
+    if (given != null && body.determineContentType(given) != null) {
+      return given;
+    }
+    return body.getContent().containsKey("application/json") ? "application/json" : given;
+  }
+
+  /** A blank query value counts as absent, as the resources read it (count= means the default). */
+  private static Map<String, RequestParameter> withoutBlanks(Map<String, RequestParameter> query) {
+    Map<String, RequestParameter> out = null;
+    for (Map.Entry<String, RequestParameter> e : query.entrySet()) {
+      if (e.getValue().get() instanceof String s && s.isBlank()) {
+        if (out == null) {
+          out = new HashMap<>(query);
+        }
+        out.put(e.getKey(), new RequestParameterImpl(null));
+      }
+    }
+    return out == null ? query : out;
+  }
+}
