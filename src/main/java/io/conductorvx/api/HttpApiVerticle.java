@@ -31,6 +31,7 @@ public final class HttpApiVerticle extends VerticleBase {
   private final HealthMonitor health;
   private HttpServer server;
   private TaskPoller poller;
+  private Router router;
 
   public HttpApiVerticle(WorkflowEngine engine, int port, Scheduler scheduler, ServerMetrics metrics, HealthMonitor health) {
     this.engine = engine;
@@ -50,7 +51,7 @@ public final class HttpApiVerticle extends VerticleBase {
 
   private Future<HttpServer> serve(ApiDocument document, RequestValidation validation) {
     poller = new TaskPoller(vertx, engine, metrics.polls());
-    Router router = Router.router(vertx);
+    router = Router.router(vertx);
     router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(engine.config().maxBodyBytes()));
     if (validation != null) {
       router.route("/api/*").handler(validation); // checks against the OpenAPI document, before any resource
@@ -86,6 +87,11 @@ public final class HttpApiVerticle extends VerticleBase {
     }
     server = vertx.createHttpServer(new HttpServerOptions().setPort(port).setCompressionSupported(true));
     return server.requestHandler(router).listen();
+  }
+
+  /** The routes this verticle serves. */
+  public java.util.List<io.vertx.ext.web.Route> routes() {
+    return router.getRoutes();
   }
 
   /** The port actually bound (differs from the configured one when that was 0). */

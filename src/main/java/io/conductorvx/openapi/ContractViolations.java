@@ -26,6 +26,10 @@ final class ContractViolations {
     if (e instanceof SchemaValidationException se && se.getOutputUnit() != null) {
       collect(se.getOutputUnit(), where, e.getMessage(), items);
     }
+    if (items.size() > 1) {
+      // "Property x does not match schema" only wraps the errors listed beside it
+      items.removeIf(v -> v.message().contains("does not match schema"));
+    }
     if (items.isEmpty()) {
       items.add(new ConductorException.Violation(where, e.getMessage()));
     }
