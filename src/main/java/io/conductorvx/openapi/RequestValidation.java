@@ -5,9 +5,13 @@ import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.json.Json;
+import io.vertx.json.schema.common.dsl.SchemaType;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.openapi.contract.OpenAPIContract;
+import io.vertx.openapi.contract.Location;
 import io.vertx.openapi.contract.Operation;
+import io.vertx.openapi.contract.Parameter;
 import io.vertx.openapi.contract.RequestBody;
 import io.vertx.openapi.validation.RequestParameter;
 import io.vertx.openapi.validation.RequestUtils;
@@ -20,6 +24,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * Checks each request against the documented operation before a resource sees it (mounted after
@@ -30,6 +35,8 @@ import java.util.Set;
 public final class RequestValidation implements Handler<RoutingContext> {
   /** An operation extension: {@code x-conductor-validation: false} leaves it unchecked (the WebSocket upgrade). */
   static final String SKIP_EXTENSION = "x-conductor-validation";
+
+  private static final Pattern WORD = Pattern.compile("\\w+");
 
   private final OperationMatcher matcher;
   private final RequestValidator validator;
@@ -76,8 +83,9 @@ public final class RequestValidation implements Handler<RoutingContext> {
         }
         contentType = contentType(request.getHeader("Content-Type"), body);
       }
-      return new ValidatableRequestImpl(extracted.getCookies(), extracted.getHeaders(), extracted.getPathParameters(),
-          withoutBlanks(extracted.getQuery()), bodyParameter, contentType);
+      return new ValidatableRequestImpl(extracted.getCookies(), extracted.getHeaders(),
+          asRead(op, Location.PATH, extracted.getPathParameters()), asRead(op, Location.QUERY, extracted.getQuery()),
+          bodyParameter, contentType);
     });
   }
 
@@ -92,17 +100,31 @@ public final class RequestValidation implements Handler<RoutingContext> {
     return body.getContent().containsKey("application/json") ? "application/json" : given;
   }
 
-  /** A blank query value counts as absent, as the resources read it (count= means the default). */
-  private static Map<String, RequestParameter> withoutBlanks(Map<String, RequestParameter> query) {
+  /**
+   * Parameter values as the resources read them. A blank query value is absent (count= means the
+   * default). A string value goes to the validator JSON-encoded unless it is a plain word: its
+   * decoder reads a non-word value as JSON, so quotes or backslashes (a search query such as
+   * workflowType="a") would otherwise fail to decode, and "1.5" would become a number.
+   */
+  private static Map<String, RequestParameter> asRead(Operation op, Location in, Map<String, RequestParameter> values) {
     Map<String, RequestParameter> out = null;
-    for (Map.Entry<String, RequestParameter> e : query.entrySet()) {
-      if (e.getValue().get() instanceof String s && s.isBlank()) {
+    for (Parameter p : op.getParameters()) {
+      if (p.getIn() != in || !(values.get(p.getName()) != null && values.get(p.getName()).get() instanceof String value)) {
+        continue;
+      }
+      RequestParameter replacement = null;
+      if (in == Location.QUERY && value.isBlank()) {
+        replacement = new RequestParameterImpl(null);
+      } else if (p.getSchemaType() == SchemaType.STRING && !WORD.matcher(value).matches()) {
+        replacement = new RequestParameterImpl(Json.encode(value));
+      }
+      if (replacement != null) {
         if (out == null) {
-          out = new HashMap<>(query);
+          out = new HashMap<>(values);
         }
-        out.put(e.getKey(), new RequestParameterImpl(null));
+        out.put(p.getName(), replacement);
       }
     }
-    return out == null ? query : out;
+    return out == null ? values : out;
   }
 }
