@@ -78,7 +78,7 @@ public final class RequestValidation implements Handler<RoutingContext> {
       String contentType = null;
       if (body != null) {
         Buffer buffer = ctx.body().buffer();
-        if (buffer != null && buffer.length() > 0 && !ctx.body().asString().isBlank()) {
+        if (buffer != null && buffer.length() > 0 && !absent(buffer, body)) {
           bodyParameter = new RequestParameterImpl(buffer);
         }
         contentType = contentType(request.getHeader("Content-Type"), body);
@@ -89,15 +89,26 @@ public final class RequestValidation implements Handler<RoutingContext> {
     });
   }
 
+  /** Blank, or a JSON null where the body is optional: the resources read both as no body. */
+  private static boolean absent(Buffer buffer, RequestBody body) {
+    if (buffer.length() > 16) {
+      return false;
+    }
+    String text = buffer.toString().trim();
+    return text.isEmpty() || (!body.isRequired() && "null".equals(text));
+  }
+
   /**
-   * The resources read a JSON body whatever its label (as Conductor does), so a label the
-   * operation does not list is checked as JSON rather than refused.
+   * The resources read a body whatever its label (as Conductor does), so a label the operation
+   * does not list is checked as the operation's first type (JSON for all but the task log).
    */
   private static String contentType(String given, RequestBody body) {
     if (given != null && body.determineContentType(given) != null) {
       return given;
     }
-    return body.getContent().containsKey("application/json") ? "application/json" : given;
+    return body.getContent().containsKey("application/json")
+        ? "application/json"
+        : body.getContent().keySet().stream().findFirst().orElse(given);
   }
 
   /**

@@ -149,7 +149,7 @@ class ApiDocumentTest {
     assertEquals("count", item.getString("path"), resp.body());
     assertTrue(item.getString("message").contains("count"), resp.body());
 
-    JsonObject missing = validationError(get(server, "/api/tasks/queue/polldata"));
+    JsonObject missing = validationError(get(server, "/api/tasks/queue/size"));
     assertEquals("taskType", missing.getJsonArray("validationErrors").getJsonObject(0).getString("path"));
   }
 
