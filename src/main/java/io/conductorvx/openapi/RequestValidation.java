@@ -1,11 +1,13 @@
 package io.conductorvx.openapi;
 
+import io.conductorvx.error.ConductorException;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.Json;
+import io.vertx.core.json.JsonObject;
 import io.vertx.json.schema.common.dsl.SchemaType;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.openapi.contract.OpenAPIContract;
@@ -28,7 +30,8 @@ import java.util.regex.Pattern;
 
 /**
  * Checks each request against the documented operation before a resource sees it (mounted after
- * the BodyHandler). vertx-openapi's RequestValidator runs the checks on a worker thread; a
+ * the BodyHandler). vertx-openapi's RequestValidator runs the checks on a worker thread (the two
+ * hot routes are checked by hand instead, see {@link HandChecks}); a
  * violation fails the context with Conductor's validation error (400). Requests no operation
  * documents pass through to the router's 404/405.
  */
@@ -41,9 +44,11 @@ public final class RequestValidation implements Handler<RoutingContext> {
   private final OperationMatcher matcher;
   private final RequestValidator validator;
   private final Set<String> unchecked = new HashSet<>();
+  private final HandChecks hot;
 
-  private RequestValidation(Vertx vertx, OpenAPIContract contract) {
+  private RequestValidation(Vertx vertx, OpenAPIContract contract, JsonObject document) {
     this.matcher = new OperationMatcher(contract);
+    this.hot = new HandChecks(document);
     this.validator = RequestValidator.create(vertx, contract);
     for (Operation op : contract.operations()) {
       if (Boolean.FALSE.equals(op.getExtensions().get(SKIP_EXTENSION))) {
@@ -54,7 +59,8 @@ public final class RequestValidation implements Handler<RoutingContext> {
 
   /** A validator over the document; each HTTP verticle builds its own (contracts are not shared across loops). */
   public static Future<RequestValidation> create(Vertx vertx, ApiDocument document) {
-    return OpenAPIContract.from(vertx, document.tree().copy()).map(contract -> new RequestValidation(vertx, contract));
+    return OpenAPIContract.from(vertx, document.tree().copy())
+        .map(contract -> new RequestValidation(vertx, contract, document.tree()));
   }
 
   @Override
@@ -62,6 +68,15 @@ public final class RequestValidation implements Handler<RoutingContext> {
     Operation op = matcher.find(ctx.request().method(), ctx.normalizedPath());
     if (op == null || unchecked.contains(op.getOperationId())) {
       ctx.next();
+      return;
+    }
+    if (HandChecks.OPERATIONS.contains(op.getOperationId())) {
+      ConductorException problems = hot.check(op.getOperationId(), ctx);
+      if (problems == null) {
+        ctx.next();
+      } else {
+        ctx.fail(problems);
+      }
       return;
     }
     validatable(ctx, op)

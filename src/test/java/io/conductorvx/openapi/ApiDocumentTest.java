@@ -161,6 +161,14 @@ class ApiDocumentTest {
     assertEquals("body.name", item.getString("path"), error.encode());
     assertTrue(item.getString("message").contains("type"), error.encode());
 
+    // the task update is checked by hand (HandChecks) with the same rules and the same shape
+    JsonObject update = validationError(send(server, "POST", "/api/tasks", "{\"taskId\": 5, \"workflowInstanceId\": \"w\"}"));
+    assertEquals("body.taskId", update.getJsonArray("validationErrors").getJsonObject(0).getString("path"), update.encode());
+    JsonObject notAnObject = validationError(send(server, "POST", "/api/tasks", "[]"));
+    assertEquals("body", notAnObject.getJsonArray("validationErrors").getJsonObject(0).getString("path"));
+    JsonObject belowMinimum = validationError(get(server, "/api/tasks/poll/batch/oas_task?count=0"));
+    assertTrue(belowMinimum.getJsonArray("validationErrors").getJsonObject(0).getString("message").contains("minimum"));
+
     JsonObject shape = validationError(send(server, "POST", "/api/metadata/taskdefs", "{\"name\": \"x\"}"));
     assertEquals("body", shape.getJsonArray("validationErrors").getJsonObject(0).getString("path"), shape.encode());
   }

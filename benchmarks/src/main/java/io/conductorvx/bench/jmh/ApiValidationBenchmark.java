@@ -2,15 +2,13 @@ package io.conductorvx.bench.jmh;
 
 import io.conductorvx.ConductorServer;
 import io.conductorvx.config.ServerConfig;
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpClient;
-import io.vertx.core.http.HttpClientOptions;
-import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.PoolOptions;
-import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonObject;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -45,10 +43,10 @@ public class ApiValidationBenchmark {
   public boolean apiValidation;
 
   private Vertx serverVertx;
-  private Vertx clientVertx;
   private ConductorServer server;
   private HttpClient client;
-  private Buffer result;
+  private HttpRequest poll;
+  private HttpRequest update;
 
   @Setup(Level.Trial)
   public void start() throws Exception {
@@ -56,14 +54,13 @@ public class ApiValidationBenchmark {
     ServerConfig config = ServerConfig.fromJson(new JsonObject().put("port", 0).put("apiValidation", apiValidation)
         .put("schedulerEnabled", false));
     server = ConductorServer.start(serverVertx, config).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
-    clientVertx = Vertx.vertx();
-    client = clientVertx.createHttpClient(new HttpClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(server.port())
-        .setKeepAlive(true), new PoolOptions().setHttp1MaxSize(8));
+    client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
+    String base = "http://127.0.0.1:" + server.port();
     JsonObject output = new JsonObject();
     for (int i = 0; i < 20; i++) {
       output.put("field" + i, "value of field " + i + " with some text to make it realistic");
     }
-    result = new JsonObject()
+    String result = new JsonObject()
         .put("workflowInstanceId", "bench-workflow-does-not-exist")
         .put("taskId", "bench-task-does-not-exist")
         .put("status", "COMPLETED")
@@ -71,36 +68,34 @@ public class ApiValidationBenchmark {
         .put("callbackAfterSeconds", 0)
         .put("outputData", output)
         .put("logs", new io.vertx.core.json.JsonArray())
-        .toBuffer();
+        .encode();
+    poll = HttpRequest.newBuilder(URI.create(base + "/api/tasks/poll/batch/bench_task?count=10&timeout=0&workerid=bench-worker"))
+        .timeout(Duration.ofSeconds(30)).GET().build();
+    update = HttpRequest.newBuilder(URI.create(base + "/api/tasks")).timeout(Duration.ofSeconds(30))
+        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(result)).build();
   }
 
   @TearDown(Level.Trial)
   public void stop() throws Exception {
-    client.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     server.stop().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     serverVertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-    clientVertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
   }
 
   @Benchmark
   public int batchPoll() throws Exception {
-    return call(new RequestOptions().setMethod(HttpMethod.GET)
-        .setURI("/api/tasks/poll/batch/bench_task?count=10&timeout=0&workerid=bench-worker"), null, 200);
+    return call(poll, 200);
   }
 
   @Benchmark
   public int updateTask() throws Exception {
-    return call(new RequestOptions().setMethod(HttpMethod.POST).setURI("/api/tasks")
-        .putHeader("Content-Type", "application/json"), result, 404);
+    return call(update, 404);
   }
 
-  private int call(RequestOptions options, Buffer body, int expected) throws Exception {
-    Buffer answer = client.request(options)
-        .compose(req -> body == null ? req.send() : req.send(body))
-        .compose(resp -> resp.statusCode() == expected
-            ? resp.body()
-            : resp.body().compose(b -> Future.failedFuture("unexpected " + resp.statusCode() + ": " + b)))
-        .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-    return answer.length();
+  private int call(HttpRequest request, int expected) throws Exception {
+    HttpResponse<byte[]> response = client.send(request, HttpResponse.BodyHandlers.ofByteArray());
+    if (response.statusCode() != expected) {
+      throw new IllegalStateException("unexpected " + response.statusCode() + ": " + new String(response.body()));
+    }
+    return response.body().length;
   }
 }
