@@ -14,6 +14,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /**
@@ -23,9 +24,9 @@ import java.util.regex.Pattern;
  * minimum, and the body's top-level type with its properties' types (one streaming pass, nothing
  * built). Violations have the validator's shape: path = parameter name or body.field.
  */
-final class HandChecks {
+public final class HandChecks {
   /** Operations checked here rather than by vertx-openapi. */
-  static final Set<String> OPERATIONS = Set.of("batchPoll", "updateTask");
+  public static final Set<String> OPERATIONS = Set.of("batchPoll", "updateTask");
 
   private static final Pattern INTEGER = Pattern.compile("-?\\d{1,18}");
 
@@ -37,7 +38,7 @@ final class HandChecks {
 
   private final Map<String, Rules> rules = new HashMap<>();
 
-  HandChecks(JsonObject doc) {
+  public HandChecks(JsonObject doc) {
     JsonObject paths = doc.getJsonObject("paths");
     for (String path : paths.fieldNames()) {
       JsonObject item = paths.getJsonObject(path);
@@ -54,10 +55,15 @@ final class HandChecks {
 
   /** The violations of the request, or null when it keeps the document's rules. */
   ConductorException check(String operationId, RoutingContext ctx) {
+    return check(operationId, ctx.request()::getParam, ctx.body().buffer());
+  }
+
+  /** The same, from a query parameter lookup and the body (the benchmark's entry). */
+  public ConductorException check(String operationId, Function<String, String> queryParam, Buffer body) {
     Rules r = rules.get(operationId);
     List<ConductorException.Violation> problems = new ArrayList<>(0);
     for (Param p : r.query()) {
-      String value = ctx.request().getParam(p.name());
+      String value = queryParam.apply(p.name());
       if (value == null || value.isBlank()) {
         if (p.required()) {
           problems.add(new ConductorException.Violation(p.name(),
@@ -72,7 +78,7 @@ final class HandChecks {
       }
     }
     if (r.body() != null) {
-      bodyProblems(r.body(), ctx.body().buffer(), problems);
+      bodyProblems(r.body(), body, problems);
     }
     return problems.isEmpty() ? null : ConductorException.violations(problems);
   }
