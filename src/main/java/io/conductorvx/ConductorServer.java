@@ -110,7 +110,7 @@ public final class ConductorServer {
           })
           .compose(id -> {
             deployments.add(id);
-            return vertx.deployVerticle(new MessageCleanupVerticle(engine.messages()));
+            return vertx.deployVerticle(new MessageCleanupVerticle(engine.messages(), engine.address(io.conductorvx.live.LiveEvents.WORKFLOW)));
           })
           .compose(id -> {
             deployments.add(id);

@@ -3,6 +3,7 @@ package io.conductorvx.api;
 import io.conductorvx.admin.AdminOperations;
 import io.conductorvx.engine.WorkflowEngine;
 import io.conductorvx.health.HealthMonitor;
+import io.conductorvx.live.LiveEndpoint;
 import io.conductorvx.metrics.ServerMetrics;
 import io.conductorvx.openapi.ApiDocsResource;
 import io.conductorvx.openapi.ApiDocument;
@@ -32,6 +33,7 @@ public final class HttpApiVerticle extends VerticleBase {
   private HttpServer server;
   private TaskPoller poller;
   private Router router;
+  private LiveEndpoint live;
 
   public HttpApiVerticle(WorkflowEngine engine, int port, Scheduler scheduler, ServerMetrics metrics, HealthMonitor health) {
     this.engine = engine;
@@ -52,6 +54,8 @@ public final class HttpApiVerticle extends VerticleBase {
   private Future<HttpServer> serve(ApiDocument document, RequestValidation validation) {
     poller = new TaskPoller(vertx, engine, metrics.polls());
     router = Router.router(vertx);
+    live = new LiveEndpoint(vertx, engine, metrics.liveFeed());
+    live.mount(router); // before the BodyHandler: a WebSocket upgrade needs the request untouched
     router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(engine.config().maxBodyBytes()));
     if (validation != null) {
       router.route("/api/*").handler(validation); // checks against the OpenAPI document, before any resource
@@ -85,8 +89,9 @@ public final class HttpApiVerticle extends VerticleBase {
         metrics.serverError(ctx.response().getStatusCode());
       });
     }
-    server = vertx.createHttpServer(new HttpServerOptions().setPort(port).setCompressionSupported(true));
-    return server.requestHandler(router).listen();
+    server = vertx.createHttpServer(LiveEndpoint.configure(new HttpServerOptions().setPort(port).setCompressionSupported(true),
+        engine.config()));
+    return live.start().compose(v -> server.requestHandler(router).listen());
   }
 
   /** The routes this verticle serves. */
@@ -101,6 +106,6 @@ public final class HttpApiVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
-    return poller == null ? Future.succeededFuture() : poller.close();
+    return live == null ? Future.succeededFuture() : live.stop().eventually(poller::close);
   }
 }

@@ -66,6 +66,13 @@ public record ServerConfig(
     boolean metricsVertx,
     long healthCheckIntervalMs,
     long healthCheckTimeoutMs,
+    // live feed, GET /api/live (live package)
+    int liveMaxConnections,             // open WebSocket connections of this server; one more is refused (503)
+    int liveMaxSubscriptions,           // subscriptions per connection; one more is an error message (429)
+    int liveMaxFrameBytes,              // largest frame (and message) a client may send; larger closes with 1009
+    long liveBufferBytes,               // outbound bytes held for one connection; beyond it events drop, resync follows
+    String liveAllowedOrigins,          // Origins allowed besides this server's own: comma list, or * for any
+    long livePingIntervalMs,            // ping period; a connection silent for two periods is closed
     // API contract
     boolean apiValidation) {              // requests checked against the OpenAPI document (openapi/)
 
@@ -128,7 +135,14 @@ public record ServerConfig(
         .put("metricsVertx", true)
         .put("apiValidation", true)
         .put("healthCheckIntervalMs", 5000)
-        .put("healthCheckTimeoutMs", 2000);
+        .put("healthCheckTimeoutMs", 2000)
+        // live feed
+        .put("liveMaxConnections", 1000)
+        .put("liveMaxSubscriptions", 100)
+        .put("liveMaxFrameBytes", 65_536)
+        .put("liveBufferBytes", 1024L * 1024)
+        .put("liveAllowedOrigins", "")
+        .put("livePingIntervalMs", 30_000);
   }
 
   /** Builds the config from defaults overridden by the given keys. Unknown keys are an error. */
@@ -194,6 +208,13 @@ public record ServerConfig(
           c.getBoolean("metricsVertx"),
           Math.max(100, c.getLong("healthCheckIntervalMs")),
           Math.max(1, c.getLong("healthCheckTimeoutMs")),
+          // live feed
+          Math.max(0, c.getInteger("liveMaxConnections")),
+          Math.max(1, c.getInteger("liveMaxSubscriptions")),
+          Math.max(1024, c.getInteger("liveMaxFrameBytes")),
+          Math.max(64 * 1024, c.getLong("liveBufferBytes")),
+          c.getString("liveAllowedOrigins").trim(),
+          Math.max(10, c.getLong("livePingIntervalMs")),
           // API contract
           c.getBoolean("apiValidation"));
     } catch (ClassCastException | NullPointerException e) {
@@ -330,6 +351,12 @@ public record ServerConfig(
         .put("metricsVertx", metricsVertx)
         .put("healthCheckIntervalMs", healthCheckIntervalMs)
         .put("healthCheckTimeoutMs", healthCheckTimeoutMs)
+        .put("liveMaxConnections", liveMaxConnections)
+        .put("liveMaxSubscriptions", liveMaxSubscriptions)
+        .put("liveMaxFrameBytes", liveMaxFrameBytes)
+        .put("liveBufferBytes", liveBufferBytes)
+        .put("liveAllowedOrigins", liveAllowedOrigins)
+        .put("livePingIntervalMs", livePingIntervalMs)
         .put("apiValidation", apiValidation);
   }
 

@@ -48,6 +48,13 @@ public sealed interface Command {
   record Remove(String workflowId) implements Command {}
 
   /**
+   * Live feed: publish a snapshot of the workflow (with tasks) under {@code key} on the server's
+   * feed, and with {@code register} start publishing its commits there. Taken in order with the
+   * workflow's other commands, so snapshot and later events join with no gap. 404 when unknown.
+   */
+  record Watch(String workflowId, String key, boolean register) implements Command {}
+
+  /**
    * Retention: remove the workflow if it is still the finished execution that was selected (still
    * terminal, same end time); a retry, restart or rerun in between keeps it. Replies whether it was removed.
    */

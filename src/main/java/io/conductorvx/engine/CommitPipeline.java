@@ -25,13 +25,14 @@ final class CommitPipeline {
   private final ParentNotices parents;
   private final FailureWorkflows failureWorkflows;
 
-  CommitPipeline(Vertx vertx, WorkflowEngine engine, WorkflowCache cache, QueueFollowUp queueFollowUp, QueueRepairs repairs) {
+  CommitPipeline(Vertx vertx, WorkflowEngine engine, WorkflowCache cache, QueueFollowUp queueFollowUp, QueueRepairs repairs,
+      StatusEvents events) {
     this.engine = engine;
     this.store = engine.backends().executions();
     this.cache = cache;
     this.queueFollowUp = queueFollowUp;
     this.repairs = repairs;
-    this.events = new StatusEvents(vertx);
+    this.events = events;
     this.offloads = new Offloads(vertx, engine);
     this.parents = new ParentNotices(engine);
     this.failureWorkflows = new FailureWorkflows(engine);

@@ -35,6 +35,7 @@ public final class DeciderVerticle extends VerticleBase {
   private final QueueRepairs repairs = new QueueRepairs(id -> inOrder(id, () -> handle(new Command.Decide(id, true))));
   private QueueFollowUp queueFollowUp;
   private CommitPipeline pipeline;
+  private StatusEvents events;
   private long repairTimer = -1;
 
   public DeciderVerticle(int partition, WorkflowEngine engine) {
@@ -47,7 +48,8 @@ public final class DeciderVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     queueFollowUp = new QueueFollowUp(vertx, engine);
-    pipeline = new CommitPipeline(vertx, engine, cache, queueFollowUp, repairs);
+    events = new StatusEvents(vertx, engine);
+    pipeline = new CommitPipeline(vertx, engine, cache, queueFollowUp, repairs, events);
     MessageConsumer<Object> commands = vertx.eventBus().consumer(engine.deciderAddress(partition), this::onCommand);
     MessageConsumer<String> requeue = vertx.eventBus().consumer(engine.deciderAddress(partition) + ".requeue",
         msg -> queueFollowUp.requeue(msg.body(), cache.all())
@@ -155,6 +157,12 @@ public final class DeciderVerticle extends VerticleBase {
         operations.workDone(d, c);
         return null;
       }));
+    }
+    if (command instanceof Command.Watch c) {
+      return cache.load(c.workflowId(), true).map(lw -> {
+        events.snapshot(lw.workflow, c.key(), c.register());
+        return null;
+      });
     }
     if (command instanceof Command.Remove c) {
       return remove(c.workflowId());

@@ -1,35 +1,78 @@
 package io.conductorvx.engine;
 
+import io.conductorvx.live.LiveEventBodies;
 import io.conductorvx.live.LiveEvents;
+import io.conductorvx.live.LiveFeedMessage;
+import io.conductorvx.live.LiveInterest;
+import io.conductorvx.model.Json;
 import io.conductorvx.model.Task;
 import io.conductorvx.model.Workflow;
 import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonObject;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.EventBus;
+import java.util.ArrayList;
+import java.util.List;
 
-/** Publishes the status changes of a committed decision on the event bus (see {@link LiveEvents}). */
+/**
+ * Publishes the changes of a committed decision on this server's event bus (see {@link LiveEvents}):
+ * status changes for the internal listeners, and, when a live-feed client watches the workflow or
+ * lists workflow statuses, one {@link LiveFeedMessage.Commit}. Called only once the store has the
+ * decision, so nothing published can be taken back by a crash.
+ */
 final class StatusEvents {
-  private final Vertx vertx;
+  private static final DeliveryOptions LOCAL = new DeliveryOptions().setCodecName(LocalCodec.NAME);
 
-  StatusEvents(Vertx vertx) {
-    this.vertx = vertx;
+  private final EventBus bus;
+  private final LiveInterest interest;
+  private final String workflowAddress;
+  private final String taskAddress;
+  private final String feedAddress;
+
+  StatusEvents(Vertx vertx, WorkflowEngine engine) {
+    this.bus = vertx.eventBus();
+    this.interest = engine.liveInterest();
+    this.workflowAddress = engine.address(LiveEvents.WORKFLOW);
+    this.taskAddress = engine.address(LiveEvents.TASK);
+    this.feedAddress = engine.address(LiveEvents.FEED);
   }
 
   void publish(Workflow wf, Changes changes) {
     if (changes.workflowStatusChanged) {
-      vertx.eventBus().publish(LiveEvents.WORKFLOW, new JsonObject()
-          .put("workflowId", wf.workflowId)
-          .put("workflowName", wf.workflowName())
-          .put("status", wf.status.name())
-          .put("updateTime", wf.updateTime));
+      bus.publish(workflowAddress, LiveEventBodies.workflow(wf));
     }
     for (Task t : changes.statusChanges) {
-      vertx.eventBus().publish(LiveEvents.TASK, new JsonObject()
-          .put("taskId", t.taskId)
-          .put("workflowId", t.workflowInstanceId)
-          .put("referenceTaskName", t.referenceTaskName)
-          .put("taskType", t.taskType)
-          .put("status", t.status.name())
-          .put("updateTime", t.updateTime));
+      bus.publish(taskAddress, LiveEventBodies.task(t));
     }
+    feed(wf, changes);
+  }
+
+  private void feed(Workflow wf, Changes changes) {
+    boolean watched = interest.watching(wf.workflowId);
+    boolean listed = changes.workflowStatusChanged && interest.anyStatusListener();
+    if (!watched && !listed) {
+      return;
+    }
+    String workflowEvent = changes.workflow || changes.workflowStatusChanged
+        ? LiveEventBodies.workflow(wf).encode() : null;
+    List<String> taskEvents = new ArrayList<>(watched ? changes.tasks.size() : 0);
+    if (watched) {
+      for (Task t : changes.tasks) {
+        taskEvents.add(LiveEventBodies.task(t).encode());
+      }
+    }
+    bus.publish(feedAddress, new LiveFeedMessage.Commit(wf.workflowId, wf.workflowName(), wf.status.name(),
+        changes.workflowStatusChanged, workflowEvent, taskEvents, watched && !changes.removedTaskIds.isEmpty()), LOCAL);
+  }
+
+  /**
+   * Starts a watch on the owner, in order with the workflow's commands: every commit before this
+   * is in the snapshot, every one after it is published to the feed.
+   */
+  void snapshot(Workflow wf, String key, boolean register) {
+    byte[] json = Json.toBytes(wf);
+    if (register) {
+      interest.watch(wf.workflowId);
+    }
+    bus.publish(feedAddress, new LiveFeedMessage.Snapshot(key, wf.workflowId, json), LOCAL);
   }
 }

@@ -48,6 +48,7 @@ public final class WorkflowEngine {
   private final ExecutionLimits limits = new ExecutionLimits();
   private final DeliveryOptions delivery;
   private final EngineObserver observer;
+  private final io.conductorvx.live.LiveInterest liveInterest = new io.conductorvx.live.LiveInterest();
   /** Prefix of this server's event bus addresses, so servers sharing a Vert.x never mix. */
   private final String busPrefix = "conductor." + UUID.randomUUID().toString().substring(0, 8) + ".";
 
@@ -124,6 +125,11 @@ public final class WorkflowEngine {
   /** What {@code ${workflow.secrets.NAME}} reads, where a task leaves the server. */
   public Secrets secrets() {
     return secrets;
+  }
+
+  /** What this server's live-feed clients watch; the deciders publish feed events only for that. */
+  public io.conductorvx.live.LiveInterest liveInterest() {
+    return liveInterest;
   }
 
   /** This server's name for a bus address. */

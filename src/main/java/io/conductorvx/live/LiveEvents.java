@@ -1,13 +1,22 @@
 package io.conductorvx.live;
 
-/** Event bus addresses on which status changes are published (JSON bodies). */
+/**
+ * Event bus addresses on which status changes are published. Each is a name: the bus address is
+ * {@code engine.address(name)}, prefixed per server so servers sharing a Vert.x never hear each
+ * other (a multi-instance relay publishes into this server's addresses explicitly).
+ */
 public final class LiveEvents {
-  /** {workflowId, workflowName, status, updateTime}. */
-  public static final String WORKFLOW = "conductor.events.workflow";
-  /** {taskId, workflowId, referenceTaskName, taskType, status, updateTime}. */
-  public static final String TASK = "conductor.events.task";
+  /** JSON: {@link LiveEventBodies#workflow}, on every workflow status change. */
+  public static final String WORKFLOW = "events.workflow";
+  /** JSON: {@link LiveEventBodies#task}, on every task status change. */
+  public static final String TASK = "events.task";
+  /**
+   * The live feed's input ({@link LiveFeedMessage}, local codec): every committed change of a
+   * workflow somebody watches, and the snapshots that start a watch, in commit order per workflow.
+   */
+  public static final String FEED = "events.feed";
   /** Body: a queue name that just got a message; wakes long polls parked on it. */
-  public static final String QUEUE_READY = "conductor.queue.ready";
+  public static final String QUEUE_READY = "queue.ready";
 
   private LiveEvents() {}
 }

@@ -20,13 +20,17 @@ public final class MessageCleanupVerticle extends VerticleBase {
   private final WorkflowMessages messages;
   private MessageConsumer<JsonObject> consumer;
 
-  public MessageCleanupVerticle(WorkflowMessages messages) {
+  private final String workflowEvents;
+
+  /** @param workflowEvents this server's {@link LiveEvents#WORKFLOW} address */
+  public MessageCleanupVerticle(WorkflowMessages messages, String workflowEvents) {
     this.messages = messages;
+    this.workflowEvents = workflowEvents;
   }
 
   @Override
   public Future<?> start() {
-    consumer = vertx.eventBus().consumer(LiveEvents.WORKFLOW, event -> {
+    consumer = vertx.eventBus().consumer(workflowEvents, event -> {
       String status = event.body().getString("status");
       String workflowId = event.body().getString("workflowId");
       if (workflowId != null && status != null && WorkflowStatus.valueOf(status).isTerminal()

@@ -83,7 +83,7 @@ abstract class EnvironmentAndSecretsContract extends BackendTestBase {
     VERTX_LOG.setLevel(Level.INFO);
     Vertx serverVertx = server.conductorServer().vertx();
     for (String address : List.of(LiveEvents.WORKFLOW, LiveEvents.TASK)) {
-      MessageConsumer<JsonObject> c = serverVertx.eventBus().consumer(address, m -> liveEvents.add(m.body().encode()));
+      MessageConsumer<JsonObject> c = serverVertx.eventBus().consumer(server.conductorServer().engine().address(address), m -> liveEvents.add(m.body().encode()));
       TestServer.await(c.completion(), 10);
       feed.add(c);
     }
