@@ -46,6 +46,7 @@ public final class ConductorServer {
   private final Scheduler scheduler;
   private final ServerMetrics metrics;
   private final HealthMonitor health;
+  private final List<HttpApiVerticle> http = new ArrayList<>();
 
   private ConductorServer(Vertx vertx, ServerConfig config, Backends backends, List<String> deployments, int port,
       Scheduler scheduler, RetentionVerticle retention, WorkflowEngine engine, ServerMetrics metrics, HealthMonitor health) {
@@ -102,6 +103,7 @@ public final class ConductorServer {
       Scheduler scheduler = new Scheduler(vertx, engine, backends.schedules(), schedulerClock,
           cluster == null ? ScheduleOwnership.EVERY_SCHEDULE : cluster::ownsSchedule);
       List<String> deployments = new ArrayList<>();
+      List<HttpApiVerticle> http = new ArrayList<>();
       AtomicInteger nextPartition = new AtomicInteger();
       // Histories other than workflow executions that retention trims with the default window.
       RetentionVerticle retention = new RetentionVerticle(engine, List.of(
@@ -142,8 +144,12 @@ public final class ConductorServer {
                 ? vertx.deployVerticle(new SchedulerVerticle(scheduler, config.schedulerPollIntervalMs())).map(deployments::add)
                 : Future.succeededFuture();
           })
-          .compose(v -> deployHttp(vertx, engine, scheduler, config, metrics, health, deployments))
+          .compose(v -> deployHttp(vertx, engine, scheduler, config, metrics, health, deployments, http))
           .map(port -> new ConductorServer(vertx, config, backends, deployments, port, scheduler, retention, engine, metrics, health))
+          .map(server -> {
+            server.http.addAll(http);
+            return server;
+          })
           .recover(err -> undeployAll(vertx, deployments).eventually(backends::close)
               .eventually(() -> closeObservers(metrics, health))
               .transform(ignored -> Future.failedFuture(err)));
@@ -186,9 +192,8 @@ public final class ConductorServer {
    * port among servers that ask for the same negative port, so all instances ask for -1.
    */
   private static Future<Integer> deployHttp(Vertx vertx, WorkflowEngine engine, Scheduler scheduler, ServerConfig config,
-      ServerMetrics metrics, HealthMonitor health, List<String> deployments) {
+      ServerMetrics metrics, HealthMonitor health, List<String> deployments, List<HttpApiVerticle> instances) {
     int port = config.port() == 0 ? -1 : config.port();
-    List<HttpApiVerticle> instances = new ArrayList<>();
     return vertx.deployVerticle(() -> {
           HttpApiVerticle v = new HttpApiVerticle(engine, port, scheduler, metrics, health);
           instances.add(v);
@@ -210,6 +215,11 @@ public final class ConductorServer {
 
   public int port() {
     return port;
+  }
+
+  /** The HTTP routes (every HTTP verticle mounts the same ones), for the API document's route test. */
+  public List<io.vertx.ext.web.Route> httpRoutes() {
+    return http.get(0).routes();
   }
 
   public ServerConfig config() {

@@ -6,6 +6,9 @@ import io.conductorvx.engine.WorkflowEngine;
 import io.conductorvx.health.HealthMonitor;
 import io.conductorvx.live.LiveEndpoint;
 import io.conductorvx.metrics.ServerMetrics;
+import io.conductorvx.openapi.ApiDocsResource;
+import io.conductorvx.openapi.ApiDocument;
+import io.conductorvx.openapi.RequestValidation;
 import io.conductorvx.events.EventProcessorVerticle;
 import io.conductorvx.queue.TaskPoller;
 import io.conductorvx.scheduler.Scheduler;
@@ -30,6 +33,7 @@ public final class HttpApiVerticle extends VerticleBase {
   private final HealthMonitor health;
   private HttpServer server;
   private TaskPoller poller;
+  private Router router;
   private LiveEndpoint live;
 
   public HttpApiVerticle(WorkflowEngine engine, int port, Scheduler scheduler, ServerMetrics metrics, HealthMonitor health) {
@@ -42,11 +46,22 @@ public final class HttpApiVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
+    return ApiDocument.load(vertx).compose(document -> (engine.config().apiValidation()
+            ? RequestValidation.create(vertx, document)
+            : Future.<RequestValidation>succeededFuture(null))
+        .compose(validation -> serve(document, validation)));
+  }
+
+  private Future<HttpServer> serve(ApiDocument document, RequestValidation validation) {
     poller = new TaskPoller(vertx, engine, metrics.polls());
-    Router router = Router.router(vertx);
+    router = Router.router(vertx);
     live = new LiveEndpoint(vertx, engine, metrics.liveFeed());
     live.mount(router); // before the BodyHandler: a WebSocket upgrade needs the request untouched
     router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(engine.config().maxBodyBytes()));
+    if (validation != null) {
+      router.route("/api/*").handler(validation); // checks against the OpenAPI document, before any resource
+    }
+    new ApiDocsResource(document).mount(router);
     new HealthResource(health).mount(router);
     if (metrics.enabled()) {
       new MetricsResource(metrics).mount(router);
@@ -85,6 +100,11 @@ public final class HttpApiVerticle extends VerticleBase {
         .compose(d -> server.requestHandler(router).listen());
   }
 
+  /** The routes this verticle serves. */
+  public java.util.List<io.vertx.ext.web.Route> routes() {
+    return router.getRoutes();
+  }
+
   /** The port actually bound (differs from the configured one when that was 0). */
   public int actualPort() {
     return server.actualPort();
@@ -92,6 +112,6 @@ public final class HttpApiVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
-    return live.stop().eventually(poller::close);
+    return live == null ? Future.succeededFuture() : live.stop().eventually(poller::close);
   }
 }

@@ -80,7 +80,9 @@ public record ServerConfig(
     int liveMaxFrameBytes,              // largest frame (and message) a client may send; larger closes with 1009
     long liveBufferBytes,               // outbound bytes held for one connection; beyond it events drop, resync follows
     String liveAllowedOrigins,          // Origins allowed besides this server's own: comma list, or * for any
-    long livePingIntervalMs) {          // ping period; a connection silent for two periods is closed
+    long livePingIntervalMs,            // ping period; a connection silent for two periods is closed
+    // API contract
+    boolean apiValidation) {              // requests checked against the OpenAPI document (openapi/)
 
   public static final String MEMORY = "memory";
 
@@ -139,6 +141,7 @@ public record ServerConfig(
         // metrics and health
         .put("metrics", true)
         .put("metricsVertx", true)
+        .put("apiValidation", true)
         .put("healthCheckIntervalMs", 5000)
         .put("healthCheckTimeoutMs", 2000)
         .put("cluster", false)
@@ -233,7 +236,9 @@ public record ServerConfig(
           Math.max(1024, c.getInteger("liveMaxFrameBytes")),
           Math.max(64 * 1024, c.getLong("liveBufferBytes")),
           c.getString("liveAllowedOrigins").trim(),
-          Math.max(10, c.getLong("livePingIntervalMs")));
+          Math.max(10, c.getLong("livePingIntervalMs")),
+          // API contract
+          c.getBoolean("apiValidation"));
     } catch (ClassCastException | NullPointerException e) {
       throw new IllegalArgumentException("Invalid configuration value: " + e.getMessage(), e);
     }
@@ -380,7 +385,8 @@ public record ServerConfig(
         .put("liveMaxFrameBytes", liveMaxFrameBytes)
         .put("liveBufferBytes", liveBufferBytes)
         .put("liveAllowedOrigins", liveAllowedOrigins)
-        .put("livePingIntervalMs", livePingIntervalMs);
+        .put("livePingIntervalMs", livePingIntervalMs)
+        .put("apiValidation", apiValidation);
   }
 
   private static JsonObject redacted(Map<String, String> secrets) {
