@@ -123,16 +123,23 @@ public final class StatusListenerVerticle extends VerticleBase {
     return queues;
   }
 
+  private Future<Void> taskNotices = Future.succeededFuture();
+
   private void taskChanged(JsonObject change) {
+    // one notice at a time: the store's answers may arrive out of order, notices must not
+    taskNotices = taskNotices.transform(previous -> taskNotice(change));
+  }
+
+  private Future<Void> taskNotice(JsonObject change) {
     String taskId = change.getString("taskId");
-    engine.backends().executions().getTask(taskId).onComplete(ar -> {
+    return engine.backends().executions().getTask(taskId).transform(ar -> {
       if (ar.failed()) {
         LOG.warning("Task status listener: could not read task " + taskId + ": " + ar.cause().getMessage());
-        return;
+        return Future.<Void>succeededFuture();
       }
       Task t = ar.result();
       if (t == null || !listensTo(t.def())) {
-        return;
+        return Future.<Void>succeededFuture();
       }
       // the store may already hold a later state (the worker was quick): announce the change heard
       String status = change.getString("status");
@@ -144,7 +151,7 @@ public final class StatusListenerVerticle extends VerticleBase {
       notice.put("referenceTaskName", t.referenceTaskName);
       notice.put("retryCount", t.retryCount);
       notice.put("taskDescription", t.workflowTask == null ? null : t.workflowTask.description);
-      publish(engine.config().taskStatusQueue(), t.taskId + ":" + t.status + ":" + t.updateTime, Json.toString(notice),
+      return publish(engine.config().taskStatusQueue(), t.taskId + ":" + t.status + ":" + t.updateTime, Json.toString(notice),
           "task " + t.taskId + " " + t.status);
     });
   }
@@ -153,10 +160,11 @@ public final class StatusListenerVerticle extends VerticleBase {
     return def == null || !Boolean.FALSE.equals(def.unknownFields().get("taskStatusListenerEnabled"));
   }
 
-  private void publish(String queue, String messageId, String payload, String what) {
+  /** Publishes a notice; the future ends when the broker answered (a failure is logged, not passed on). */
+  private Future<Void> publish(String queue, String messageId, String payload, String what) {
     EventQueueRegistry queues = engine.backends().eventQueues();
-    queues.publish(queue, messageId, payload).onFailure(err -> LOG.warning("Status listener: the notice of " + what
-        + " could not be published to " + queue + ": " + err.getMessage()));
+    return queues.publish(queue, messageId, payload).onFailure(err -> LOG.warning("Status listener: the notice of " + what
+        + " could not be published to " + queue + ": " + err.getMessage())).otherwiseEmpty();
   }
 
   private static WorkflowStatus status(String name) {
