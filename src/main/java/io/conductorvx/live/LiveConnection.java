@@ -2,12 +2,14 @@ package io.conductorvx.live;
 
 import io.conductorvx.model.WorkflowStatus;
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
+import io.netty.buffer.ByteBuf;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -25,13 +27,15 @@ import java.util.Set;
 final class LiveConnection {
   private static final Buffer PING = Buffer.buffer("ping");
   private static final int MAX_ID_LENGTH = 256;
+  static final byte[] RESYNC = ascii("resync");
+  static final byte[] EMPTY = ascii("{}");
 
   private final LiveEndpoint endpoint;
   private final ServerWebSocket ws;
   private final long bufferLimit;
   private final int maxSubscriptions;
   private final Map<String, Subscription> subscriptions = new LinkedHashMap<>();
-  private long pendingBytes;
+  private final FrameWriter writer;
   private boolean owesResync;
   private boolean closed;
   /** When the client was last heard from (a pong or a message). */
@@ -43,6 +47,7 @@ final class LiveConnection {
     this.bufferLimit = bufferLimit;
     this.maxSubscriptions = maxSubscriptions;
     this.lastHeard = now;
+    this.writer = new FrameWriter(ws, bufferLimit, this::written);
     ws.textMessageHandler(this::received);
     ws.binaryMessageHandler(b -> {
       heard();
@@ -206,12 +211,18 @@ final class LiveConnection {
 
   // ---- to the client ----
 
+  /** Rare messages (subscribed, resync, queues): encoded here. */
+  boolean send(Subscription sub, String type, String body) {
+    return send(sub, ascii(type), body.getBytes(StandardCharsets.UTF_8));
+  }
+
   /**
    * Writes one message of the subscription, or drops it when the connection's backlog is full (the
    * subscription then owes a resync, and drops everything until it is sent). A message is written
-   * into an empty backlog whatever its size, so a large snapshot still gets through.
+   * into an empty backlog whatever its size, so a large snapshot still gets through. {@code body}
+   * is shared by every subscriber of the change: it is copied, never changed.
    */
-  boolean send(Subscription sub, String type, String body) {
+  boolean send(Subscription sub, byte[] type, byte[] body) {
     if (closed || sub.ended) {
       return false;
     }
@@ -219,32 +230,33 @@ final class LiveConnection {
       endpoint.dropped(1);
       return false;
     }
-    if (pendingBytes > 0 && pendingBytes + body.length() + 64 > bufferLimit) {
+    long pending = writer.pending();
+    if (pending > 0 && pending + body.length + 64 > bufferLimit) {
       sub.resyncOwed = true;
       owesResync = true;
       endpoint.dropped(1);
       return false;
     }
-    write(sub.frame(type, body));
+    ByteBuf frame = writer.buffer(sub.frameLength(type, body));
+    sub.frame(frame, type, body);
+    writer.write(frame);
     return true;
   }
 
   void error(String id, int status, String message) {
-    if (closed || pendingBytes > bufferLimit) {
+    if (closed || writer.pending() > bufferLimit) {
       return; // a client that reads nothing gets no more errors either
     }
-    write(new JsonObject().put("type", "error").put("id", id).put("status", status).put("message", message).encode());
+    byte[] text = new JsonObject().put("type", "error").put("id", id).put("status", status).put("message", message)
+        .encode().getBytes(StandardCharsets.UTF_8);
+    writer.write(writer.buffer(text.length).writeBytes(text));
   }
 
-  private void write(String frame) {
-    int length = frame.length();
-    pendingBytes += length;
-    ws.writeTextMessage(frame).onComplete(ar -> {
-      pendingBytes -= length;
-      if (owesResync && pendingBytes <= bufferLimit / 2) {
-        resync();
-      }
-    });
+  /** A flushed batch left for the network: once the client has read half of its backlog, resyncs go out. */
+  private void written() {
+    if (owesResync && writer.pending() <= bufferLimit / 2) {
+      resync();
+    }
   }
 
   /** The client caught up: each subscription that lost events is told so (a workflow's gets a fresh snapshot). */
@@ -256,9 +268,15 @@ final class LiveConnection {
     for (Subscription sub : new ArrayList<>(subscriptions.values())) {
       if (sub.resyncOwed && !sub.ended) {
         sub.resyncOwed = false;
-        write(sub.frame("resync", "{}"));
+        ByteBuf frame = writer.buffer(sub.frameLength(RESYNC, EMPTY));
+        sub.frame(frame, RESYNC, EMPTY);
+        writer.write(frame);
         endpoint.resynced(sub);
       }
     }
+  }
+
+  static byte[] ascii(String text) {
+    return text.getBytes(StandardCharsets.US_ASCII);
   }
 }

@@ -29,6 +29,10 @@ import java.util.UUID;
  */
 public final class LiveEndpoint {
   public static final String PATH = "/api/live";
+  private static final byte[] SNAPSHOT = LiveConnection.ascii("snapshot");
+  private static final byte[] SNAPSHOT_OPEN = LiveConnection.ascii("{\"workflow\":");
+  private static final byte[] TASK = LiveConnection.ascii("task");
+  private static final byte[] WORKFLOW = LiveConnection.ascii("workflow");
 
   private final Vertx vertx;
   private final WorkflowEngine engine;
@@ -100,21 +104,34 @@ public final class LiveEndpoint {
       ctx.fail(new ConductorException(403, "Origin " + origin + " may not open the live feed (see liveAllowedOrigins)", false));
       return;
     }
-    if (!interest.tryConnect(config.liveMaxConnections())) {
-      ctx.fail(new ConductorException(503, "The live feed has " + config.liveMaxConnections()
-          + " connections already (liveMaxConnections)", true));
-      return;
+    // an acceptable upgrade was taken by upgradeBeforeRouting; what reaches here found no room
+    ctx.fail(new ConductorException(503, "The live feed has " + config.liveMaxConnections()
+        + " connections already (liveMaxConnections)", true));
+  }
+
+  /**
+   * Upgrades a feed request in the HTTP server's handler, before the router: the socket is then
+   * Vert.x's own, whose Netty channel {@link FrameWriter} writes to (Vert.x Web wraps the sockets it
+   * upgrades). Returns false, leaving the request to the router's {@link #PATH} route (which gives
+   * the refusals their error answers), when the request is not an acceptable feed upgrade.
+   */
+  public boolean upgradeBeforeRouting(HttpServerRequest request) {
+    if (!PATH.equals(request.path()) || !request.canUpgradeToWebSocket()
+        || !origins.allows(request.getHeader("Origin"), request)
+        || !interest.tryConnect(config.liveMaxConnections())) {
+      return false;
     }
     request.toWebSocket().onComplete(ar -> {
       if (ar.succeeded()) {
         opened(ar.result());
       } else {
         interest.disconnected();
-        if (!ctx.response().ended() && !ctx.response().headWritten()) {
-          ctx.fail(ar.cause());
+        if (!request.response().ended() && !request.response().headWritten()) {
+          request.response().setStatusCode(400).end();
         }
       }
     });
+    return true;
   }
 
   private void opened(ServerWebSocket ws) {
@@ -230,31 +247,45 @@ public final class LiveEndpoint {
     if (message instanceof LiveFeedMessage.Snapshot s) {
       Subscription.OfWorkflow sub = registry.snapshotArrived(s.key());
       if (sub != null) {
-        sub.connection.send(sub, "snapshot", "{\"workflow\":" + new String(s.workflow(), StandardCharsets.UTF_8) + "}");
+        byte[] body = new byte[SNAPSHOT_OPEN.length + s.workflow().length + 1];
+        System.arraycopy(SNAPSHOT_OPEN, 0, body, 0, SNAPSHOT_OPEN.length);
+        System.arraycopy(s.workflow(), 0, body, SNAPSHOT_OPEN.length, s.workflow().length);
+        body[body.length - 1] = '}';
+        sub.connection.send(sub, SNAPSHOT, body);
       }
       return;
     }
     LiveFeedMessage.Commit c = (LiveFeedMessage.Commit) message;
+    // each body is encoded to bytes once here, whatever the number of subscribers it goes to
+    byte[] workflowEvent = null;
     List<Subscription.OfWorkflow> watchers = registry.watchers(c.workflowId());
     if (watchers != null) {
-      for (Subscription.OfWorkflow w : c.reset() ? new ArrayList<>(watchers) : watchers) {
-        if (c.reset()) {
-          // tasks were removed (restart, rerun): the client reloads from a fresh snapshot
-          w.connection.send(w, "resync", "{}");
+      if (c.reset()) {
+        // tasks were removed (restart, rerun): the clients reload from a fresh snapshot
+        for (Subscription.OfWorkflow w : new ArrayList<>(watchers)) {
+          w.connection.send(w, LiveConnection.RESYNC, LiveConnection.EMPTY);
           watch(w, false);
-          continue;
         }
-        // the tasks first: a workflow that ended did so because of them
-        for (String task : c.taskEvents()) {
-          w.connection.send(w, "task", task);
+      } else {
+        byte[][] taskEvents = new byte[c.taskEvents().size()][];
+        for (int i = 0; i < taskEvents.length; i++) {
+          taskEvents[i] = c.taskEvents().get(i).getBytes(StandardCharsets.UTF_8);
         }
-        if (c.workflowEvent() != null) {
-          w.connection.send(w, "workflow", c.workflowEvent());
+        workflowEvent = c.workflowEvent() == null ? null : c.workflowEvent().getBytes(StandardCharsets.UTF_8);
+        for (Subscription.OfWorkflow w : watchers) {
+          // the tasks first: a workflow that ended did so because of them
+          for (byte[] task : taskEvents) {
+            w.connection.send(w, TASK, task);
+          }
+          if (workflowEvent != null) {
+            w.connection.send(w, WORKFLOW, workflowEvent);
+          }
         }
       }
     }
     if (c.statusChanged() && c.workflowEvent() != null) {
-      registry.forEachListMatching(c, s -> s.connection.send(s, "workflow", c.workflowEvent()));
+      byte[] body = workflowEvent != null ? workflowEvent : c.workflowEvent().getBytes(StandardCharsets.UTF_8);
+      registry.forEachListMatching(c, s -> s.connection.send(s, WORKFLOW, body));
     }
   }
 }

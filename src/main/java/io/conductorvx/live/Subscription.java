@@ -1,6 +1,8 @@
 package io.conductorvx.live;
 
+import io.netty.buffer.ByteBuf;
 import io.vertx.core.json.Json;
+import java.nio.charset.StandardCharsets;
 import java.util.Set;
 
 /**
@@ -9,9 +11,11 @@ import java.util.Set;
  * were dropped for it (then it owes the client a {@code resync}).
  */
 abstract sealed class Subscription {
+  private static final byte[] TYPE_OPEN = "{\"type\":\"".getBytes(StandardCharsets.US_ASCII);
   final LiveConnection connection;
   final String id;
-  private final String quotedId;
+  /** {@code ","id":"<id>","seq":} as UTF-8: what every frame of this subscription repeats. */
+  private final byte[] idPart;
   private long seq;
   /** Events were dropped (the connection's buffer was full): a resync is owed, nothing else is sent. */
   boolean resyncOwed;
@@ -20,19 +24,26 @@ abstract sealed class Subscription {
   Subscription(LiveConnection connection, String id) {
     this.connection = connection;
     this.id = id;
-    this.quotedId = Json.encode(id);
+    this.idPart = ("\",\"id\":" + Json.encode(id) + ",\"seq\":").getBytes(StandardCharsets.UTF_8);
   }
 
-  /** A message for this subscription: {"type":…,"id":…,"seq":n, then the fields of {@code body} (a JSON object's text). */
-  String frame(String type, String body) {
-    StringBuilder sb = new StringBuilder(body.length() + quotedId.length() + 40)
-        .append("{\"type\":\"").append(type).append("\",\"id\":").append(quotedId).append(",\"seq\":").append(seq++);
-    if (body.length() > 2) {
-      sb.append(',').append(body, 1, body.length());
+  /**
+   * Writes a message of this subscription into {@code out}: {"type":…,"id":…,"seq":n, then the
+   * fields of {@code body} (a JSON object's UTF-8 text, encoded once for every subscriber).
+   */
+  void frame(ByteBuf out, byte[] type, byte[] body) {
+    out.writeBytes(TYPE_OPEN).writeBytes(type).writeBytes(idPart);
+    out.writeCharSequence(Long.toString(seq++), StandardCharsets.US_ASCII);
+    if (body.length > 2) {
+      out.writeByte(',').writeBytes(body, 1, body.length - 1);
     } else {
-      sb.append('}');
+      out.writeByte('}');
     }
-    return sb.toString();
+  }
+
+  /** The bytes {@link #frame} writes, at most. */
+  int frameLength(byte[] type, byte[] body) {
+    return TYPE_OPEN.length + type.length + idPart.length + 20 + body.length;
   }
 
   /** One execution: a snapshot taken on its owner, then each committed change. */
