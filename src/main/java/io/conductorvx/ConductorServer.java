@@ -99,6 +99,7 @@ public final class ConductorServer {
       ClusterNode cluster = config.cluster() ? new ClusterNode(engine, config) : null;
       if (cluster != null) {
         engine.useOwnership(cluster, config.clusterPartitions());
+        metrics.observe(cluster);
       }
       Scheduler scheduler = new Scheduler(vertx, engine, backends.schedules(), schedulerClock,
           cluster == null ? ScheduleOwnership.EVERY_SCHEDULE : cluster::ownsSchedule);

@@ -429,6 +429,25 @@ public final class ClusterNode extends VerticleBase implements Ownership {
     }).onComplete(ar -> vertx.setTimer(FORWARD_RETRY_MS, t -> refreshing.set(false)));
   }
 
+  /** Partitions held here now (metrics). */
+  public int ownedCount() {
+    return owned().size();
+  }
+
+  /** Partitions taken ({@code acquired}), {@code lost} or {@code handed_over} since this member started (metrics). */
+  public long ownershipChanges(String change) {
+    return switch (change) {
+      case "acquired" -> acquired.get();
+      case "lost" -> lost.get();
+      default -> released.get();
+    };
+  }
+
+  /** Commands sent to another member since start (metrics). */
+  public long forwardedCount() {
+    return forwarded.get();
+  }
+
   private List<Integer> owned() {
     List<Integer> out = new ArrayList<>();
     for (int p = 0; p < partitions; p++) {

@@ -1,6 +1,7 @@
 package io.conductorvx.metrics;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -60,6 +61,12 @@ final class Meters {
   <T> Gauge gauge(String name, String description, T state, ToDoubleFunction<T> value, String... tags) {
     return keep(Gauge.builder(name, state, value).description(description).tags(tags).strongReference(true)
         .register(registry));
+  }
+
+  /** A counter kept elsewhere (a monotonic count), read at scrape time. */
+  <T> FunctionCounter functionCounter(String name, String description, T state, ToDoubleFunction<T> count,
+      String... tags) {
+    return keep(FunctionCounter.builder(name, state, count).description(description).tags(tags).register(registry));
   }
 
   private <M extends Meter> M keep(M meter) {

@@ -176,6 +176,26 @@ public final class ServerMetrics {
   }
 
   /** {@code conductorvx_backend_up{backend}}: 1 while the backend's health check passes. */
+  /**
+   * A cluster member's ownership: {@code conductorvx_cluster_partitions_owned},
+   * {@code conductorvx_cluster_ownership_changes_total{change=acquired|lost|handed_over}} (lost: a
+   * lease that ran out or a write refused by its epoch) and
+   * {@code conductorvx_cluster_forwarded_commands_total} (commands sent to another member's partition).
+   */
+  public void observe(io.conductorvx.cluster.ClusterNode cluster) {
+    if (!enabled()) {
+      return;
+    }
+    meters.gauge("conductorvx.cluster.partitions.owned", "Decider partitions this member holds a lease on", cluster,
+        c -> c.ownedCount());
+    for (String change : new String[] {"acquired", "lost", "handed_over"}) {
+      meters.functionCounter("conductorvx.cluster.ownership.changes", "Partitions this member took, lost or handed over",
+          cluster, c -> c.ownershipChanges(change), "change", change);
+    }
+    meters.functionCounter("conductorvx.cluster.forwarded.commands", "Commands forwarded to the member owning their partition",
+        cluster, c -> c.forwardedCount());
+  }
+
   public void observe(HealthMonitor health) {
     if (!enabled()) {
       return;

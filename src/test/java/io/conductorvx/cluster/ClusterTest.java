@@ -122,6 +122,24 @@ class ClusterTest {
                 .bodyAsJsonObject().getString("status")));
       }
     }
+    // ownership and forwarding are in Prometheus: the partitions held add up, each member took some
+    double ownedInAll = 0;
+    double forwardedInAll = 0;
+    for (TestServer s : all) {
+      String metrics = call(s, HttpMethod.GET, "/metrics", null).bodyAsString();
+      ownedInAll += sample(metrics, "conductorvx_cluster_partitions_owned ");
+      assertTrue(sample(metrics, "conductorvx_cluster_ownership_changes_total{change=\"acquired\"") > 0, metrics);
+      forwardedInAll += sample(metrics, "conductorvx_cluster_forwarded_commands_total ");
+    }
+    assertEquals(PARTITIONS, ownedInAll);
+    assertTrue(forwardedInAll > 0, "starts and updates sent to other members' partitions are counted");
+  }
+
+  /** The value of the first Prometheus sample line starting with {@code prefix}. */
+  private static double sample(String metrics, String prefix) {
+    return metrics.lines().filter(l -> l.startsWith(prefix)).findFirst()
+        .map(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+        .orElseThrow(() -> new AssertionError("no " + prefix + " in\n" + metrics));
   }
 
   @Test
