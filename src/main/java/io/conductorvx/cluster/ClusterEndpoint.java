@@ -11,6 +11,8 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The members' internal endpoint: {@code POST /cluster/command} runs a forwarded command on this
@@ -60,17 +62,35 @@ final class ClusterEndpoint extends VerticleBase {
       }
       Throwable err = ar.cause();
       int status = err instanceof ConductorException ce ? ce.status() : 500;
-      req.response().setStatusCode(status).putHeader("content-type", "application/json")
-          .end(new JsonObject().put("message", err.getMessage() == null ? err.toString() : err.getMessage())
-              .put("notOwner", status == Ownership.NOT_OWNER).toBuffer());
+      JsonObject answer = new JsonObject().put("message", err.getMessage() == null ? err.toString() : err.getMessage())
+          .put("notOwner", status == Ownership.NOT_OWNER);
+      if (err instanceof ConductorException ce && !ce.validationErrors().isEmpty()) {
+        // the per-field list travels too: the member that took the request answers as the owner would
+        io.vertx.core.json.JsonArray list = new io.vertx.core.json.JsonArray();
+        ce.validationErrors().forEach(v -> list.add(new JsonObject().put("path", v.path()).put("message", v.message())));
+        answer.put("validationErrors", list);
+      }
+      req.response().setStatusCode(status).putHeader("content-type", "application/json").end(answer.toBuffer());
     });
   }
 
-  static String message(Buffer body) {
+  /** The owner's error answer as the error it was there (status, message, per-field violations). */
+  static ConductorException error(int status, Buffer body) {
+    JsonObject answer;
     try {
-      return new JsonObject(body).getString("message", "");
+      answer = new JsonObject(body);
     } catch (RuntimeException e) {
-      return body.toString();
+      return new ConductorException(status, body.toString(), status == 503);
     }
+    io.vertx.core.json.JsonArray list = answer.getJsonArray("validationErrors");
+    if (status == 400 && list != null && !list.isEmpty()) {
+      List<ConductorException.Violation> violations = new ArrayList<>();
+      for (Object o : list) {
+        JsonObject v = (JsonObject) o;
+        violations.add(new ConductorException.Violation(v.getString("path", ""), v.getString("message", "")));
+      }
+      return ConductorException.violations(violations);
+    }
+    return new ConductorException(status, answer.getString("message", ""), status == 503);
   }
 }

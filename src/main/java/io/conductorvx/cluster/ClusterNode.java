@@ -165,7 +165,7 @@ public final class ClusterNode extends VerticleBase implements Ownership {
           if (resp.statusCode() == 200) {
             return CommandCodec.decodeReply(body);
           }
-          throw new ConductorException(resp.statusCode(), ClusterEndpoint.message(body), resp.statusCode() == 503);
+          throw ClusterEndpoint.error(resp.statusCode(), body);
         })))
         .onComplete(ar -> {
           if (ar.succeeded()) {
