@@ -276,7 +276,25 @@ public final class DeciderVerticle extends VerticleBase {
       cache.remove(workflowId);
       return queueFollowUp.removeAll(lw)
           .compose(v -> engine.backends().queues().drop(io.conductorvx.messages.WorkflowMessages.queueName(workflowId)))
-          .compose(v -> engine.backends().executions().removeWorkflow(workflowId)).mapEmpty();
+          .compose(v -> fenced(engine.backends().executions().removeWorkflow(workflowId,
+              engine.ownership().fence(workflowId, lw.epoch)))).mapEmpty();
+    });
+  }
+
+  /** The fence of a workflow that is not loaded (expiry): this member's current lease on its partition. */
+  private io.conductorvx.store.Fence fenceNow(String workflowId) {
+    Ownership ownership = engine.ownership();
+    return ownership.fence(workflowId, ownership.epochIfOwned(ownership.partitionOf(workflowId)));
+  }
+
+  /** A removal the store refused under a stale fence: the partition moved, the command goes to its owner. */
+  private <T> Future<T> fenced(Future<T> removal) {
+    return removal.recover(err -> {
+      if (err instanceof io.conductorvx.store.FencedWriteException f) {
+        engine.ownership().fenced(f.fence());
+        return Future.failedFuture(WorkflowEngine.notOwner(f.fence().partition()));
+      }
+      return Future.failedFuture(err);
     });
   }
 
@@ -296,7 +314,7 @@ public final class DeciderVerticle extends VerticleBase {
       cache.remove(c.workflowId());
       return engine.backends().queues().remove(QueueNames.DECIDER, c.workflowId())
           .compose(v -> engine.backends().queues().drop(io.conductorvx.messages.WorkflowMessages.queueName(c.workflowId())))
-          .compose(v -> store.removeWorkflow(c.workflowId()));
+          .compose(v -> fenced(store.removeWorkflow(c.workflowId(), fenceNow(c.workflowId()))));
     });
   }
 }

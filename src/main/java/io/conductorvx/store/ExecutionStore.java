@@ -38,6 +38,15 @@ public interface ExecutionStore {
   /** Deletes the workflow, its tasks and their logs. @return false when it did not exist */
   Future<Boolean> removeWorkflow(String workflowId);
 
+  /**
+   * As {@link #removeWorkflow(String)}, under a partition's lease: a store shared by instances
+   * refuses it with {@link FencedWriteException} when {@code fence} is stale, so a member that lost
+   * the partition cannot delete what the new owner keeps. A null fence removes unconditionally.
+   */
+  default Future<Boolean> removeWorkflow(String workflowId, Fence fence) {
+    return removeWorkflow(workflowId);
+  }
+
   /** Ids of workflows of that name and version that are RUNNING. */
   Future<List<String>> runningWorkflowIds(String name, int version);
 

@@ -183,6 +183,12 @@ class ClusterTest {
         .save(stored, List.of(), List.of(), new Fence(partition, staleEpoch))
         .transform(ar -> Future.succeededFuture(ar.cause())), 10);
     assertTrue(refused instanceof FencedWriteException, "stale write: " + refused);
+    // so is a removal under the old epoch: the workflow stays for its new owner
+    Throwable removal = TestServer.await(a.server().backends().executions()
+        .removeWorkflow(workflowId, new Fence(partition, staleEpoch))
+        .transform(ar -> Future.succeededFuture(ar.cause())), 10);
+    assertTrue(removal instanceof FencedWriteException, "stale removal: " + removal);
+    assertEquals(workflowId, TestServer.await(b.server().backends().executions().getWorkflow(workflowId, false), 10).workflowId);
 
     // the worker reports to a, which still thinks it owns the workflow: its save is refused, it
     // lets go of the partition and the update reaches b, whose state wins

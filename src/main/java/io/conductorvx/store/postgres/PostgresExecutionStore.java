@@ -393,10 +393,21 @@ public final class PostgresExecutionStore implements ExecutionStore {
 
   @Override
   public Future<Boolean> removeWorkflow(String workflowId) {
+    return removeWorkflow(workflowId, null);
+  }
+
+  @Override
+  public Future<Boolean> removeWorkflow(String workflowId, io.conductorvx.store.Fence fence) {
     Tuple id = Tuple.of(workflowId);
-    return pool.withTransaction(conn -> conn.preparedQuery(DELETE_LOGS_OF_WORKFLOW).execute(id)
-            .compose(logsGone -> conn.preparedQuery(DELETE_WORKFLOW).execute(id)))
-        .recover(db::unavailable)
+    return pool.withTransaction(conn -> {
+          // the lease row read under a key-share lock, as for a save: a change of owner waits for this delete
+          Future<Void> fenced = fence == null ? Future.succeededFuture()
+              : conn.preparedQuery(FENCE).execute(Tuple.tuple().addValue(new Integer[] {fence.partition()}))
+                  .compose(rows -> checkFences(rows, java.util.Map.of(fence.partition(), fence.epoch()), List.of()));
+          return fenced.compose(v -> conn.preparedQuery(DELETE_LOGS_OF_WORKFLOW).execute(id))
+              .compose(logsGone -> conn.preparedQuery(DELETE_WORKFLOW).execute(id));
+        })
+        .recover(err -> err instanceof io.conductorvx.store.FencedWriteException ? Future.failedFuture(err) : db.unavailable(err))
         .map(rows -> rows.rowCount() > 0);
   }
 
