@@ -1,13 +1,22 @@
 package io.conductorvx.live;
 
 import io.conductorvx.model.WorkflowStatus;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.internal.http.WebSocketInternal;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -21,6 +30,12 @@ import java.util.Set;
  * bounded ({@code liveBufferBytes}): past it, an event is dropped, its subscription owes a
  * {@code resync}, and the resyncs go out once the client has read half of the backlog. The engine
  * never waits for a client.
+ *
+ * <p>Frames are written to the socket's Netty channel without a flush (the bytes are built from the
+ * event's shared, once-encoded body and a small per-subscription prefix); the endpoint flushes each
+ * connection written to once per event-loop turn ({@link #flush}), so a burst of events costs one
+ * system call per connection, not one per message. Writes happen on the socket's own event loop
+ * only; Vert.x's own writes (pings, the close frame) go through the same channel in order.
  */
 final class LiveConnection {
   private static final Buffer PING = Buffer.buffer("ping");
@@ -31,8 +46,15 @@ final class LiveConnection {
   private final long bufferLimit;
   private final int maxSubscriptions;
   private final Map<String, Subscription> subscriptions = new LinkedHashMap<>();
+  /** The socket's channel, written directly (no flush per frame); null if Vert.x ever hides it (then the plain API is used). */
+  private final ChannelHandlerContext channel;
+  private final ByteBufAllocator alloc;
+  private final Context context;
   private long pendingBytes;
   private boolean owesResync;
+  private boolean resyncScheduled;
+  /** Written to since the last flush: the endpoint flushes it at the end of this turn. */
+  private boolean dirty;
   private boolean closed;
   /** When the client was last heard from (a pong or a message). */
   long lastHeard;
@@ -43,6 +65,9 @@ final class LiveConnection {
     this.bufferLimit = bufferLimit;
     this.maxSubscriptions = maxSubscriptions;
     this.lastHeard = now;
+    this.channel = ws instanceof WebSocketInternal internal ? internal.channelHandlerContext() : null;
+    this.alloc = channel != null ? channel.alloc() : ByteBufAllocator.DEFAULT;
+    this.context = Vertx.currentContext();
     ws.textMessageHandler(this::received);
     ws.binaryMessageHandler(b -> {
       heard();
@@ -212,6 +237,11 @@ final class LiveConnection {
    * into an empty backlog whatever its size, so a large snapshot still gets through.
    */
   boolean send(Subscription sub, String type, String body) {
+    return send(sub, Subscription.typePrefix(type), body.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** As {@link #send(Subscription, String, String)}, with the body's bytes encoded once for every subscriber. */
+  boolean send(Subscription sub, byte[] typePrefix, byte[] body) {
     if (closed || sub.ended) {
       return false;
     }
@@ -219,13 +249,15 @@ final class LiveConnection {
       endpoint.dropped(1);
       return false;
     }
-    if (pendingBytes > 0 && pendingBytes + body.length() + 64 > bufferLimit) {
+    if (pendingBytes > 0 && pendingBytes + body.length + 64 > bufferLimit) {
       sub.resyncOwed = true;
       owesResync = true;
       endpoint.dropped(1);
       return false;
     }
-    write(sub.frame(type, body));
+    ByteBuf frame = alloc.buffer(sub.frameLength(typePrefix, body.length));
+    sub.frame(frame, typePrefix, body);
+    write(frame);
     return true;
   }
 
@@ -233,18 +265,47 @@ final class LiveConnection {
     if (closed || pendingBytes > bufferLimit) {
       return; // a client that reads nothing gets no more errors either
     }
-    write(new JsonObject().put("type", "error").put("id", id).put("status", status).put("message", message).encode());
+    byte[] bytes = new JsonObject().put("type", "error").put("id", id).put("status", status).put("message", message)
+        .toBuffer().getBytes();
+    write(alloc.buffer(bytes.length).writeBytes(bytes));
   }
 
-  private void write(String frame) {
-    int length = frame.length();
+  /** Writes one text frame (takes ownership of {@code frame}); counted in the backlog until the network took it. */
+  private void write(ByteBuf frame) {
+    int length = frame.readableBytes();
     pendingBytes += length;
-    ws.writeTextMessage(frame).onComplete(ar -> {
-      pendingBytes -= length;
-      if (owesResync && pendingBytes <= bufferLimit / 2) {
+    if (channel == null) {
+      String text = frame.toString(StandardCharsets.UTF_8);
+      frame.release();
+      ws.writeTextMessage(text).onComplete(ar -> written(length));
+      return;
+    }
+    ChannelPromise promise = channel.newPromise();
+    promise.addListener(f -> written(length));
+    channel.write(new TextWebSocketFrame(true, 0, frame), promise);
+    if (!dirty) {
+      dirty = true;
+      endpoint.toFlush(this);
+    }
+  }
+
+  /** Sends what this turn wrote; called by the endpoint once per turn. */
+  void flush() {
+    dirty = false;
+    channel.flush();
+  }
+
+  /** The network took {@code length} bytes (or the socket is gone): once half the backlog drained, owed resyncs go out. */
+  private void written(int length) {
+    pendingBytes -= length;
+    if (owesResync && !resyncScheduled && pendingBytes <= bufferLimit / 2) {
+      // a Netty listener: back onto the socket's Vert.x context before doing more
+      resyncScheduled = true;
+      context.runOnContext(v -> {
+        resyncScheduled = false;
         resync();
-      }
-    });
+      });
+    }
   }
 
   /** The client caught up: each subscription that lost events is told so (a workflow's gets a fresh snapshot). */
@@ -253,10 +314,13 @@ final class LiveConnection {
     if (closed) {
       return;
     }
+    byte[] resync = Subscription.typePrefix("resync");
     for (Subscription sub : new ArrayList<>(subscriptions.values())) {
       if (sub.resyncOwed && !sub.ended) {
         sub.resyncOwed = false;
-        write(sub.frame("resync", "{}"));
+        ByteBuf frame = alloc.buffer(sub.frameLength(resync, 2));
+        sub.frame(frame, resync, Subscription.empty());
+        write(frame);
         endpoint.resynced(sub);
       }
     }

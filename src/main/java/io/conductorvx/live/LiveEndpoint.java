@@ -44,6 +44,9 @@ public final class LiveEndpoint {
   private long nextKey;
   private MessageConsumer<LiveFeedMessage> feed;
   private long pingTimer = -1;
+  /** Connections written to this turn, flushed together at its end. */
+  private final List<LiveConnection> toFlush = new ArrayList<>();
+  private boolean flushScheduled;
 
   public LiveEndpoint(Vertx vertx, WorkflowEngine engine, LiveFeedMetrics metrics) {
     this.vertx = vertx;
@@ -143,6 +146,23 @@ public final class LiveEndpoint {
     }
   }
 
+  /** The connection was written to: it is flushed once the tasks queued on this event loop ran. */
+  void toFlush(LiveConnection c) {
+    toFlush.add(c);
+    if (!flushScheduled) {
+      flushScheduled = true;
+      vertx.getOrCreateContext().runOnContext(v -> flushAll());
+    }
+  }
+
+  private void flushAll() {
+    flushScheduled = false;
+    for (int i = 0; i < toFlush.size(); i++) {
+      toFlush.get(i).flush();
+    }
+    toFlush.clear();
+  }
+
   // ---- subscriptions ----
 
   void subscribe(Subscription.OfWorkflow sub) {
@@ -226,35 +246,55 @@ public final class LiveEndpoint {
 
   // ---- fan-out ----
 
+  private static final byte[] SNAPSHOT = Subscription.typePrefix("snapshot");
+  private static final byte[] RESYNC = Subscription.typePrefix("resync");
+  private static final byte[] WORKFLOW = Subscription.typePrefix("workflow");
+  private static final byte[] TASK = Subscription.typePrefix("task");
+  private static final byte[] SNAPSHOT_OPEN = "{\"workflow\":".getBytes(StandardCharsets.UTF_8);
+
+  /** Each event's body is encoded to bytes once here, then only a small prefix is written per subscriber. */
   private void onFeed(LiveFeedMessage message) {
     if (message instanceof LiveFeedMessage.Snapshot s) {
       Subscription.OfWorkflow sub = registry.snapshotArrived(s.key());
       if (sub != null) {
-        sub.connection.send(sub, "snapshot", "{\"workflow\":" + new String(s.workflow(), StandardCharsets.UTF_8) + "}");
+        byte[] workflow = s.workflow();
+        byte[] body = new byte[SNAPSHOT_OPEN.length + workflow.length + 1];
+        System.arraycopy(SNAPSHOT_OPEN, 0, body, 0, SNAPSHOT_OPEN.length);
+        System.arraycopy(workflow, 0, body, SNAPSHOT_OPEN.length, workflow.length);
+        body[body.length - 1] = '}';
+        sub.connection.send(sub, SNAPSHOT, body);
       }
       return;
     }
     LiveFeedMessage.Commit c = (LiveFeedMessage.Commit) message;
+    byte[] workflowEvent = c.workflowEvent() == null ? null : c.workflowEvent().getBytes(StandardCharsets.UTF_8);
     List<Subscription.OfWorkflow> watchers = registry.watchers(c.workflowId());
     if (watchers != null) {
+      byte[][] tasks = null;
       for (Subscription.OfWorkflow w : c.reset() ? new ArrayList<>(watchers) : watchers) {
         if (c.reset()) {
           // tasks were removed (restart, rerun): the client reloads from a fresh snapshot
-          w.connection.send(w, "resync", "{}");
+          w.connection.send(w, RESYNC, Subscription.empty());
           watch(w, false);
           continue;
         }
-        // the tasks first: a workflow that ended did so because of them
-        for (String task : c.taskEvents()) {
-          w.connection.send(w, "task", task);
+        if (tasks == null) {
+          tasks = new byte[c.taskEvents().size()][];
+          for (int i = 0; i < tasks.length; i++) {
+            tasks[i] = c.taskEvents().get(i).getBytes(StandardCharsets.UTF_8);
+          }
         }
-        if (c.workflowEvent() != null) {
-          w.connection.send(w, "workflow", c.workflowEvent());
+        // the tasks first: a workflow that ended did so because of them
+        for (byte[] task : tasks) {
+          w.connection.send(w, TASK, task);
+        }
+        if (workflowEvent != null) {
+          w.connection.send(w, WORKFLOW, workflowEvent);
         }
       }
     }
-    if (c.statusChanged() && c.workflowEvent() != null) {
-      registry.forEachListMatching(c, s -> s.connection.send(s, "workflow", c.workflowEvent()));
+    if (c.statusChanged() && workflowEvent != null) {
+      registry.forEachListMatching(c, s -> s.connection.send(s, WORKFLOW, workflowEvent));
     }
   }
 }

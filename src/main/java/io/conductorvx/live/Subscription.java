@@ -1,6 +1,8 @@
 package io.conductorvx.live;
 
+import io.netty.buffer.ByteBuf;
 import io.vertx.core.json.Json;
+import java.nio.charset.StandardCharsets;
 import java.util.Set;
 
 /**
@@ -11,7 +13,8 @@ import java.util.Set;
 abstract sealed class Subscription {
   final LiveConnection connection;
   final String id;
-  private final String quotedId;
+  /** The id as a JSON string, UTF-8: the only per-subscription bytes of a frame besides seq. */
+  private final byte[] quotedId;
   private long seq;
   /** Events were dropped (the connection's buffer was full): a resync is owed, nothing else is sent. */
   boolean resyncOwed;
@@ -20,19 +23,51 @@ abstract sealed class Subscription {
   Subscription(LiveConnection connection, String id) {
     this.connection = connection;
     this.id = id;
-    this.quotedId = Json.encode(id);
+    this.quotedId = Json.encode(id).getBytes(StandardCharsets.UTF_8);
   }
 
-  /** A message for this subscription: {"type":…,"id":…,"seq":n, then the fields of {@code body} (a JSON object's text). */
-  String frame(String type, String body) {
-    StringBuilder sb = new StringBuilder(body.length() + quotedId.length() + 40)
-        .append("{\"type\":\"").append(type).append("\",\"id\":").append(quotedId).append(",\"seq\":").append(seq++);
-    if (body.length() > 2) {
-      sb.append(',').append(body, 1, body.length());
+  private static final byte[] SEQ = ",\"seq\":".getBytes(StandardCharsets.UTF_8);
+  private static final byte[] EMPTY = {'{', '}'};
+
+  /** Bytes of {@code {"type":"<type>","id":}, for the types the feed sends (shared, never written to). */
+  static byte[] typePrefix(String type) {
+    return switch (type) {
+      case "workflow" -> WORKFLOW;
+      case "task" -> TASK;
+      default -> ("{\"type\":\"" + type + "\",\"id\":").getBytes(StandardCharsets.UTF_8);
+    };
+  }
+
+  private static final byte[] WORKFLOW = "{\"type\":\"workflow\",\"id\":".getBytes(StandardCharsets.UTF_8);
+  private static final byte[] TASK = "{\"type\":\"task\",\"id\":".getBytes(StandardCharsets.UTF_8);
+
+  /** An upper bound of the bytes {@link #frame} writes for a body of {@code bodyLength} bytes. */
+  int frameLength(byte[] typePrefix, int bodyLength) {
+    return typePrefix.length + quotedId.length + SEQ.length + 20 + 1 + bodyLength;
+  }
+
+  /**
+   * Writes one message of this subscription into {@code out}: {"type":…,"id":…,"seq":n, then the
+   * fields of {@code body} (a JSON object's UTF-8 bytes, encoded once per event and shared by every
+   * subscriber: only this small prefix is per subscription). Takes the next seq.
+   */
+  void frame(ByteBuf out, byte[] typePrefix, byte[] body) {
+    out.writeBytes(typePrefix).writeBytes(quotedId).writeBytes(SEQ);
+    long n = seq++;
+    if (n < 10) {
+      out.writeByte('0' + (int) n);
     } else {
-      sb.append('}');
+      out.writeCharSequence(Long.toString(n), StandardCharsets.US_ASCII);
     }
-    return sb.toString();
+    if (body.length > 2) {
+      out.writeByte(',').writeBytes(body, 1, body.length - 1);
+    } else {
+      out.writeByte('}');
+    }
+  }
+
+  static byte[] empty() {
+    return EMPTY;
   }
 
   /** One execution: a snapshot taken on its owner, then each committed change. */
