@@ -55,6 +55,9 @@ final class LiveConnection {
   private boolean resyncScheduled;
   /** Written to since the last flush: the endpoint flushes it at the end of this turn. */
   private boolean dirty;
+  /** Bytes written since the last flush: past {@link #flushBytes} they are flushed at once, so a burst never fills the backlog unsent. */
+  private int unflushed;
+  private final int flushBytes;
   private boolean closed;
   /** When the client was last heard from (a pong or a message). */
   long lastHeard;
@@ -65,7 +68,8 @@ final class LiveConnection {
     this.bufferLimit = bufferLimit;
     this.maxSubscriptions = maxSubscriptions;
     this.lastHeard = now;
-    this.channel = ws instanceof WebSocketInternal internal ? internal.channelHandlerContext() : null;
+    this.channel = channelOf(ws);
+    this.flushBytes = (int) Math.max(1024, Math.min(16 * 1024, bufferLimit / 8));
     this.alloc = channel != null ? channel.alloc() : ByteBufAllocator.DEFAULT;
     this.context = Vertx.currentContext();
     ws.textMessageHandler(this::received);
@@ -84,6 +88,25 @@ final class LiveConnection {
       }
     });
     ws.closeHandler(v -> close());
+  }
+
+  /**
+   * The Netty channel under the socket. Vert.x Web hands the router's upgrade a wrapper of the
+   * core socket with no accessor, so its {@code delegate} is read once here; if a Vert.x version
+   * changes that, the feed falls back to the public (flush-per-message) API and stays correct.
+   */
+  private static ChannelHandlerContext channelOf(ServerWebSocket ws) {
+    Object socket = ws;
+    if (!(socket instanceof WebSocketInternal)) {
+      try {
+        java.lang.reflect.Field delegate = socket.getClass().getDeclaredField("delegate");
+        delegate.setAccessible(true);
+        socket = delegate.get(socket);
+      } catch (ReflectiveOperationException | RuntimeException e) {
+        return null;
+      }
+    }
+    return socket instanceof WebSocketInternal internal ? internal.channelHandlerContext() : null;
   }
 
   private void heard() {
@@ -287,11 +310,17 @@ final class LiveConnection {
       dirty = true;
       endpoint.toFlush(this);
     }
+    unflushed += length;
+    if (unflushed >= flushBytes) {
+      unflushed = 0;
+      channel.flush(); // a burst: send now rather than let it fill the backlog (the turn's flush is then cheap)
+    }
   }
 
   /** Sends what this turn wrote; called by the endpoint once per turn. */
   void flush() {
     dirty = false;
+    unflushed = 0;
     channel.flush();
   }
 
