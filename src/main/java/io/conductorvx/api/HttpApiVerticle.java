@@ -66,10 +66,13 @@ public final class HttpApiVerticle extends VerticleBase {
     if (metrics.enabled()) {
       new MetricsResource(metrics).mount(router);
     }
-    new MetadataResource(vertx, engine.backends().metadata(), engine.taskDefs(), engine.definitions()).mount(router);
+    // Vert.x tries routes in order, matching a regular expression for each one with path
+    // parameters: the workers' routes (poll, update) come first, then the workflow routes (start,
+    // get); bulk stays before workflow, whose /:workflowId/pause would take /bulk/pause.
+    new TaskResource(engine, poller).mount(router);
     new BulkResource(engine).mount(router);
     new WorkflowResource(engine).mount(router);
-    new TaskResource(engine, poller).mount(router);
+    new MetadataResource(vertx, engine.backends().metadata(), engine.taskDefs(), engine.definitions()).mount(router);
     new EventExecutionResource(engine.backends().eventHandlers(), engine.backends().eventExecutions()).mount(router);
     new EventResource(engine.backends().eventHandlers(),
         () -> vertx.eventBus().publish(engine.address(EventProcessorVerticle.HANDLERS_CHANGED), null)).mount(router);
@@ -97,7 +100,11 @@ public final class HttpApiVerticle extends VerticleBase {
     return live.start()
         .compose(v -> new Dashboard(vertx).load())
         .onSuccess(dashboard -> dashboard.mount(router))
-        .compose(d -> server.requestHandler(router).listen());
+        .compose(d -> server.requestHandler(request -> {
+          if (!live.upgradeBeforeRouting(request)) {
+            router.handle(request);
+          }
+        }).listen());
   }
 
   /** The routes this verticle serves. */

@@ -52,6 +52,10 @@ final class WorkflowResource {
     Routes.handle(r.get("/api/workflow/search-by-tasks"), ctx -> searchByTasks(ctx).map(found -> Reply.json(
         new SearchResult<>(found.totalHits(), found.results().stream().map(WorkflowSummary::of).toList()))));
     Routes.handle(r.get("/api/workflow/search-by-tasks-v2"), ctx -> searchByTasks(ctx).map(Reply::json));
+    // the hot routes early (each route with a parameter costs a regular expression match), after
+    // the fixed paths they would otherwise take (POST /test, GET /search…)
+    Routes.handle(r.post("/api/workflow/:name"), this::startByName);
+    Routes.handle(r.get("/api/workflow/:workflowId"), this::get);
     Routes.handle(r.put("/api/workflow/decide/:workflowId"), this::decide);
     Routes.handle(r.post("/api/workflow/correlated/batch"), this::correlatedAcrossNames);
     Routes.handle(r.post("/api/workflow/:name/correlated"), this::correlatedBatch);
@@ -72,8 +76,6 @@ final class WorkflowResource {
     Routes.handle(r.post("/api/workflow/:workflowId/resetcallbacks"),
         ctx -> engine.send(new Command.ResetCallbacks(Requests.path(ctx, "workflowId"))).map(v -> Reply.noContent()));
     Routes.handle(r.put("/api/workflow/:workflowId/skiptask/:taskReferenceName"), this::skipTask);
-    Routes.handle(r.post("/api/workflow/:name"), this::startByName);
-    Routes.handle(r.get("/api/workflow/:workflowId"), this::get);
     Routes.handle(r.delete("/api/workflow/:workflowId"), this::terminate);
   }
 

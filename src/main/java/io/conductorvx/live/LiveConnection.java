@@ -1,16 +1,9 @@
 package io.conductorvx.live;
 
 import io.conductorvx.model.WorkflowStatus;
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufAllocator;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
-import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
-import io.vertx.core.Context;
-import io.vertx.core.Vertx;
+import io.netty.buffer.ByteBuf;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.internal.http.WebSocketInternal;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.Json;
@@ -30,34 +23,20 @@ import java.util.Set;
  * bounded ({@code liveBufferBytes}): past it, an event is dropped, its subscription owes a
  * {@code resync}, and the resyncs go out once the client has read half of the backlog. The engine
  * never waits for a client.
- *
- * <p>Frames are written to the socket's Netty channel without a flush (the bytes are built from the
- * event's shared, once-encoded body and a small per-subscription prefix); the endpoint flushes each
- * connection written to once per event-loop turn ({@link #flush}), so a burst of events costs one
- * system call per connection, not one per message. Writes happen on the socket's own event loop
- * only; Vert.x's own writes (pings, the close frame) go through the same channel in order.
  */
 final class LiveConnection {
   private static final Buffer PING = Buffer.buffer("ping");
   private static final int MAX_ID_LENGTH = 256;
+  static final byte[] RESYNC = ascii("resync");
+  static final byte[] EMPTY = ascii("{}");
 
   private final LiveEndpoint endpoint;
   private final ServerWebSocket ws;
   private final long bufferLimit;
   private final int maxSubscriptions;
   private final Map<String, Subscription> subscriptions = new LinkedHashMap<>();
-  /** The socket's channel, written directly (no flush per frame); null if Vert.x ever hides it (then the plain API is used). */
-  private final ChannelHandlerContext channel;
-  private final ByteBufAllocator alloc;
-  private final Context context;
-  private long pendingBytes;
+  private final FrameWriter writer;
   private boolean owesResync;
-  private boolean resyncScheduled;
-  /** Written to since the last flush: the endpoint flushes it at the end of this turn. */
-  private boolean dirty;
-  /** Bytes written since the last flush: past {@link #flushBytes} they are flushed at once, so a burst never fills the backlog unsent. */
-  private int unflushed;
-  private final int flushBytes;
   private boolean closed;
   /** When the client was last heard from (a pong or a message). */
   long lastHeard;
@@ -68,10 +47,7 @@ final class LiveConnection {
     this.bufferLimit = bufferLimit;
     this.maxSubscriptions = maxSubscriptions;
     this.lastHeard = now;
-    this.channel = channelOf(ws);
-    this.flushBytes = (int) Math.max(1024, Math.min(16 * 1024, bufferLimit / 8));
-    this.alloc = channel != null ? channel.alloc() : ByteBufAllocator.DEFAULT;
-    this.context = Vertx.currentContext();
+    this.writer = new FrameWriter(ws, bufferLimit, this::written);
     ws.textMessageHandler(this::received);
     ws.binaryMessageHandler(b -> {
       heard();
@@ -88,25 +64,6 @@ final class LiveConnection {
       }
     });
     ws.closeHandler(v -> close());
-  }
-
-  /**
-   * The Netty channel under the socket. Vert.x Web hands the router's upgrade a wrapper of the
-   * core socket with no accessor, so its {@code delegate} is read once here; if a Vert.x version
-   * changes that, the feed falls back to the public (flush-per-message) API and stays correct.
-   */
-  private static ChannelHandlerContext channelOf(ServerWebSocket ws) {
-    Object socket = ws;
-    if (!(socket instanceof WebSocketInternal)) {
-      try {
-        java.lang.reflect.Field delegate = socket.getClass().getDeclaredField("delegate");
-        delegate.setAccessible(true);
-        socket = delegate.get(socket);
-      } catch (ReflectiveOperationException | RuntimeException e) {
-        return null;
-      }
-    }
-    return socket instanceof WebSocketInternal internal ? internal.channelHandlerContext() : null;
   }
 
   private void heard() {
@@ -254,17 +211,18 @@ final class LiveConnection {
 
   // ---- to the client ----
 
+  /** Rare messages (subscribed, resync, queues): encoded here. */
+  boolean send(Subscription sub, String type, String body) {
+    return send(sub, ascii(type), body.getBytes(StandardCharsets.UTF_8));
+  }
+
   /**
    * Writes one message of the subscription, or drops it when the connection's backlog is full (the
    * subscription then owes a resync, and drops everything until it is sent). A message is written
-   * into an empty backlog whatever its size, so a large snapshot still gets through.
+   * into an empty backlog whatever its size, so a large snapshot still gets through. {@code body}
+   * is shared by every subscriber of the change: it is copied, never changed.
    */
-  boolean send(Subscription sub, String type, String body) {
-    return send(sub, Subscription.typePrefix(type), body.getBytes(StandardCharsets.UTF_8));
-  }
-
-  /** As {@link #send(Subscription, String, String)}, with the body's bytes encoded once for every subscriber. */
-  boolean send(Subscription sub, byte[] typePrefix, byte[] body) {
+  boolean send(Subscription sub, byte[] type, byte[] body) {
     if (closed || sub.ended) {
       return false;
     }
@@ -272,68 +230,32 @@ final class LiveConnection {
       endpoint.dropped(1);
       return false;
     }
-    if (pendingBytes > 0 && pendingBytes + body.length + 64 > bufferLimit) {
+    long pending = writer.pending();
+    if (pending > 0 && pending + body.length + 64 > bufferLimit) {
       sub.resyncOwed = true;
       owesResync = true;
       endpoint.dropped(1);
       return false;
     }
-    ByteBuf frame = alloc.buffer(sub.frameLength(typePrefix, body.length));
-    sub.frame(frame, typePrefix, body);
-    write(frame);
+    ByteBuf frame = writer.buffer(sub.frameLength(type, body));
+    sub.frame(frame, type, body);
+    writer.write(frame);
     return true;
   }
 
   void error(String id, int status, String message) {
-    if (closed || pendingBytes > bufferLimit) {
+    if (closed || writer.pending() > bufferLimit) {
       return; // a client that reads nothing gets no more errors either
     }
-    byte[] bytes = new JsonObject().put("type", "error").put("id", id).put("status", status).put("message", message)
-        .toBuffer().getBytes();
-    write(alloc.buffer(bytes.length).writeBytes(bytes));
+    byte[] text = new JsonObject().put("type", "error").put("id", id).put("status", status).put("message", message)
+        .encode().getBytes(StandardCharsets.UTF_8);
+    writer.write(writer.buffer(text.length).writeBytes(text));
   }
 
-  /** Writes one text frame (takes ownership of {@code frame}); counted in the backlog until the network took it. */
-  private void write(ByteBuf frame) {
-    int length = frame.readableBytes();
-    pendingBytes += length;
-    if (channel == null) {
-      String text = frame.toString(StandardCharsets.UTF_8);
-      frame.release();
-      ws.writeTextMessage(text).onComplete(ar -> written(length));
-      return;
-    }
-    ChannelPromise promise = channel.newPromise();
-    promise.addListener(f -> written(length));
-    channel.write(new TextWebSocketFrame(true, 0, frame), promise);
-    if (!dirty) {
-      dirty = true;
-      endpoint.toFlush(this);
-    }
-    unflushed += length;
-    if (unflushed >= flushBytes) {
-      unflushed = 0;
-      channel.flush(); // a burst: send now rather than let it fill the backlog (the turn's flush is then cheap)
-    }
-  }
-
-  /** Sends what this turn wrote; called by the endpoint once per turn. */
-  void flush() {
-    dirty = false;
-    unflushed = 0;
-    channel.flush();
-  }
-
-  /** The network took {@code length} bytes (or the socket is gone): once half the backlog drained, owed resyncs go out. */
-  private void written(int length) {
-    pendingBytes -= length;
-    if (owesResync && !resyncScheduled && pendingBytes <= bufferLimit / 2) {
-      // a Netty listener: back onto the socket's Vert.x context before doing more
-      resyncScheduled = true;
-      context.runOnContext(v -> {
-        resyncScheduled = false;
-        resync();
-      });
+  /** A flushed batch left for the network: once the client has read half of its backlog, resyncs go out. */
+  private void written() {
+    if (owesResync && writer.pending() <= bufferLimit / 2) {
+      resync();
     }
   }
 
@@ -343,15 +265,18 @@ final class LiveConnection {
     if (closed) {
       return;
     }
-    byte[] resync = Subscription.typePrefix("resync");
     for (Subscription sub : new ArrayList<>(subscriptions.values())) {
       if (sub.resyncOwed && !sub.ended) {
         sub.resyncOwed = false;
-        ByteBuf frame = alloc.buffer(sub.frameLength(resync, 2));
-        sub.frame(frame, resync, Subscription.empty());
-        write(frame);
+        ByteBuf frame = writer.buffer(sub.frameLength(RESYNC, EMPTY));
+        sub.frame(frame, RESYNC, EMPTY);
+        writer.write(frame);
         endpoint.resynced(sub);
       }
     }
+  }
+
+  static byte[] ascii(String text) {
+    return text.getBytes(StandardCharsets.US_ASCII);
   }
 }

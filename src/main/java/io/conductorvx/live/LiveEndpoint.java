@@ -29,6 +29,10 @@ import java.util.UUID;
  */
 public final class LiveEndpoint {
   public static final String PATH = "/api/live";
+  private static final byte[] SNAPSHOT = LiveConnection.ascii("snapshot");
+  private static final byte[] SNAPSHOT_OPEN = LiveConnection.ascii("{\"workflow\":");
+  private static final byte[] TASK = LiveConnection.ascii("task");
+  private static final byte[] WORKFLOW = LiveConnection.ascii("workflow");
 
   private final Vertx vertx;
   private final WorkflowEngine engine;
@@ -44,9 +48,6 @@ public final class LiveEndpoint {
   private long nextKey;
   private MessageConsumer<LiveFeedMessage> feed;
   private long pingTimer = -1;
-  /** Connections written to this turn, flushed together at its end. */
-  private final List<LiveConnection> toFlush = new ArrayList<>();
-  private boolean flushScheduled;
 
   public LiveEndpoint(Vertx vertx, WorkflowEngine engine, LiveFeedMetrics metrics) {
     this.vertx = vertx;
@@ -103,21 +104,34 @@ public final class LiveEndpoint {
       ctx.fail(new ConductorException(403, "Origin " + origin + " may not open the live feed (see liveAllowedOrigins)", false));
       return;
     }
-    if (!interest.tryConnect(config.liveMaxConnections())) {
-      ctx.fail(new ConductorException(503, "The live feed has " + config.liveMaxConnections()
-          + " connections already (liveMaxConnections)", true));
-      return;
+    // an acceptable upgrade was taken by upgradeBeforeRouting; what reaches here found no room
+    ctx.fail(new ConductorException(503, "The live feed has " + config.liveMaxConnections()
+        + " connections already (liveMaxConnections)", true));
+  }
+
+  /**
+   * Upgrades a feed request in the HTTP server's handler, before the router: the socket is then
+   * Vert.x's own, whose Netty channel {@link FrameWriter} writes to (Vert.x Web wraps the sockets it
+   * upgrades). Returns false, leaving the request to the router's {@link #PATH} route (which gives
+   * the refusals their error answers), when the request is not an acceptable feed upgrade.
+   */
+  public boolean upgradeBeforeRouting(HttpServerRequest request) {
+    if (!PATH.equals(request.path()) || !request.canUpgradeToWebSocket()
+        || !origins.allows(request.getHeader("Origin"), request)
+        || !interest.tryConnect(config.liveMaxConnections())) {
+      return false;
     }
     request.toWebSocket().onComplete(ar -> {
       if (ar.succeeded()) {
         opened(ar.result());
       } else {
         interest.disconnected();
-        if (!ctx.response().ended() && !ctx.response().headWritten()) {
-          ctx.fail(ar.cause());
+        if (!request.response().ended() && !request.response().headWritten()) {
+          request.response().setStatusCode(400).end();
         }
       }
     });
+    return true;
   }
 
   private void opened(ServerWebSocket ws) {
@@ -144,23 +158,6 @@ public final class LiveEndpoint {
         c.ping();
       }
     }
-  }
-
-  /** The connection was written to: it is flushed once the tasks queued on this event loop ran. */
-  void toFlush(LiveConnection c) {
-    toFlush.add(c);
-    if (!flushScheduled) {
-      flushScheduled = true;
-      vertx.getOrCreateContext().runOnContext(v -> flushAll());
-    }
-  }
-
-  private void flushAll() {
-    flushScheduled = false;
-    for (int i = 0; i < toFlush.size(); i++) {
-      toFlush.get(i).flush();
-    }
-    toFlush.clear();
   }
 
   // ---- subscriptions ----
@@ -246,55 +243,49 @@ public final class LiveEndpoint {
 
   // ---- fan-out ----
 
-  private static final byte[] SNAPSHOT = Subscription.typePrefix("snapshot");
-  private static final byte[] RESYNC = Subscription.typePrefix("resync");
-  private static final byte[] WORKFLOW = Subscription.typePrefix("workflow");
-  private static final byte[] TASK = Subscription.typePrefix("task");
-  private static final byte[] SNAPSHOT_OPEN = "{\"workflow\":".getBytes(StandardCharsets.UTF_8);
-
-  /** Each event's body is encoded to bytes once here, then only a small prefix is written per subscriber. */
   private void onFeed(LiveFeedMessage message) {
     if (message instanceof LiveFeedMessage.Snapshot s) {
       Subscription.OfWorkflow sub = registry.snapshotArrived(s.key());
       if (sub != null) {
-        byte[] workflow = s.workflow();
-        byte[] body = new byte[SNAPSHOT_OPEN.length + workflow.length + 1];
+        byte[] body = new byte[SNAPSHOT_OPEN.length + s.workflow().length + 1];
         System.arraycopy(SNAPSHOT_OPEN, 0, body, 0, SNAPSHOT_OPEN.length);
-        System.arraycopy(workflow, 0, body, SNAPSHOT_OPEN.length, workflow.length);
+        System.arraycopy(s.workflow(), 0, body, SNAPSHOT_OPEN.length, s.workflow().length);
         body[body.length - 1] = '}';
         sub.connection.send(sub, SNAPSHOT, body);
       }
       return;
     }
     LiveFeedMessage.Commit c = (LiveFeedMessage.Commit) message;
-    byte[] workflowEvent = c.workflowEvent() == null ? null : c.workflowEvent().getBytes(StandardCharsets.UTF_8);
+    // each body is encoded to bytes once here, whatever the number of subscribers it goes to
+    byte[] workflowEvent = null;
     List<Subscription.OfWorkflow> watchers = registry.watchers(c.workflowId());
     if (watchers != null) {
-      byte[][] tasks = null;
-      for (Subscription.OfWorkflow w : c.reset() ? new ArrayList<>(watchers) : watchers) {
-        if (c.reset()) {
-          // tasks were removed (restart, rerun): the client reloads from a fresh snapshot
-          w.connection.send(w, RESYNC, Subscription.empty());
+      if (c.reset()) {
+        // tasks were removed (restart, rerun): the clients reload from a fresh snapshot
+        for (Subscription.OfWorkflow w : new ArrayList<>(watchers)) {
+          w.connection.send(w, LiveConnection.RESYNC, LiveConnection.EMPTY);
           watch(w, false);
-          continue;
         }
-        if (tasks == null) {
-          tasks = new byte[c.taskEvents().size()][];
-          for (int i = 0; i < tasks.length; i++) {
-            tasks[i] = c.taskEvents().get(i).getBytes(StandardCharsets.UTF_8);
+      } else {
+        byte[][] taskEvents = new byte[c.taskEvents().size()][];
+        for (int i = 0; i < taskEvents.length; i++) {
+          taskEvents[i] = c.taskEvents().get(i).getBytes(StandardCharsets.UTF_8);
+        }
+        workflowEvent = c.workflowEvent() == null ? null : c.workflowEvent().getBytes(StandardCharsets.UTF_8);
+        for (Subscription.OfWorkflow w : watchers) {
+          // the tasks first: a workflow that ended did so because of them
+          for (byte[] task : taskEvents) {
+            w.connection.send(w, TASK, task);
           }
-        }
-        // the tasks first: a workflow that ended did so because of them
-        for (byte[] task : tasks) {
-          w.connection.send(w, TASK, task);
-        }
-        if (workflowEvent != null) {
-          w.connection.send(w, WORKFLOW, workflowEvent);
+          if (workflowEvent != null) {
+            w.connection.send(w, WORKFLOW, workflowEvent);
+          }
         }
       }
     }
-    if (c.statusChanged() && workflowEvent != null) {
-      registry.forEachListMatching(c, s -> s.connection.send(s, WORKFLOW, workflowEvent));
+    if (c.statusChanged() && c.workflowEvent() != null) {
+      byte[] body = workflowEvent != null ? workflowEvent : c.workflowEvent().getBytes(StandardCharsets.UTF_8);
+      registry.forEachListMatching(c, s -> s.connection.send(s, WORKFLOW, body));
     }
   }
 }

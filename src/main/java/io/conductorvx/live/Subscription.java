@@ -11,10 +11,11 @@ import java.util.Set;
  * were dropped for it (then it owes the client a {@code resync}).
  */
 abstract sealed class Subscription {
+  private static final byte[] TYPE_OPEN = "{\"type\":\"".getBytes(StandardCharsets.US_ASCII);
   final LiveConnection connection;
   final String id;
-  /** The id as a JSON string, UTF-8: the only per-subscription bytes of a frame besides seq. */
-  private final byte[] quotedId;
+  /** {@code ","id":"<id>","seq":} as UTF-8: what every frame of this subscription repeats. */
+  private final byte[] idPart;
   private long seq;
   /** Events were dropped (the connection's buffer was full): a resync is owed, nothing else is sent. */
   boolean resyncOwed;
@@ -23,42 +24,16 @@ abstract sealed class Subscription {
   Subscription(LiveConnection connection, String id) {
     this.connection = connection;
     this.id = id;
-    this.quotedId = Json.encode(id).getBytes(StandardCharsets.UTF_8);
-  }
-
-  private static final byte[] SEQ = ",\"seq\":".getBytes(StandardCharsets.UTF_8);
-  private static final byte[] EMPTY = {'{', '}'};
-
-  /** Bytes of {@code {"type":"<type>","id":}, for the types the feed sends (shared, never written to). */
-  static byte[] typePrefix(String type) {
-    return switch (type) {
-      case "workflow" -> WORKFLOW;
-      case "task" -> TASK;
-      default -> ("{\"type\":\"" + type + "\",\"id\":").getBytes(StandardCharsets.UTF_8);
-    };
-  }
-
-  private static final byte[] WORKFLOW = "{\"type\":\"workflow\",\"id\":".getBytes(StandardCharsets.UTF_8);
-  private static final byte[] TASK = "{\"type\":\"task\",\"id\":".getBytes(StandardCharsets.UTF_8);
-
-  /** An upper bound of the bytes {@link #frame} writes for a body of {@code bodyLength} bytes. */
-  int frameLength(byte[] typePrefix, int bodyLength) {
-    return typePrefix.length + quotedId.length + SEQ.length + 20 + 1 + bodyLength;
+    this.idPart = ("\",\"id\":" + Json.encode(id) + ",\"seq\":").getBytes(StandardCharsets.UTF_8);
   }
 
   /**
-   * Writes one message of this subscription into {@code out}: {"type":…,"id":…,"seq":n, then the
-   * fields of {@code body} (a JSON object's UTF-8 bytes, encoded once per event and shared by every
-   * subscriber: only this small prefix is per subscription). Takes the next seq.
+   * Writes a message of this subscription into {@code out}: {"type":…,"id":…,"seq":n, then the
+   * fields of {@code body} (a JSON object's UTF-8 text, encoded once for every subscriber).
    */
-  void frame(ByteBuf out, byte[] typePrefix, byte[] body) {
-    out.writeBytes(typePrefix).writeBytes(quotedId).writeBytes(SEQ);
-    long n = seq++;
-    if (n < 10) {
-      out.writeByte('0' + (int) n);
-    } else {
-      out.writeCharSequence(Long.toString(n), StandardCharsets.US_ASCII);
-    }
+  void frame(ByteBuf out, byte[] type, byte[] body) {
+    out.writeBytes(TYPE_OPEN).writeBytes(type).writeBytes(idPart);
+    out.writeCharSequence(Long.toString(seq++), StandardCharsets.US_ASCII);
     if (body.length > 2) {
       out.writeByte(',').writeBytes(body, 1, body.length - 1);
     } else {
@@ -66,8 +41,9 @@ abstract sealed class Subscription {
     }
   }
 
-  static byte[] empty() {
-    return EMPTY;
+  /** The bytes {@link #frame} writes, at most. */
+  int frameLength(byte[] type, byte[] body) {
+    return TYPE_OPEN.length + type.length + idPart.length + 20 + body.length;
   }
 
   /** One execution: a snapshot taken on its owner, then each committed change. */
