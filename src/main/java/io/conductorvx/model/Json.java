@@ -54,6 +54,7 @@ public final class Json {
         .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
         .serializationInclusion(JsonInclude.Include.NON_NULL)
         .addMixIn(WorkflowTask.class, WorkflowTaskChildren.class)
+        .addModule(new com.fasterxml.jackson.module.afterburner.AfterburnerModule())
         .build();
     // "" for a number or an enum is a client mistake, not a null.
     m.coercionConfigFor(LogicalType.Enum).setCoercion(CoercionInputShape.EmptyString, CoercionAction.Fail);

@@ -18,19 +18,25 @@ import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /**
- * The document's rules for the two hot routes (batch poll, task update), checked by hand on the
- * event loop: vertx-openapi's validator roughly halved their throughput (benchmarks/README.md).
+ * The document's rules for the hot routes (batch poll, task update, start by name, get a
+ * workflow), checked by hand on the event loop: vertx-openapi's validator roughly halved the
+ * throughput of the first two, and on the standard load it took a tenth of the server's CPU
+ * (building a schema validator per parameter and body copies its whole schema table; see
+ * benchmarks/README.md). Only operations whose rules fit what is checked here belong in the set:
+ * query parameters' scalar types with their minimum and maximum, string path parameters, and the
+ * body's top-level type with its properties' types.
  * The rules are read from the document, not restated: each query parameter's scalar type and
  * minimum, and the body's top-level type with its properties' types (one streaming pass, nothing
  * built). Violations have the validator's shape: path = parameter name or body.field.
  */
 public final class HandChecks {
   /** Operations checked here rather than by vertx-openapi. */
-  public static final Set<String> OPERATIONS = Set.of("batchPoll", "updateTask");
+  public static final Set<String> OPERATIONS =
+      Set.of("batchPoll", "updateTask", "startWorkflowByName", "getExecutionStatus");
 
   private static final Pattern INTEGER = Pattern.compile("-?\\d{1,18}");
 
-  private record Param(String name, String type, Long minimum, boolean required) {}
+  private record Param(String name, String type, Long minimum, Long maximum, boolean required) {}
 
   private record Body(boolean required, String type, Map<String, Set<String>> properties) {}
 
@@ -91,6 +97,9 @@ public final class HandChecks {
         }
         if (p.minimum() != null && Long.parseLong(value) < p.minimum()) {
           return "Value " + value + " is less than the minimum " + p.minimum();
+        }
+        if (p.maximum() != null && Long.parseLong(value) > p.maximum()) {
+          return "Value " + value + " is greater than the maximum " + p.maximum();
         }
         return null;
       }
@@ -161,11 +170,15 @@ public final class HandChecks {
       }
       for (Object o : list) {
         JsonObject p = resolve(doc, (JsonObject) o);
+        JsonObject schema = resolve(doc, p.getJsonObject("schema", new JsonObject()));
         if ("query".equals(p.getString("in"))) {
-          JsonObject schema = resolve(doc, p.getJsonObject("schema", new JsonObject()));
           Number min = (Number) schema.getValue("minimum");
+          Number max = (Number) schema.getValue("maximum");
           query.add(new Param(p.getString("name"), schema.getString("type", "string"), min == null ? null : min.longValue(),
-              p.getBoolean("required", false)));
+              max == null ? null : max.longValue(), p.getBoolean("required", false)));
+        } else if (!"path".equals(p.getString("in")) || !"string".equals(schema.getString("type"))) {
+          throw new IllegalStateException("HandChecks cannot check parameter " + p.getString("name") + " of "
+              + op.getString("operationId") + ": take the operation out of HandChecks.OPERATIONS");
         }
       }
     }

@@ -26,7 +26,6 @@ import java.util.regex.Pattern;
  */
 public final class Secrets {
   private static final String MARK = "${workflow.secrets.";
-  private static final byte[] MARK_BYTES = MARK.getBytes(StandardCharsets.UTF_8);
   private static final Pattern REFERENCE = Pattern.compile("\\$\\{workflow\\.secrets\\.([^}]+)}");
   private static final String MASK = "***";
 
@@ -131,7 +130,7 @@ public final class Secrets {
    */
   @SuppressWarnings("unchecked")
   public byte[] resolveInTaskJson(byte[] taskJson) {
-    if (taskJson == null || indexOf(taskJson, MARK_BYTES) < 0) {
+    if (taskJson == null || indexOf(taskJson, MARK) < 0) {
       return taskJson;
     }
     Map<String, Object> task;
@@ -179,16 +178,12 @@ public final class Secrets {
     return value;
   }
 
-  private static int indexOf(byte[] haystack, byte[] needle) {
-    outer:
-    for (int i = 0; i + needle.length <= haystack.length; i++) {
-      for (int j = 0; j < needle.length; j++) {
-        if (haystack[i + j] != needle[j]) {
-          continue outer;
-        }
-      }
-      return i;
-    }
-    return -1;
+  /**
+   * Where {@code needle} (ASCII) first occurs in {@code haystack}, or -1. Read as Latin-1, each byte
+   * is one char, so String's vectorised search finds the same index; a plain byte loop here was
+   * 2.5% of the server's CPU on the standard load (every polled task is scanned).
+   */
+  private static int indexOf(byte[] haystack, String needle) {
+    return new String(haystack, StandardCharsets.ISO_8859_1).indexOf(needle);
   }
 }
