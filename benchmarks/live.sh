@@ -9,6 +9,7 @@
 #   benchmarks/live.sh                                  # clients 0, 100, 500; 10,000 workflows each
 #   CLIENTS="0 500" WORKFLOWS=3000 benchmarks/live.sh   # a quick look
 #   PORT=18098 (default) is where the server under test listens
+#   JFR=dir                                             # record the server with JFR (settings=profile) into dir/live-<n>.jfr
 #
 # The clients run on the same machine as the server and the load generator, so on a small machine
 # part of what 500 clients cost is the clients' own CPU: read the server CPU per workflow too.
@@ -57,7 +58,8 @@ for n in $CLIENTS; do
     log "port $PORT is already in use: stop whatever listens there first"; exit 1
   fi
   CONDUCTOR_PORT=$PORT CONDUCTOR_LIVE_MAX_CONNECTIONS=$(( n + SINGLES + 100 )) \
-    java -jar "$server_jar" > "$target/live-server.log" 2>&1 &
+    java ${JFR:+-XX:StartFlightRecording=filename=$JFR/live-$n.jfr,settings=profile} -jar "$server_jar" \
+    > "$target/live-server.log" 2>&1 &
   server_pid=$!
   until curl -sf -o /dev/null "http://127.0.0.1:$PORT/api/metadata/taskdefs"; do
     kill -0 "$server_pid" 2>/dev/null || { log "server exited during startup"; exit 1; }
@@ -90,6 +92,6 @@ for n in $CLIENTS; do
   stop_all
 done
 
-echo "| clients | workflows/s | server CPU ms per workflow | messages to clients | resyncs | delay p50 ms | delay p99 ms | delay max ms |"
-echo "|---|---|---|---|---|---|---|---|"
-jq -r '"| \(.live.clients // 0)\(if (.live.singles // 0) > 0 then " + \(.live.singles) single" else "" end) | \(.workflowsPerSecond) | \((.serverCpuSeconds * 1000 / .completed * 100 | round) / 100) | \(.live.messages // 0) | \(.live.resyncs // 0) | \(.live.delayP50Ms // "-") | \(.live.delayP99Ms // "-") | \(.live.delayMaxMs // "-") |"' "$results"
+echo "| clients | workflows/s | server CPU ms per workflow | messages to clients | resyncs | seq gaps | delay p50 ms | delay p99 ms | delay max ms |"
+echo "|---|---|---|---|---|---|---|---|---|"
+jq -r '"| \(.live.clients // 0)\(if (.live.singles // 0) > 0 then " + \(.live.singles) single" else "" end) | \(.workflowsPerSecond) | \((.serverCpuSeconds * 1000 / .completed * 100 | round) / 100) | \(.live.messages // 0) | \(.live.resyncs // 0) | \(.live.seqGaps // "-") | \(.live.delayP50Ms // "-") | \(.live.delayP99Ms // "-") | \(.live.delayMaxMs // "-") |"' "$results"

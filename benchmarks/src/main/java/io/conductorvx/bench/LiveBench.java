@@ -2,6 +2,7 @@ package io.conductorvx.bench;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
@@ -23,7 +24,12 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * time (the next one started, as the first client hears of it). Every {@code workflow} or
  * {@code task} message is timed from its {@code updateTime} (the decision's time, just before the
  * commit) to its arrival here. Prints "ready" once every client is subscribed; when {@code stopFile}
- * appears, prints one JSON line: messages, resyncs, errors and the delay p50/p99/max in ms.
+ * appears, prints one JSON line: messages, resyncs, errors, seq gaps and the delay p50/p99/max in ms.
+ *
+ * <p>The clients share the machine with the server, so they are kept cheap: each frame is looked at
+ * as bytes (no String, no JSON parse), the {@code workflows} clients check that their seq has no
+ * gap, and one message in {@code sample} (default 4) is timed. Only the first client, which picks
+ * the workflows the others follow, decodes the RUNNING messages it needs.
  */
 public final class LiveBench {
   private static final int MAX_MS = 60_000;
@@ -32,6 +38,10 @@ public final class LiveBench {
   private final AtomicLong resyncs = new AtomicLong();
   private final AtomicLong errors = new AtomicLong();
   private final AtomicLong follows = new AtomicLong();
+  private final AtomicLong gaps = new AtomicLong();
+  private static final byte[] UPDATE_TIME = "\"updateTime\":".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+  private static final byte[] RUNNING = "\"status\":\"RUNNING\"".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+  private int sample = 4;
 
   public static void main(String[] argv) throws Exception {
     Map<String, String> args = new LinkedHashMap<>();
@@ -46,6 +56,7 @@ public final class LiveBench {
     URI url = URI.create(args.getOrDefault("url", "http://localhost:8080/api"));
     int clients = Integer.parseInt(args.getOrDefault("clients", "100"));
     int singles = Integer.parseInt(args.getOrDefault("singles", "100"));
+    sample = Math.max(1, Integer.parseInt(args.getOrDefault("sample", "4")));
     Path stopFile = Path.of(args.getOrDefault("stopFile", "live-bench.stop"));
     Vertx vertx = Vertx.vertx();
     WebSocketClient ws = vertx.createWebSocketClient(new WebSocketClientOptions().setMaxFrameSize(1 << 20)
@@ -56,18 +67,28 @@ public final class LiveBench {
     List<WebSocket> followers = new ArrayList<>();
     for (int i = 0; i < singles; i++) {
       WebSocket s = await(ws.connect(where));
-      s.textMessageHandler(this::received);
+      Client state = new Client();
+      s.frameHandler(frame -> {
+        if (frame.isText()) {
+          received(state, frame.binaryData(), false);
+        }
+      });
       followers.add(s);
     }
     long[] counter = {0};
     for (int i = 0; i < clients; i++) {
       WebSocket c = await(ws.connect(where));
       boolean dispatcher = i == 0;
-      c.textMessageHandler(text -> {
-        received(text);
-        if (dispatcher && !followers.isEmpty() && text.contains("\"status\":\"RUNNING\"")) {
+      Client state = new Client();
+      c.frameHandler(frame -> {
+        if (!frame.isText()) {
+          return;
+        }
+        Buffer bytes = frame.binaryData();
+        received(state, bytes, true);
+        if (dispatcher && !followers.isEmpty() && contains(bytes, RUNNING)) {
           // the next follower drops its workflow and follows this new one
-          JsonObject m = new JsonObject(text);
+          JsonObject m = new JsonObject(bytes);
           long n = counter[0]++;
           WebSocket f = followers.get((int) (n % followers.size()));
           if (n >= followers.size()) {
@@ -88,29 +109,93 @@ public final class LiveBench {
     Thread.sleep(500); // the last events in flight
     System.out.println(new JsonObject().put("clients", clients).put("singles", clients == 0 ? 0 : singles)
         .put("messages", messages.get()).put("resyncs", resyncs.get()).put("errors", errors.get())
-        .put("follows", follows.get()).put("delayP50Ms", percentile(0.50)).put("delayP99Ms", percentile(0.99))
+        .put("follows", follows.get()).put("seqGaps", gaps.get()).put("delaySample", sample).put("delayP50Ms", percentile(0.50)).put("delayP99Ms", percentile(0.99))
         .put("delayMaxMs", percentile(1.0)).encode());
     vertx.close();
   }
 
-  private void received(String text) {
-    if (text.startsWith("{\"type\":\"workflow\"") || text.startsWith("{\"type\":\"task\"")) {
-      messages.incrementAndGet();
-      int at = text.indexOf("\"updateTime\":");
-      if (at > 0) {
-        int start = at + 13;
-        int end = start;
-        while (end < text.length() && Character.isDigit(text.charAt(end))) {
-          end++;
-        }
-        long delay = System.currentTimeMillis() - Long.parseLong(text.substring(start, end));
-        delays.incrementAndGet((int) Math.max(0, Math.min(MAX_MS, delay)));
-      }
-    } else if (text.startsWith("{\"type\":\"resync\"")) {
-      resyncs.incrementAndGet();
-    } else if (text.startsWith("{\"type\":\"error\"")) {
-      errors.incrementAndGet();
+  /** One connection's state, touched only on its own event loop. */
+  private static final class Client {
+    long nextSeq;
+    long count;
+  }
+
+  // {"type":"workflow","id":... : the type starts at byte 9
+  private void received(Client client, Buffer b, boolean checkSeq) {
+    if (b.length() < 12) {
+      return;
     }
+    byte t = b.getByte(9);
+    if (t == 'w' || t == 't') {
+      messages.incrementAndGet();
+      if (checkSeq) {
+        seq(client, b);
+      }
+      if (client.count++ % sample == 0) {
+        int at = indexOf(b, UPDATE_TIME, 20);
+        if (at > 0) {
+          long time = 0;
+          for (int i = at + UPDATE_TIME.length; i < b.length(); i++) {
+            byte d = b.getByte(i);
+            if (d < '0' || d > '9') {
+              break;
+            }
+            time = time * 10 + (d - '0');
+          }
+          long delay = System.currentTimeMillis() - time;
+          delays.incrementAndGet((int) Math.max(0, Math.min(MAX_MS, delay)));
+        }
+      }
+    } else if (t == 'r') {
+      resyncs.incrementAndGet();
+      if (checkSeq) {
+        seq(client, b);
+      }
+    } else if (t == 'e') {
+      errors.incrementAndGet();
+    } else if (t == 's' && checkSeq) {
+      seq(client, b); // subscribed, seq 0
+    }
+  }
+
+  /** The workflows clients' subscription is "all": {"type":"…","id":"all","seq":N */
+  private void seq(Client client, Buffer b) {
+    int at = indexOf(b, SEQ, 9);
+    if (at < 0) {
+      return;
+    }
+    long n = 0;
+    for (int i = at + SEQ.length; i < b.length(); i++) {
+      byte d = b.getByte(i);
+      if (d < '0' || d > '9') {
+        break;
+      }
+      n = n * 10 + (d - '0');
+    }
+    if (n != client.nextSeq) {
+      gaps.incrementAndGet();
+    }
+    client.nextSeq = n + 1;
+  }
+
+  private static final byte[] SEQ = "\"seq\":".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
+  private static boolean contains(Buffer b, byte[] what) {
+    return indexOf(b, what, 0) >= 0;
+  }
+
+  private static int indexOf(Buffer b, byte[] what, int from) {
+    int last = b.length() - what.length;
+    outer:
+    for (int i = from; i <= last; i++) {
+      for (int j = 0; j < what.length; j++) {
+        if (b.getByte(i + j) != what[j]) {
+          continue outer;
+        }
+      }
+      return i;
+    }
+    return -1;
   }
 
   private long percentile(double p) {
