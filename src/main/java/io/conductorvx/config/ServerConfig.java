@@ -140,7 +140,7 @@ public record ServerConfig(
         .put("taskStatusQueue", "")
         // metrics and health
         .put("metrics", true)
-        .put("metricsVertx", true)
+        .put("metricsVertx", false)
         .put("apiValidation", true)
         .put("healthCheckIntervalMs", 5000)
         .put("healthCheckTimeoutMs", 2000)

@@ -13,7 +13,8 @@ class ConfigLoaderTest {
   void onOffSettingsReadTrueOrFalseFromTheEnvironment() {
     ServerConfig defaults = ConfigLoader.load(Map.of());
     assertTrue(defaults.metrics());
-    assertTrue(defaults.metricsVertx());
+    assertFalse(defaults.metricsVertx(), "Vert.x's own meters are off unless asked for");
+    assertTrue(ConfigLoader.load(Map.of("CONDUCTOR_METRICS_VERTX", "TRUE")).metricsVertx());
     ServerConfig off = ConfigLoader.load(Map.of("CONDUCTOR_METRICS", "false", "CONDUCTOR_METRICS_VERTX", "FALSE",
         "CONDUCTOR_HEALTH_CHECK_TIMEOUT_MS", "500"));
     assertFalse(off.metrics());
