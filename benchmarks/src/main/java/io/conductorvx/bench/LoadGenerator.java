@@ -58,9 +58,11 @@ public final class LoadGenerator {
 
   private final Vertx vertx = Vertx.vertx();
   private WebClient http;
-  private String host;
-  private int port;
+  /** The servers' addresses: {@code url} may list several (comma-separated), used in turn per request as a load balancer would. */
+  private String[] hosts;
+  private int[] ports;
   private String basePath;
+  private final java.util.concurrent.atomic.AtomicInteger nextServer = new java.util.concurrent.atomic.AtomicInteger();
 
   /**
    * Per started workflow: when its start was sent (known once the start's answer names the id: a
@@ -144,10 +146,15 @@ public final class LoadGenerator {
   }
 
   private JsonObject run() throws Exception {
-    URI uri = URI.create(api);
-    host = uri.getHost();
-    port = uri.getPort() > 0 ? uri.getPort() : 80;
-    basePath = uri.getPath().endsWith("/") ? uri.getPath().substring(0, uri.getPath().length() - 1) : uri.getPath();
+    String[] urls = api.split(",");
+    hosts = new String[urls.length];
+    ports = new int[urls.length];
+    for (int i = 0; i < urls.length; i++) {
+      URI uri = URI.create(urls[i].trim());
+      hosts[i] = uri.getHost();
+      ports[i] = uri.getPort() > 0 ? uri.getPort() : 80;
+      basePath = uri.getPath().endsWith("/") ? uri.getPath().substring(0, uri.getPath().length() - 1) : uri.getPath();
+    }
     http = WebClient.create(vertx, new WebClientOptions().setKeepAlive(true).setTcpNoDelay(true).setConnectTimeout(5000),
         new PoolOptions().setHttp1MaxSize(workers * (batch + 1) + starters + 64));
     await(register(), 60);
@@ -435,7 +442,8 @@ public final class LoadGenerator {
   // ---- plumbing ----
 
   private Future<HttpResponse<Buffer>> send(String method, String path, Buffer body) {
-    var request = http.request(io.vertx.core.http.HttpMethod.valueOf(method), port, host, basePath + path)
+    int server = hosts.length == 1 ? 0 : Math.floorMod(nextServer.getAndIncrement(), hosts.length);
+    var request = http.request(io.vertx.core.http.HttpMethod.valueOf(method), ports[server], hosts[server], basePath + path)
         .putHeader("Content-Type", "application/json")
         .timeout(Math.max(30_000, pollTimeoutMs + 10_000L));
     return body == null ? request.send() : request.sendBuffer(body);
@@ -462,30 +470,38 @@ public final class LoadGenerator {
       return;
     }
     try {
-      for (String line : Files.readAllLines(Path.of("/proc", pid, "status"))) {
-        if (line.startsWith("VmRSS:")) {
-          out.put("serverRssMiB", round(Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024.0));
+      long rssKiB = 0;
+      for (String one : pid.split(",")) {
+        for (String line : Files.readAllLines(Path.of("/proc", one.trim(), "status"))) {
+          if (line.startsWith("VmRSS:")) {
+            rssKiB += Long.parseLong(line.replaceAll("[^0-9]", ""));
+          }
         }
       }
+      out.put("serverRssMiB", round(rssKiB / 1024.0));
       out.put("serverCpuSeconds", round(serverCpuSeconds() - cpuBefore));
     } catch (Exception e) {
       out.put("serverUsageError", e.toString());
     }
   }
 
-  /** User plus system CPU seconds of the server process so far (0 without a pid). */
+  /** User plus system CPU seconds of the server processes ({@code pid}, comma-separated) so far (0 without a pid). */
   private double serverCpuSeconds() {
     String pid = args.get("pid");
     if (pid == null) {
       return 0;
     }
-    try {
-      String stat = Files.readString(Path.of("/proc", pid, "stat"));
-      String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-      return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / 100.0;
-    } catch (Exception e) {
-      return 0;
+    double total = 0;
+    for (String one : pid.split(",")) {
+      try {
+        String stat = Files.readString(Path.of("/proc", one.trim(), "stat"));
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        total += (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / 100.0;
+      } catch (Exception e) {
+        // a process that is gone counts nothing more
+      }
     }
+    return total;
   }
 
   private static double round(double v) {
