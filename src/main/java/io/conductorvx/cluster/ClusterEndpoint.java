@@ -17,7 +17,8 @@ import java.util.List;
 /**
  * The members' internal endpoint: {@code POST /cluster/command} runs a forwarded command on this
  * instance's decider and answers its result, or 421 when this instance does not own the command's
- * partition (any more), upon which the sender asks the lease table again. It is a port of its own,
+ * partition (any more), upon which the sender asks the lease table again; {@code POST
+ * /cluster/live} takes live-feed messages an owner relays ({@link LiveRelay}). It is a port of its own,
  * not the public API's: keep it on the members' private network.
  */
 final class ClusterEndpoint extends VerticleBase {
@@ -43,6 +44,10 @@ final class ClusterEndpoint extends VerticleBase {
   }
 
   private void handle(HttpServerRequest req) {
+    if (req.method() == io.vertx.core.http.HttpMethod.POST && LiveRelay.PATH.equals(req.path())) {
+      relayed(req);
+      return;
+    }
     if (req.method() != io.vertx.core.http.HttpMethod.POST || !PATH.equals(req.path())) {
       req.response().setStatusCode(404).end();
       return;
@@ -71,6 +76,22 @@ final class ClusterEndpoint extends VerticleBase {
         answer.put("validationErrors", list);
       }
       req.response().setStatusCode(status).putHeader("content-type", "application/json").end(answer.toBuffer());
+    });
+  }
+
+  /** Live-feed messages relayed by an owner: into this member's feed, then the answer (the next batch waits for it). */
+  private void relayed(HttpServerRequest req) {
+    req.body().onComplete(ar -> {
+      if (ar.failed()) {
+        req.response().setStatusCode(400).end();
+        return;
+      }
+      try {
+        LiveRelay.receive(vertx.eventBus(), engine, ar.result());
+        req.response().setStatusCode(204).end();
+      } catch (IllegalArgumentException e) {
+        req.response().setStatusCode(400).end(e.getMessage());
+      }
     });
   }
 

@@ -76,6 +76,10 @@ public final class ClusterNode extends VerticleBase implements Ownership {
   private volatile boolean stopping;
   private long rounds;
   private QueueWakeups wakeups;
+  private volatile Map<UUID, String> liveMembers = Map.of();
+  /** partition → the epoch last read from the table (-1 before the first read): a change means a new owner. */
+  private long[] seenEpochs;
+  private String relayDeployment;
 
   public ClusterNode(WorkflowEngine engine, ServerConfig config) {
     this.engine = engine;
@@ -84,13 +88,25 @@ public final class ClusterNode extends VerticleBase implements Ownership {
     this.leaseMs = config.clusterLeaseMs();
     this.epochs = new AtomicLongArray(partitions);
     this.owners = new AtomicReferenceArray<>(partitions);
+    this.seenEpochs = new long[partitions];
     for (int p = 0; p < partitions; p++) {
       epochs.set(p, -1);
+      seenEpochs[p] = -1;
     }
   }
 
   public UUID memberId() {
     return me;
+  }
+
+  /** This member as the live relay names it: {@code memberId@host:port} (a restarted process is another member). */
+  String memberTag() {
+    return me + "@" + address;
+  }
+
+  /** Members alive at the last round: id → internal address (the live relay's destinations). */
+  Map<UUID, String> liveMembers() {
+    return liveMembers;
   }
 
   // ---------------------------------------------------------------- Ownership
@@ -138,7 +154,12 @@ public final class ClusterNode extends VerticleBase implements Ownership {
   @SuppressWarnings("unchecked")
   private <T> void attempt(int partition, Command command, boolean retried, long deadline, Promise<T> answer) {
     if (epochIfOwned(partition) >= 0) {
-      engine.<T>sendHere(command).onComplete(ar -> {
+      // a watch stamped for a forward that ends up here is this member's own
+      Command local = command instanceof Command.Watch w && w.subscriber() != null && w.subscriber().equals(memberTag())
+          ? w.withSubscriber(null)
+          : command instanceof Command.Unwatch u && u.subscriber() != null && u.subscriber().equals(memberTag())
+          ? u.withSubscriber(null) : command;
+      engine.<T>sendHere(local).onComplete(ar -> {
         if (ar.failed() && WorkflowEngine.isNotOwner(ar.cause())) {
           retry(partition, command, deadline, answer);
         } else {
@@ -153,8 +174,12 @@ public final class ClusterNode extends VerticleBase implements Ownership {
       return;
     }
     // A start retried after an unanswered attempt may have happened there: let the owner find it.
+    // A watch names this member: the owner's relay brings the snapshot and the events here.
     Command sent = retried && command instanceof Command.Start s && !s.idempotent()
-        ? new Command.Start(s.workflow(), true, s.mocks()) : command;
+        ? new Command.Start(s.workflow(), true, s.mocks())
+        : command instanceof Command.Watch w && w.subscriber() == null ? w.withSubscriber(memberTag())
+        : command instanceof Command.Unwatch u && u.subscriber() == null ? u.withSubscriber(memberTag())
+        : command;
     int colon = owner.lastIndexOf(':');
     RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST)
         .setHost(owner.substring(0, colon)).setPort(Integer.parseInt(owner.substring(colon + 1)))
@@ -226,6 +251,8 @@ public final class ClusterNode extends VerticleBase implements Ownership {
           return wakeups.start();
         })
         .compose(v -> round())
+        .compose(v -> vertx.deployVerticle(new LiveRelay(engine, this, config)))
+        .onSuccess(id -> relayDeployment = id)
         .onSuccess(v -> {
           LOG.info("cluster member " + me + " at " + address + " holds " + owned().size() + " of " + partitions + " partitions");
           schedule();
@@ -243,6 +270,7 @@ public final class ClusterNode extends VerticleBase implements Ownership {
     return leases.leaving().transform(ar -> handOver(owned()))
         .transform(ar -> leases.gone())
         .transform(ar -> wakeups == null ? Future.succeededFuture() : wakeups.close())
+        .transform(ar -> relayDeployment == null ? Future.succeededFuture() : vertx.undeploy(relayDeployment))
         .transform(ar -> endpointDeployment == null ? Future.succeededFuture() : vertx.undeploy(endpointDeployment))
         .transform(ar -> http.close())
         .transform(ar -> db.release());
@@ -301,12 +329,12 @@ public final class ClusterNode extends VerticleBase implements Ownership {
           trustedUntil = began + (leaseMs - Math.min(leaseMs / 4, 2_000)) * 1_000_000;
           return leases.liveMembers();
         })
-        .compose(members -> {
-          if (!members.contains(me)) {
-            members = new ArrayList<>(members);
-            members.add(me);
+        .compose(found -> {
+          liveMembers = found;
+          List<UUID> live = new ArrayList<>(found.keySet());
+          if (!live.contains(me)) {
+            live.add(me);
           }
-          List<UUID> live = members;
           return leases.partitions().compose(table -> rebalance(live, table));
         })
         .compose(v -> ++rounds % Math.max(1, 5_000 / config.clusterHeartbeatMs()) == 0
@@ -324,6 +352,7 @@ public final class ClusterNode extends VerticleBase implements Ownership {
         continue;
       }
       owners.set(p, row.valid() ? row.address() : null);
+      noticeOwner(p, row.epoch());
       boolean mine = me.equals(Rendezvous.owner(p, live));
       if (epochs.get(p) >= 0) {
         if (!mine && giveUp.size() < MOVES_PER_ROUND) {
@@ -334,6 +363,18 @@ public final class ClusterNode extends VerticleBase implements Ownership {
       }
     }
     return handOver(giveUp).compose(v -> take(take));
+  }
+
+  /**
+   * A partition whose epoch changed since the last read has a new owner, which does not know the
+   * live-feed watches this member's clients hold there: they are taken again (resync and snapshot).
+   */
+  private void noticeOwner(int partition, long epoch) {
+    long seen = seenEpochs[partition];
+    seenEpochs[partition] = epoch;
+    if (seen >= 0 && seen != epoch) {
+      vertx.eventBus().publish(engine.address(io.conductorvx.live.LiveEvents.REWATCH), partition);
+    }
   }
 
   private Future<Void> take(List<Integer> wanted) {
@@ -387,7 +428,9 @@ public final class ClusterNode extends VerticleBase implements Ownership {
     announceLoss(partition);
   }
 
+  /** Its deciders drop their copies of the partition's workflows; live-feed watches counted here end (the watchers count them again with the next owner). */
   private void announceLoss(int partition) {
+    engine.liveInterest().forget(id -> partitionOf(id) == partition);
     vertx.eventBus().publish(engine.address(DeciderVerticle.PARTITION_LOST), partition);
   }
 

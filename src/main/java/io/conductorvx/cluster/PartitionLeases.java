@@ -21,7 +21,7 @@ final class PartitionLeases {
       + " ON CONFLICT DO NOTHING";
   private static final String COUNT = "SELECT count(*) FROM cluster_partition";
   private static final String HEARTBEAT = "UPDATE cluster_member SET heartbeat_at = now() WHERE member_id = $1";
-  private static final String LIVE_MEMBERS = "SELECT member_id FROM cluster_member"
+  private static final String LIVE_MEMBERS = "SELECT member_id, address FROM cluster_member"
       + " WHERE heartbeat_at > now() - $1::bigint" + MS + " AND NOT leaving";
   private static final String MEMBERS = "SELECT member_id::text, address, started_at::text,"
       + " (extract(epoch FROM now() - heartbeat_at) * 1000)::bigint, leaving FROM cluster_member"
@@ -76,11 +76,12 @@ final class PartitionLeases {
     return pool.preparedQuery(HEARTBEAT).execute(Tuple.of(me)).mapEmpty();
   }
 
-  Future<List<UUID>> liveMembers() {
+  /** Members that heartbeat within a lease and are not leaving, with their internal addresses. */
+  Future<Map<UUID, String>> liveMembers() {
     return pool.preparedQuery(LIVE_MEMBERS).execute(Tuple.of(leaseMs)).map(rows -> {
-      List<UUID> out = new ArrayList<>();
+      Map<UUID, String> out = new java.util.LinkedHashMap<>();
       for (Row r : rows) {
-        out.add(r.getUUID(0));
+        out.put(r.getUUID(0), r.getString(1));
       }
       return out;
     });

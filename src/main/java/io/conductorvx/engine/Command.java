@@ -52,7 +52,30 @@ public sealed interface Command {
    * feed, and with {@code register} start publishing its commits there. Taken in order with the
    * workflow's other commands, so snapshot and later events join with no gap. 404 when unknown.
    */
-  record Watch(String workflowId, String key, boolean register) implements Command {}
+  record Watch(String workflowId, String key, boolean register, String subscriber) implements Command {
+    /** A watch for this server's own feed. */
+    public Watch(String workflowId, String key, boolean register) {
+      this(workflowId, key, register, null);
+    }
+
+    /**
+     * {@code subscriber}: in a cluster, the member whose feed the snapshot and later commits go to
+     * ({@code memberId@host:port}, stamped when the command is forwarded); null for this server's own.
+     */
+    public Watch withSubscriber(String member) {
+      return new Watch(workflowId, key, register, member);
+    }
+  }
+
+  /**
+   * Live feed: one watch of the workflow ended (counted by a registering {@link Watch} on the
+   * owner). {@code subscriber} as in Watch. Replies null, also when nothing was counted.
+   */
+  record Unwatch(String workflowId, String subscriber) implements Command {
+    public Unwatch withSubscriber(String member) {
+      return new Unwatch(workflowId, member);
+    }
+  }
 
   /**
    * Retention: remove the workflow if it is still the finished execution that was selected (still

@@ -170,9 +170,13 @@ public final class DeciderVerticle extends VerticleBase {
     }
     if (command instanceof Command.Watch c) {
       return cache.load(c.workflowId(), true).map(lw -> {
-        events.snapshot(lw.workflow, c.key(), c.register());
+        events.snapshot(lw.workflow, c.key(), c.register(), c.subscriber());
         return null;
       });
+    }
+    if (command instanceof Command.Unwatch c) {
+      engine.liveInterest().unwatch(c.workflowId(), c.subscriber());
+      return Future.succeededFuture();
     }
     if (command instanceof Command.Remove c) {
       return remove(c.workflowId());

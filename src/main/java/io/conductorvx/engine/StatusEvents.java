@@ -68,11 +68,11 @@ final class StatusEvents {
    * Starts a watch on the owner, in order with the workflow's commands: every commit before this
    * is in the snapshot, every one after it is published to the feed.
    */
-  void snapshot(Workflow wf, String key, boolean register) {
+  void snapshot(Workflow wf, String key, boolean register, String subscriber) {
     byte[] json = Json.toBytes(wf);
     if (register) {
-      interest.watch(wf.workflowId);
+      interest.watch(wf.workflowId, subscriber);
     }
-    bus.publish(feedAddress, new LiveFeedMessage.Snapshot(key, wf.workflowId, json), LOCAL);
+    bus.publish(feedAddress, new LiveFeedMessage.Snapshot(key, wf.workflowId, json, subscriber), LOCAL);
   }
 }

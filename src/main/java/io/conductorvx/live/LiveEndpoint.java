@@ -28,6 +28,7 @@ import java.util.UUID;
  * only the subscribers a message matches.
  */
 public final class LiveEndpoint {
+  private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(LiveEndpoint.class.getName());
   public static final String PATH = "/api/live";
   private static final byte[] SNAPSHOT = LiveConnection.ascii("snapshot");
   private static final byte[] SNAPSHOT_OPEN = LiveConnection.ascii("{\"workflow\":");
@@ -47,6 +48,7 @@ public final class LiveEndpoint {
   private final String keyPrefix = UUID.randomUUID().toString().substring(0, 8) + ":";
   private long nextKey;
   private MessageConsumer<LiveFeedMessage> feed;
+  private MessageConsumer<Integer> rewatch;
   private long pingTimer = -1;
 
   public LiveEndpoint(Vertx vertx, WorkflowEngine engine, LiveFeedMetrics metrics) {
@@ -78,8 +80,9 @@ public final class LiveEndpoint {
   /** Joins the feed and starts pinging; call from the verticle's start. */
   public Future<Void> start() {
     feed = vertx.eventBus().consumer(engine.address(LiveEvents.FEED), m -> onFeed(m.body()));
+    rewatch = vertx.eventBus().consumer(engine.address(LiveEvents.REWATCH), m -> rewatch(m.body()));
     pingTimer = vertx.setPeriodic(config.livePingIntervalMs(), id -> pingAll());
-    return feed.completion();
+    return Future.all(feed.completion(), rewatch.completion()).mapEmpty();
   }
 
   public Future<Void> stop() {
@@ -87,6 +90,9 @@ public final class LiveEndpoint {
     queueFeed.stop();
     for (LiveConnection c : new ArrayList<>(connections)) {
       c.shut((short) 1001, "server stopping");
+    }
+    if (rewatch != null) {
+      rewatch.unregister();
     }
     return feed == null ? Future.succeededFuture() : feed.unregister();
   }
@@ -196,7 +202,7 @@ public final class LiveEndpoint {
       if (ar.succeeded()) {
         if (register) {
           if (sub.ended) {
-            interest.unwatch(sub.workflowId);
+            unwatch(sub.workflowId);
           } else {
             sub.watchCounted = true;
           }
@@ -219,11 +225,42 @@ public final class LiveEndpoint {
     metrics.subscriptions(-1);
     if (sub instanceof Subscription.OfWorkflow w && w.watchCounted) {
       w.watchCounted = false;
-      interest.unwatch(w.workflowId);
+      unwatch(w.workflowId);
     } else if (sub instanceof Subscription.OfWorkflows) {
       interest.statusListeners(-1);
     } else if (sub instanceof Subscription.OfQueues) {
       queueFeed.unsubscribed();
+    }
+  }
+
+  /** Ends one counted watch where it is counted: here, or in a cluster on the workflow's owner. */
+  private void unwatch(String workflowId) {
+    if (!engine.ownership().clustered()) {
+      interest.unwatch(workflowId);
+      return;
+    }
+    engine.send(new Command.Unwatch(workflowId, null))
+        .onFailure(err -> LOG.fine("unwatch of " + workflowId + ": " + err.getMessage()));
+  }
+
+  /**
+   * Cluster: the watches of a partition's workflows (a partition number, which has a new owner) or
+   * of every workflow owned elsewhere (-1, the relay lost events) start again from a snapshot; a
+   * new owner counts them afresh, the old one forgot them when it let the partition go.
+   */
+  private void rewatch(int partition) {
+    io.conductorvx.engine.Ownership ownership = engine.ownership();
+    for (Subscription.OfWorkflow w : registry.workflowSubscriptions()) {
+      int p = ownership.partitionOf(w.workflowId);
+      boolean moved = partition >= 0 && p == partition;
+      boolean relayed = partition < 0 && ownership.epochIfOwned(p) < 0;
+      if (!w.ended && (moved || relayed)) {
+        w.connection.send(w, LiveConnection.RESYNC, LiveConnection.EMPTY);
+        if (moved) {
+          w.watchCounted = false;
+        }
+        watch(w, moved);
+      }
     }
   }
 

@@ -15,6 +15,13 @@ public final class LiveEvents {
    * workflow somebody watches, and the snapshots that start a watch, in commit order per workflow.
    */
   public static final String FEED = "events.feed";
+  /**
+   * Cluster: the watches of workflows in a partition need taking again (Integer body). A partition
+   * number: it has a new owner, which does not know this member's watches, so each is counted
+   * again there. -1: the relay from some owner lost events, so every watch of a workflow owned
+   * elsewhere gets a fresh snapshot (the owners still count them).
+   */
+  public static final String REWATCH = "live.rewatch";
   /** Body: a queue name that just got a message; wakes long polls parked on it. */
   public static final String QUEUE_READY = "queue.ready";
 

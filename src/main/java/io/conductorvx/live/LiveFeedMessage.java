@@ -18,6 +18,10 @@ public sealed interface LiveFeedMessage {
   record Commit(String workflowId, String workflowType, String status, boolean statusChanged, String workflowEvent,
       List<String> taskEvents, boolean reset) implements LiveFeedMessage {}
 
-  /** The workflow with its tasks as GET /api/workflow/{id} answers it, taken in order on its owner for one watch. */
-  record Snapshot(String key, String workflowId, byte[] workflow) implements LiveFeedMessage {}
+  /**
+   * The workflow with its tasks as GET /api/workflow/{id} answers it, taken in order on its owner for
+   * one watch. {@code subscriber}: the cluster member whose client asked (the relay carries it
+   * there), null when it was this server's.
+   */
+  record Snapshot(String key, String workflowId, byte[] workflow, String subscriber) implements LiveFeedMessage {}
 }

@@ -52,6 +52,13 @@ final class SubscriptionRegistry {
     return byWorkflow.get(workflowId);
   }
 
+  /** Every workflow subscription, with its snapshot or still waiting for it (a copy: the caller may re-watch them). */
+  List<Subscription.OfWorkflow> workflowSubscriptions() {
+    List<Subscription.OfWorkflow> out = new ArrayList<>(awaitingSnapshot.values());
+    byWorkflow.values().forEach(out::addAll);
+    return out;
+  }
+
   // ---- adding and removing ----
 
   void added(Subscription sub) {
