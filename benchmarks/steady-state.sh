@@ -10,7 +10,9 @@
 #
 # Knobs (environment): DURATION (1800), RATE (200), REPORT (60), TASKS (5), WORKERS (16),
 # JVM_OPTIONS (config/jvm.options), SERVER_ENV (extra VAR=value settings for the server, e.g.
-# "CONDUCTOR_RETENTION_MAX_FINISHED=50000"), PORT (18090).
+# "CONDUCTOR_RETENTION_MAX_FINISHED=50000"), PORT (18090), LOADGEN_JAVA_OPTS (the load generator's
+# JVM options: its own pauses count in the latency it measures), WARMUP (3000: workflows run unpaced
+# and unmeasured first, so the curve shows a warmed server; 0 measures from a cold start).
 # Results: benchmarks/target/steady-<time>.jsonl (interval lines, then the run's summary line)
 # and the server's heap after a full GC at the end (jcmd), in benchmarks/target/steady-<time>.heap.
 set -euo pipefail
@@ -25,6 +27,8 @@ WORKERS=${WORKERS:-16}
 JVM_OPTIONS=${JVM_OPTIONS:-$root/config/jvm.options}
 SERVER_ENV=${SERVER_ENV:-}
 PORT=${PORT:-18090}
+LOADGEN_JAVA_OPTS=${LOADGEN_JAVA_OPTS:-}
+WARMUP=${WARMUP:-3000}
 
 log() { printf '[steady] %s\n' "$*" >&2; }
 
@@ -49,10 +53,17 @@ until curl -sf -o /dev/null "http://127.0.0.1:$PORT/health"; do
   kill -0 "$server_pid" 2>/dev/null || { log "server exited during startup"; exit 1; }
   sleep 0.1
 done
+if [ "$WARMUP" -gt 0 ]; then
+  # the server's JIT, unmeasured: without it the first minute's p99 is 0.5-4 s of compilation on 2 cores
+  log "warm-up: $WARMUP workflows, unpaced"
+  java -jar "$root/benchmarks/target/benchmarks.jar" url="http://127.0.0.1:$PORT/api" workflows="$WARMUP" \
+    tasks="$TASKS" workers="$WORKERS" starters=16 label=warm-up case=warm-up > /dev/null
+fi
 log "server pid $server_pid; $RATE workflows/s for $DURATION s, a line every $REPORT s"
 
 workflows=$(( RATE * DURATION ))
-java -jar "$root/benchmarks/target/benchmarks.jar" url="http://127.0.0.1:$PORT/api" workflows="$workflows" \
+# shellcheck disable=SC2086
+java $LOADGEN_JAVA_OPTS -jar "$root/benchmarks/target/benchmarks.jar" url="http://127.0.0.1:$PORT/api" workflows="$workflows" \
   tasks="$TASKS" workers="$WORKERS" rate="$RATE" reportSeconds="$REPORT" pid="$server_pid" \
   timeoutSeconds=$(( DURATION + 120 )) label=ours-memory case=steady-state | tee "$results"
 

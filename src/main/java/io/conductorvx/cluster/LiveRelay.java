@@ -29,7 +29,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 import java.util.logging.Logger;
 
 /**
@@ -61,6 +60,8 @@ final class LiveRelay extends VerticleBase {
   private final ServerConfig config;
   private final LiveInterest interest;
   private final Map<String, Outbox> outboxes = new HashMap<>();
+  /** Members holding watches here that the last rounds did not list as alive, since when (System.nanoTime). */
+  private final Map<String, Long> missingSince = new HashMap<>();
   private HttpClientAgent http;
   private long timer = -1;
   private long lastListening;
@@ -141,16 +142,20 @@ final class LiveRelay extends VerticleBase {
    * owners then relay status changes here), and forget members that are gone.
    */
   private void tick() {
-    Map<UUID, String> live = node.liveMembers();
-    Set<String> liveTags = new HashSet<>();
-    live.forEach((id, address) -> liveTags.add(id + "@" + address));
+    Set<String> liveTags = liveTags();
+    long now = System.nanoTime();
+    missingSince.keySet().retainAll(interest.remoteMembers());
+    missingSince.keySet().removeAll(liveTags);
     for (String member : interest.remoteMembers()) {
       if (!liveTags.contains(member)) {
-        interest.forgetMember(member);
+        missingSince.putIfAbsent(member, now);
+        if (gone(member)) {
+          interest.forgetMember(member);
+          missingSince.remove(member);
+        }
       }
     }
     outboxes.keySet().removeIf(member -> !liveTags.contains(member) && outboxes.get(member).idle());
-    long now = System.nanoTime();
     long every = Math.max(TICK_MS, config.clusterHeartbeatMs()) * 1_000_000;
     if (interest.statusListenerCount() > 0 && (lastListening == 0 || now - lastListening > every)) {
       lastListening = now;
@@ -164,6 +169,21 @@ final class LiveRelay extends VerticleBase {
     } else if (interest.statusListenerCount() == 0) {
       lastListening = 0;
     }
+  }
+
+  private Set<String> liveTags() {
+    Set<String> tags = new HashSet<>();
+    node.liveMembers().forEach((id, address) -> tags.add(id + "@" + address));
+    return tags;
+  }
+
+  /**
+   * A member missing from the live list for longer than a lease is gone. Not at once: one that just
+   * joined may watch here before this member's next round lists it.
+   */
+  private boolean gone(String member) {
+    Long since = missingSince.get(member);
+    return since != null && System.nanoTime() - since > config.clusterLeaseMs() * 1_000_000;
   }
 
   /** How long a member's listing holds without being said again. */
@@ -189,8 +209,9 @@ final class LiveRelay extends VerticleBase {
       this.port = Integer.parseInt(address.substring(colon + 1));
     }
 
+    /** Nothing on the way or waiting (a batch put back for a retry waits in the queue): safe to drop. */
     boolean idle() {
-      return !sending;
+      return !sending && queued.isEmpty() && !owesResync && !listening;
     }
 
     void add(ObjectNode message) {
@@ -238,10 +259,13 @@ final class LiveRelay extends VerticleBase {
               flush();
               return;
             }
-            if (!node.liveMembers().keySet().stream().anyMatch(id -> member.startsWith(id.toString()))) {
-              outboxes.remove(member);
-              interest.forgetMember(member);
-              return;
+            if (!liveTags().contains(member)) {
+              missingSince.putIfAbsent(member, System.nanoTime());
+              if (gone(member)) {
+                outboxes.remove(member);
+                interest.forgetMember(member);
+                return;
+              }
             }
             LOG.fine("live relay to " + member + ": " + (ar.failed() ? ar.cause().getMessage() : "status " + ar.result()));
             // put the batch back in front, in order, and try again shortly
