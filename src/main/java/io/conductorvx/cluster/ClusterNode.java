@@ -101,7 +101,12 @@ public final class ClusterNode extends VerticleBase implements Ownership {
 
   /** This member as the live relay names it: {@code memberId@host:port} (a restarted process is another member). */
   String memberTag() {
-    return me + "@" + address;
+    return tag(me, address);
+  }
+
+  /** The relay's name for a member: its id (fresh per process start) and its internal address. */
+  static String tag(UUID member, String address) {
+    return member + "@" + address;
   }
 
   /** Members alive at the last round: id → internal address (the live relay's destinations). */
@@ -251,7 +256,7 @@ public final class ClusterNode extends VerticleBase implements Ownership {
           return wakeups.start();
         })
         .compose(v -> round())
-        .compose(v -> vertx.deployVerticle(new LiveRelay(engine, this, config)))
+        .compose(v -> vertx.deployVerticle(new LiveRelay(engine, this)))
         .onSuccess(id -> relayDeployment = id)
         .onSuccess(v -> {
           LOG.info("cluster member " + me + " at " + address + " holds " + owned().size() + " of " + partitions + " partitions");

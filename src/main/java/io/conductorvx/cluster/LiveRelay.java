@@ -66,10 +66,10 @@ final class LiveRelay extends VerticleBase {
   private long timer = -1;
   private long lastListening;
 
-  LiveRelay(WorkflowEngine engine, ClusterNode node, ServerConfig config) {
+  LiveRelay(WorkflowEngine engine, ClusterNode node) {
     this.engine = engine;
     this.node = node;
-    this.config = config;
+    this.config = engine.config();
     this.interest = engine.liveInterest();
   }
 
@@ -173,7 +173,7 @@ final class LiveRelay extends VerticleBase {
 
   private Set<String> liveTags() {
     Set<String> tags = new HashSet<>();
-    node.liveMembers().forEach((id, address) -> tags.add(id + "@" + address));
+    node.liveMembers().forEach((id, address) -> tags.add(ClusterNode.tag(id, address)));
     return tags;
   }
 

@@ -63,6 +63,15 @@ class LiveFeedClusterTest {
     return s;
   }
 
+  /** Two members, once the partitions are spread over both. */
+  private List<TestServer> twoMembers() {
+    TestServer a = member();
+    TestServer b = member();
+    Await.await("partitions spread over both members", Duration.ofSeconds(30),
+        () -> owned(a) > 0 && owned(b) > 0 && owned(a) + owned(b) == PARTITIONS);
+    return List.of(a, b);
+  }
+
   private static boolean owns(TestServer s, String workflowId) {
     Ownership o = s.server().engine().ownership();
     return o.epochIfOwned(o.partitionOf(workflowId)) >= 0;
@@ -79,10 +88,9 @@ class LiveFeedClusterTest {
 
   @Test
   void aClientOfOneMemberFollowsAWorkflowAnotherMemberOwnsAndKeepsFollowingWhenItMoves() {
-    TestServer a = member();
-    TestServer b = member();
-    Await.await("partitions spread over both members", Duration.ofSeconds(30),
-        () -> owned(a) > 0 && owned(b) > 0 && owned(a) + owned(b) == PARTITIONS);
+    List<TestServer> members = twoMembers();
+    TestServer a = members.get(0);
+    TestServer b = members.get(1);
     LiveHttp viaA = new LiveHttp(a.port());
     String s = UUID.randomUUID().toString().substring(0, 8);
     String type = "lc_task_" + s;
@@ -142,10 +150,9 @@ class LiveFeedClusterTest {
 
   @Test
   void anUnsubscribedWatchIsReleasedOnTheOwnerAndStatusChangesOfEveryMemberReachTheList() {
-    TestServer a = member();
-    TestServer b = member();
-    Await.await("partitions spread over both members", Duration.ofSeconds(30),
-        () -> owned(a) > 0 && owned(b) > 0 && owned(a) + owned(b) == PARTITIONS);
+    List<TestServer> members = twoMembers();
+    TestServer a = members.get(0);
+    TestServer b = members.get(1);
     LiveHttp viaB = new LiveHttp(b.port());
     String s = UUID.randomUUID().toString().substring(0, 8);
     String type = "lc_one_" + s;
