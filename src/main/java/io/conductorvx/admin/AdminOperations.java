@@ -5,6 +5,7 @@ import io.conductorvx.engine.Command;
 import io.conductorvx.engine.WorkflowEngine;
 import io.conductorvx.error.ConductorException;
 import io.conductorvx.events.EventQueues;
+import io.conductorvx.live.LiveEvents;
 import io.conductorvx.model.EventHandler;
 import io.conductorvx.model.Task;
 import io.conductorvx.model.TaskStatus;
@@ -14,6 +15,7 @@ import io.conductorvx.queue.QueueNames;
 import io.conductorvx.queue.QueueStore;
 import io.conductorvx.store.SearchQuery;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
 import java.util.ArrayList;
@@ -28,6 +30,10 @@ import java.util.TreeMap;
  * still goes through its owner (the repair asks the owner to decide with queue repair).
  */
 public final class AdminOperations {
+  /** Tasks read per store query while requeueing a type. */
+  private static final int REQUEUE_PAGE = 1000;
+
+  private final Vertx vertx;
   private final WorkflowEngine engine;
   private final QueueStore queues;
 
@@ -36,7 +42,8 @@ public final class AdminOperations {
     return engine.ownership().describe().map(json -> json.toBuffer().getBytes());
   }
 
-  public AdminOperations(WorkflowEngine engine) {
+  public AdminOperations(Vertx vertx, WorkflowEngine engine) {
+    this.vertx = vertx;
     this.engine = engine;
     this.queues = engine.backends().queues();
   }
@@ -86,6 +93,54 @@ public final class AdminOperations {
         new SearchQuery.Clause("status", "IN", List.of(TaskStatus.SCHEDULED.name(), TaskStatus.IN_PROGRESS.name()))),
         "*", start, count, null, false);
     return engine.backends().executions().searchTasks(query).map(found -> found.results());
+  }
+
+  /**
+   * POST /api/tasks/queue/requeue/{taskType}: puts every pending (SCHEDULED or IN_PROGRESS) worker
+   * task of the type back in its queue with what is left of its delay, and answers how many, as
+   * Conductor does: an IN_PROGRESS task whose worker died is handed out again. It reads the store,
+   * not the deciders' caches, so it finds the tasks of every partition (every cluster member's, and
+   * those no decider has loaded since a restart). A push moves an entry already queued: nothing doubles.
+   */
+  public Future<Integer> requeuePending(String taskType) {
+    return requeueFrom(taskType, 0, 0);
+  }
+
+  private Future<Integer> requeueFrom(String taskType, int start, int soFar) {
+    SearchQuery query = new SearchQuery(List.of(
+        new SearchQuery.Clause("taskType", "=", List.of(taskType)),
+        new SearchQuery.Clause("status", "IN", List.of(TaskStatus.SCHEDULED.name(), TaskStatus.IN_PROGRESS.name()))),
+        "*", start, REQUEUE_PAGE, null, false);
+    return engine.backends().executions().searchTasks(query).compose(found -> {
+      long now = System.currentTimeMillis();
+      Map<String, Integer> pushedPerQueue = new LinkedHashMap<>();
+      Future<Void> chain = Future.succeededFuture();
+      for (Task t : found.results()) {
+        if (t.retried || !isWorkerTask(t)) {
+          continue;
+        }
+        String queue = QueueNames.taskQueue(t.taskType, t.domain);
+        long delayMs = Math.max(0, t.callbackAfterSeconds * 1000 - Math.max(0, now - t.updateTime));
+        pushedPerQueue.merge(queue, 1, Integer::sum);
+        chain = chain.compose(v -> queues.push(queue, new QueueMessage(t.taskId, t.workflowInstanceId, t.workflowPriority), delayMs));
+      }
+      int total = soFar + pushedPerQueue.values().stream().mapToInt(Integer::intValue).sum();
+      return chain.compose(v -> {
+        pushedPerQueue.forEach(this::wakePollers);
+        return found.results().size() < REQUEUE_PAGE
+            ? Future.succeededFuture(total)
+            : requeueFrom(taskType, start + REQUEUE_PAGE, total);
+      });
+    });
+  }
+
+  private boolean isWorkerTask(Task t) {
+    return engine.types().of(t.workflowTask != null ? t.workflowTask.type : t.taskType).isWorkerTask();
+  }
+
+  /** Long polls parked on this member (and, in a cluster, on the others) hear of the pushes. */
+  private void wakePollers(String queue, int count) {
+    vertx.eventBus().publish(engine.address(LiveEvents.QUEUE_READY), new JsonObject().put("queue", queue).put("count", count));
   }
 
   /**

@@ -69,7 +69,8 @@ public final class HttpApiVerticle extends VerticleBase {
     // Vert.x tries routes in order, matching a regular expression for each one with path
     // parameters: the workers' routes (poll, update) come first, then the workflow routes (start,
     // get); bulk stays before workflow, whose /:workflowId/pause would take /bulk/pause.
-    new TaskResource(engine, poller).mount(router);
+    AdminOperations admin = new AdminOperations(vertx, engine);
+    new TaskResource(engine, poller, admin).mount(router);
     new BulkResource(engine).mount(router);
     new WorkflowResource(engine).mount(router);
     new MetadataResource(vertx, engine.backends().metadata(), engine.taskDefs(), engine.definitions()).mount(router);
@@ -78,7 +79,7 @@ public final class HttpApiVerticle extends VerticleBase {
         () -> vertx.eventBus().publish(engine.address(EventProcessorVerticle.HANDLERS_CHANGED), null)).mount(router);
     new QueueResource(engine.backends().eventQueues()).mount(router);
     new WorkflowMessageResource(engine).mount(router);
-    new AdminResource(new AdminOperations(engine)).mount(router);
+    new AdminResource(admin).mount(router);
     new EnvironmentResource(engine.environment(), engine.secrets()).mount(router);
     new VersionResource().mount(router);
     new SchedulerResource(scheduler).mount(router);

@@ -1,6 +1,7 @@
 package io.conductorvx.api;
 
 import com.fasterxml.jackson.core.type.TypeReference;
+import io.conductorvx.admin.AdminOperations;
 import io.conductorvx.engine.Command;
 import io.conductorvx.engine.WorkflowEngine;
 import io.conductorvx.error.ConductorException;
@@ -32,14 +33,16 @@ final class TaskResource {
   private static final int MAX_BATCH = 10_000;
 
   private final WorkflowEngine engine;
+  private final AdminOperations admin;
   private final TaskPoller poller;
   private final ExecutionStore store;
   private final QueueStore queues;
   private final long maxPollTimeoutMs;
   private final SignalResponses signals;
 
-  TaskResource(WorkflowEngine engine, TaskPoller poller) {
+  TaskResource(WorkflowEngine engine, TaskPoller poller, AdminOperations admin) {
     this.engine = engine;
+    this.admin = admin;
     this.poller = poller;
     this.store = engine.backends().executions();
     this.queues = engine.backends().queues();
@@ -64,7 +67,7 @@ final class TaskResource {
       return Future.succeededFuture(Reply.json(data));
     });
     Routes.handle(r.post("/api/tasks/queue/requeue/:taskType"),
-        ctx -> engine.requeue(Requests.path(ctx, "taskType")).map(n -> Reply.text(String.valueOf(n))));
+        ctx -> admin.requeuePending(Requests.path(ctx, "taskType")).map(n -> Reply.text(String.valueOf(n))));
     Routes.handle(r.get("/api/tasks/queue/:taskType/:taskId"), this::removeFromQueue);
     Routes.handle(r.delete("/api/tasks/queue/:taskType/:taskId"), this::removeFromQueue);
     Routes.handle(r.post("/api/tasks/:taskId/ack"), ctx -> Future.succeededFuture(Reply.json(Boolean.TRUE)));

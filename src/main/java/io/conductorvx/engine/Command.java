@@ -51,11 +51,13 @@ public sealed interface Command {
    * Live feed: publish a snapshot of the workflow (with tasks) under {@code key} on the server's
    * feed, and with {@code register} start publishing its commits there. Taken in order with the
    * workflow's other commands, so snapshot and later events join with no gap. 404 when unknown.
+   * {@code watchId} names the subscription's watch: registering it again (a resent watch racing a
+   * partition move) keeps one watch.
    */
-  record Watch(String workflowId, String key, boolean register, String subscriber) implements Command {
+  record Watch(String workflowId, String key, boolean register, String watchId, String subscriber) implements Command {
     /** A watch for this server's own feed. */
-    public Watch(String workflowId, String key, boolean register) {
-      this(workflowId, key, register, null);
+    public Watch(String workflowId, String key, boolean register, String watchId) {
+      this(workflowId, key, register, watchId, null);
     }
 
     /**
@@ -63,17 +65,17 @@ public sealed interface Command {
      * ({@code memberId@host:port}, stamped when the command is forwarded); null for this server's own.
      */
     public Watch withSubscriber(String member) {
-      return new Watch(workflowId, key, register, member);
+      return new Watch(workflowId, key, register, watchId, member);
     }
   }
 
   /**
-   * Live feed: one watch of the workflow ended (counted by a registering {@link Watch} on the
-   * owner). {@code subscriber} as in Watch. Replies null, also when nothing was counted.
+   * Live feed: the watch {@code watchId} of the workflow ended (registered by a {@link Watch} on the
+   * owner). {@code subscriber} as in Watch. Replies null, also when nothing was registered.
    */
-  record Unwatch(String workflowId, String subscriber) implements Command {
+  record Unwatch(String workflowId, String watchId, String subscriber) implements Command {
     public Unwatch withSubscriber(String member) {
-      return new Unwatch(workflowId, member);
+      return new Unwatch(workflowId, watchId, member);
     }
   }
 

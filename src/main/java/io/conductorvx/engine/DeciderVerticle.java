@@ -53,14 +53,10 @@ public final class DeciderVerticle extends VerticleBase {
     events = new StatusEvents(vertx, engine);
     pipeline = new CommitPipeline(vertx, engine, cache, queueFollowUp, repairs, events);
     MessageConsumer<Object> commands = vertx.eventBus().consumer(engine.deciderAddress(partition), this::onCommand);
-    MessageConsumer<String> requeue = vertx.eventBus().consumer(engine.deciderAddress(partition) + ".requeue",
-        msg -> queueFollowUp.requeue(msg.body(), cache.all())
-            .onSuccess(n -> msg.reply(n, LOCAL))
-            .onFailure(err -> msg.fail(500, err.getMessage())));
     // a cluster partition this instance lost or handed over: its cached workflows may change elsewhere now
     MessageConsumer<Integer> lost = vertx.eventBus().consumer(engine.address(PARTITION_LOST), msg -> cache.dropPartition(msg.body()));
     repairTimer = vertx.setPeriodic(engine.config().sweepIntervalMs(), id -> repairs.round());
-    return Future.all(commands.completion(), requeue.completion(), lost.completion());
+    return Future.all(commands.completion(), lost.completion());
   }
 
   @Override
@@ -170,12 +166,12 @@ public final class DeciderVerticle extends VerticleBase {
     }
     if (command instanceof Command.Watch c) {
       return cache.load(c.workflowId(), true).map(lw -> {
-        events.snapshot(lw.workflow, c.key(), c.register(), c.subscriber());
+        events.snapshot(lw.workflow, c);
         return null;
       });
     }
     if (command instanceof Command.Unwatch c) {
-      engine.liveInterest().unwatch(c.workflowId(), c.subscriber());
+      engine.liveInterest().unwatch(c.workflowId(), c.subscriber(), c.watchId());
       return Future.succeededFuture();
     }
     if (command instanceof Command.Remove c) {

@@ -81,19 +81,6 @@ final class QueueFollowUp {
     return chain;
   }
 
-  /** Pushes again every scheduled task of that type among these workflows; a push never duplicates. */
-  Future<Integer> requeue(String taskType, Iterable<LiveWorkflow> workflows) {
-    List<Task> scheduled = new ArrayList<>();
-    for (LiveWorkflow lw : workflows) {
-      scheduled.addAll(scheduledWorkerTasks(lw, taskType));
-    }
-    Future<Void> chain = Future.succeededFuture();
-    for (Task t : scheduled) {
-      chain = chain.compose(v -> queues.push(QueueNames.taskQueue(t.taskType, t.domain), message(t), 0));
-    }
-    return chain.map(v -> scheduled.size());
-  }
-
   /** Takes a removed workflow's entries out of the decider queue and its pending tasks' queues. */
   Future<Void> removeAll(LiveWorkflow lw) {
     Future<Void> chain = queues.remove(QueueNames.DECIDER, lw.id()).mapEmpty();

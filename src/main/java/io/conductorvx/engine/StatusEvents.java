@@ -68,11 +68,11 @@ final class StatusEvents {
    * Starts a watch on the owner, in order with the workflow's commands: every commit before this
    * is in the snapshot, every one after it is published to the feed.
    */
-  void snapshot(Workflow wf, String key, boolean register, String subscriber) {
+  void snapshot(Workflow wf, Command.Watch watch) {
     byte[] json = Json.toBytes(wf);
-    if (register) {
-      interest.watch(wf.workflowId, subscriber);
+    if (watch.register()) {
+      interest.watch(wf.workflowId, watch.subscriber(), watch.watchId());
     }
-    bus.publish(feedAddress, new LiveFeedMessage.Snapshot(key, wf.workflowId, json, subscriber), LOCAL);
+    bus.publish(feedAddress, new LiveFeedMessage.Snapshot(watch.key(), wf.workflowId, json, watch.subscriber()), LOCAL);
   }
 }

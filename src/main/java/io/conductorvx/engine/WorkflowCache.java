@@ -3,7 +3,6 @@ package io.conductorvx.engine;
 import io.conductorvx.error.ConductorException;
 import io.conductorvx.store.ExecutionStore;
 import io.vertx.core.Future;
-import java.util.Collection;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -72,9 +71,5 @@ final class WorkflowCache {
 
   void remove(String workflowId) {
     live.remove(workflowId);
-  }
-
-  Collection<LiveWorkflow> all() {
-    return live.values();
   }
 }

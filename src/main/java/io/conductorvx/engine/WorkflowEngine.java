@@ -236,21 +236,6 @@ public final class WorkflowEngine {
     return err;
   }
 
-  /** Re-queues every scheduled task of that type, on every partition. Replies how many. */
-  public Future<Integer> requeue(String taskType) {
-    List<Future<Integer>> counts = new ArrayList<>();
-    for (int p = 0; p < config.deciderPartitions(); p++) {
-      counts.add(vertx.eventBus().<Integer>request(deciderAddress(p) + ".requeue", taskType, delivery).map(m -> m.body()));
-    }
-    return Future.all(counts).map(all -> {
-      int total = 0;
-      for (int i = 0; i < all.size(); i++) {
-        total += all.<Integer>resultAt(i);
-      }
-      return total;
-    });
-  }
-
   /**
    * Retries a finished workflow. With {@code resumeSubworkflowTasks}, when its failure is a failed
    * SUB_WORKFLOW task, the deepest failed child is retried instead; each child's reopening brings

@@ -197,12 +197,15 @@ public final class LiveEndpoint {
    */
   private void watch(Subscription.OfWorkflow sub, boolean register) {
     String key = keyPrefix + (nextKey++);
+    if (sub.watchId == null) {
+      sub.watchId = key;
+    }
     registry.awaitSnapshot(sub, key);
-    engine.<Void>send(new Command.Watch(sub.workflowId, key, register)).onComplete(ar -> {
+    engine.<Void>send(new Command.Watch(sub.workflowId, key, register, sub.watchId)).onComplete(ar -> {
       if (ar.succeeded()) {
         if (register) {
           if (sub.ended) {
-            unwatch(sub.workflowId);
+            unwatch(sub);
           } else {
             sub.watchCounted = true;
           }
@@ -225,7 +228,7 @@ public final class LiveEndpoint {
     metrics.subscriptions(-1);
     if (sub instanceof Subscription.OfWorkflow w && w.watchCounted) {
       w.watchCounted = false;
-      unwatch(w.workflowId);
+      unwatch(w);
     } else if (sub instanceof Subscription.OfWorkflows) {
       interest.statusListeners(-1);
     } else if (sub instanceof Subscription.OfQueues) {
@@ -234,13 +237,13 @@ public final class LiveEndpoint {
   }
 
   /** Ends one counted watch where it is counted: here, or in a cluster on the workflow's owner. */
-  private void unwatch(String workflowId) {
+  private void unwatch(Subscription.OfWorkflow sub) {
     if (!engine.ownership().clustered()) {
-      interest.unwatch(workflowId);
+      interest.unwatch(sub.workflowId, null, sub.watchId);
       return;
     }
-    engine.send(new Command.Unwatch(workflowId, null))
-        .onFailure(err -> LOG.fine("unwatch of " + workflowId + ": " + err.getMessage()));
+    engine.send(new Command.Unwatch(sub.workflowId, sub.watchId, null))
+        .onFailure(err -> LOG.fine("unwatch of " + sub.workflowId + ": " + err.getMessage()));
   }
 
   /**

@@ -19,59 +19,82 @@ import java.util.function.Predicate;
  * carries to them.
  */
 public final class LiveInterest {
-  /** Workflow id → watchers; each change is one atomic map operation, so a watch and an unwatch never race. */
-  private final ConcurrentHashMap<String, Integer> watched = new ConcurrentHashMap<>();
+  /**
+   * Workflow id → the watches of this server's clients, by watch id. A watch is a set entry, not a
+   * count: a subscription's watch that reaches the owner twice (sent just before its partition moved,
+   * and again as the move's rewatch) is still one watch, and one unwatch ends it.
+   */
+  private final ConcurrentHashMap<String, Set<String>> watched = new ConcurrentHashMap<>();
   /**
    * In a cluster, the watches other members' clients hold on workflows owned here: workflow id →
-   * member ({@code memberId@host:port}) → count. The inner maps are replaced, never changed, so the
-   * relay reads them from its own thread.
+   * member ({@code memberId@host:port}) → watch ids. The inner maps and sets are replaced, never
+   * changed, so the relay reads them from its own thread.
    */
-  private final ConcurrentHashMap<String, Map<String, Integer>> remote = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, Map<String, Set<String>>> remote = new ConcurrentHashMap<>();
   /** Members whose clients list workflow statuses, and until when (System.nanoTime) they said so. */
   private final ConcurrentHashMap<String, Long> remoteListeners = new ConcurrentHashMap<>();
   private final AtomicInteger statusListeners = new AtomicInteger();
   private final AtomicInteger connections = new AtomicInteger();
   private final AtomicInteger subscriptions = new AtomicInteger();
 
-  public void watch(String workflowId) {
-    watched.merge(workflowId, 1, Integer::sum);
-  }
-
-  public void unwatch(String workflowId) {
-    watched.computeIfPresent(workflowId, (id, n) -> n <= 1 ? null : n - 1);
-  }
-
-  /** A watch for this server's clients ({@code member} null) or for another member's. */
-  public void watch(String workflowId, String member) {
+  /** A watch for this server's clients ({@code member} null) or for another member's; idempotent per watch id. */
+  public void watch(String workflowId, String member, String watchId) {
     if (member == null) {
-      watch(workflowId);
+      watched.compute(workflowId, (id, ids) -> with(ids, watchId));
       return;
     }
     remote.compute(workflowId, (id, members) -> {
-      Map<String, Integer> next = members == null ? new HashMap<>() : new HashMap<>(members);
-      next.merge(member, 1, Integer::sum);
+      Map<String, Set<String>> next = members == null ? new HashMap<>() : new HashMap<>(members);
+      next.put(member, with(next.get(member), watchId));
       return Map.copyOf(next);
     });
   }
 
-  public void unwatch(String workflowId, String member) {
+  /** Ends one watch; a no-op when it is not held here. */
+  public void unwatch(String workflowId, String member, String watchId) {
     if (member == null) {
-      unwatch(workflowId);
+      watched.computeIfPresent(workflowId, (id, ids) -> without(ids, watchId));
       return;
     }
     remote.computeIfPresent(workflowId, (id, members) -> {
-      Integer n = members.get(member);
-      if (n == null) {
+      Set<String> ids = members.get(member);
+      if (ids == null || !ids.contains(watchId)) {
         return members;
       }
-      Map<String, Integer> next = new HashMap<>(members);
-      if (n <= 1) {
+      Map<String, Set<String>> next = new HashMap<>(members);
+      Set<String> rest = without(ids, watchId);
+      if (rest == null) {
         next.remove(member);
       } else {
-        next.put(member, n - 1);
+        next.put(member, rest);
       }
       return next.isEmpty() ? null : Map.copyOf(next);
     });
+  }
+
+  private static Set<String> with(Set<String> ids, String watchId) {
+    if (ids == null) {
+      return Set.of(watchId);
+    }
+    if (ids.contains(watchId)) {
+      return ids;
+    }
+    Set<String> next = new HashSet<>(ids);
+    next.add(watchId);
+    return Set.copyOf(next);
+  }
+
+  /** The set without the id; null when nothing is left (the map entry goes). */
+  private static Set<String> without(Set<String> ids, String watchId) {
+    if (!ids.contains(watchId)) {
+      return ids;
+    }
+    if (ids.size() == 1) {
+      return null;
+    }
+    Set<String> next = new HashSet<>(ids);
+    next.remove(watchId);
+    return Set.copyOf(next);
   }
 
   public boolean watching(String workflowId) {
@@ -85,7 +108,7 @@ public final class LiveInterest {
 
   /** The other members watching the workflow: an empty set when none. */
   public Set<String> remoteWatchers(String workflowId) {
-    Map<String, Integer> members = remote.isEmpty() ? null : remote.get(workflowId);
+    Map<String, Set<String>> members = remote.isEmpty() ? null : remote.get(workflowId);
     return members == null ? Set.of() : members.keySet();
   }
 
@@ -111,7 +134,7 @@ public final class LiveInterest {
       if (!members.containsKey(member)) {
         return members;
       }
-      Map<String, Integer> next = new HashMap<>(members);
+      Map<String, Set<String>> next = new HashMap<>(members);
       next.remove(member);
       return next.isEmpty() ? null : Map.copyOf(next);
     });

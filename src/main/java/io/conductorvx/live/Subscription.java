@@ -51,6 +51,8 @@ abstract sealed class Subscription {
     final String workflowId;
     /** The key of the snapshot awaited; null once it arrived (events flow). */
     String snapshotKey;
+    /** Names this subscription's watch on the workflow's owner ({@link LiveInterest}); set by its first watch. */
+    String watchId;
     /** The owner counts this subscription in {@link LiveInterest}: undo it when the subscription ends. */
     boolean watchCounted;
 

@@ -133,6 +133,43 @@ abstract class AdminApiContract extends BackendTestBase {
   }
 
   @Test
+  void requeueOfATaskTypePutsBackItsPendingTasksFromTheStore() {
+    String type = uniq("admin_requeue");
+    registerTaskDef(type, null);
+    List<String> ids = List.of(startOne(type), startOne(type));
+    String taskQueue = QueueNames.taskQueue(type, null);
+    for (String id : ids) {
+      awaitWorkflow("its task", id, DONE, w -> !w.getTasks().isEmpty());
+    }
+    Task inProgress = awaitPoll(type, "a-worker-that-dies", null, DONE);
+    if (!"memory".equals(backend())) {
+      restartServer(); // no decider has these workflows loaded now: the requeue must find them in the store
+    }
+    for (String id : ids) {
+      for (Task t : workflow(id).getTasks()) {
+        TestServer.await(queues().remove(taskQueue, t.getTaskId()), 10);
+      }
+    }
+    assertEquals(0L, TestServer.await(queues().size(taskQueue), 10));
+
+    assertEquals("2", taskClient.requeuePendingTasksByTaskType(type), "one SCHEDULED, one IN_PROGRESS");
+    assertEquals("2", taskClient.requeuePendingTasksByTaskType(type), "a second requeue counts them again");
+    assertEquals(2L, TestServer.await(queues().size(taskQueue), 10), "but queues each once");
+
+    Set<String> handedOut = new java.util.HashSet<>();
+    for (int i = 0; i < 2; i++) {
+      Task polled = awaitPoll(type, "another-worker", null, DONE);
+      handedOut.add(polled.getTaskId());
+      complete(polled, map());
+    }
+    assertTrue(handedOut.contains(inProgress.getTaskId()), "the dead worker's task is handed out again");
+    for (String id : ids) {
+      awaitStatus(id, DONE, Workflow.WorkflowStatus.COMPLETED);
+    }
+    assertEquals("0", taskClient.requeuePendingTasksByTaskType(type));
+  }
+
+  @Test
   void queuesListTheEventQueuesOfActiveHandlers() {
     String event = "conductor:" + uniq("admin_events") + ":done";
     EventHandler active = new EventHandler();
