@@ -92,6 +92,7 @@ final class LiveConnection {
       endpoint.end(sub);
     }
     subscriptions.clear();
+    writer.close();
     endpoint.closed(this);
   }
 
