@@ -11,11 +11,13 @@
 #
 #   benchmarks/live-cluster.sh
 #   WORKFLOWS=2000 CLIENTS=20 SKIP_BUILD=1 benchmarks/live-cluster.sh
+#   RATE=40 WORKFLOWS=2400 benchmarks/live-cluster.sh   # paced: the delay at a load both setups keep up with
 set -euo pipefail
 cd "$(dirname "$0")/.."
 WORKFLOWS=${WORKFLOWS:-5000}
 CLIENTS=${CLIENTS:-50}
 SINGLES=${SINGLES:-50}
+RATE=${RATE:-}
 BASE_PORT=${BASE_PORT:-18160}
 LIVE_DB=${LIVE_DB:-cvx_live_cluster}
 REDIS_DB=${REDIS_DB:-9}
@@ -87,7 +89,7 @@ for setup in single cluster; do
   done
   log "$setup: $CLIENTS clients + $SINGLES following single workflows, $WORKFLOWS workflows"
   line=$(java -jar benchmarks/target/benchmarks.jar url="$load_url" label="live-$setup" case=live-cluster-k5 \
-    pid="$pidlist" shape=simple tasks=5 workflows="$WORKFLOWS" workers=16 starters=16 2>/dev/null | tail -1)
+    pid="$pidlist" shape=simple tasks=5 workflows="$WORKFLOWS" workers=16 starters=16 ${RATE:+rate=$RATE} 2>/dev/null | tail -1)
   touch "$stop_file"
   wait "$clients_pid" || true
   clients_pid=""
