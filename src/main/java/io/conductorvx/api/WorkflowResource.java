@@ -181,7 +181,16 @@ final class WorkflowResource {
   }
 
   private Future<Reply> get(RoutingContext ctx) {
-    return find(Requests.path(ctx, "workflowId"), Requests.boolQuery(ctx, "includeTasks", true)).map(Reply::json);
+    String workflowId = Requests.path(ctx, "workflowId");
+    if (!Requests.boolQuery(ctx, "includeTasks", true)) {
+      return store.getWorkflowJson(workflowId).map(json -> {
+        if (json == null) {
+          throw ConductorException.notFound("Workflow with id: " + workflowId + " not found.");
+        }
+        return Reply.rawJson(json);
+      });
+    }
+    return find(workflowId, true).map(Reply::json);
   }
 
   private Future<Reply> status(RoutingContext ctx) {

@@ -45,6 +45,12 @@ public class Workflow extends Extensible {
   /** The store's serialized input and definition from the last save (see store.WorkflowDocument); never JSON. */
   @JsonIgnore
   public transient Object storedParts;
+  /**
+   * The definition while store.WorkflowDocument serializes the workflow without it (it is stored
+   * apart), so that workflowName and workflowVersion, derived from it, are right in what is stored.
+   */
+  @JsonIgnore
+  public transient WorkflowDef detachedDefinition;
 
   @JsonProperty("startTime")
   public long startTime() {
@@ -53,11 +59,13 @@ public class Workflow extends Extensible {
 
   @JsonProperty("workflowName")
   public String workflowName() {
-    return workflowDefinition == null ? null : workflowDefinition.name;
+    WorkflowDef def = workflowDefinition != null ? workflowDefinition : detachedDefinition;
+    return def == null ? null : def.name;
   }
 
   @JsonProperty("workflowVersion")
   public int workflowVersion() {
-    return workflowDefinition == null ? 0 : workflowDefinition.version;
+    WorkflowDef def = workflowDefinition != null ? workflowDefinition : detachedDefinition;
+    return def == null ? 0 : def.version;
   }
 }

@@ -1,5 +1,6 @@
 package io.conductorvx.store;
 
+import io.conductorvx.model.Json;
 import io.conductorvx.model.PollData;
 import io.conductorvx.model.SearchResult;
 import io.conductorvx.model.Task;
@@ -32,6 +33,17 @@ public interface ExecutionStore {
 
   /** @param includeTasks when false the returned workflow has an empty task list */
   Future<Workflow> getWorkflow(String workflowId, boolean includeTasks);
+
+  /**
+   * The workflow without its tasks as JSON, as {@code GET /api/workflow/{id}?includeTasks=false}
+   * answers it (an empty task list); null when unknown. A store that keeps the document serialized
+   * answers its bytes without parsing and serializing it again (a client's status check after
+   * each workflow is one of the most frequent reads). The memory store does; PostgreSQL parses, since
+   * rows written by earlier versions lack the stored workflowName and workflowVersion.
+   */
+  default Future<byte[]> getWorkflowJson(String workflowId) {
+    return getWorkflow(workflowId, false).map(wf -> wf == null ? null : Json.toBytes(wf));
+  }
 
   Future<Task> getTask(String taskId);
 

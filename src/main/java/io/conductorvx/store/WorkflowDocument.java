@@ -57,12 +57,14 @@ public final class WorkflowDocument {
     workflow.tasks = List.of();
     workflow.input = null;
     workflow.workflowDefinition = null;
+    workflow.detachedDefinition = definition; // the rest keeps workflowName and workflowVersion
     try {
       return new Encoded(Json.toBytes(workflow), parts.inputJson(), parts.definitionJson(), parts.stored());
     } finally {
       workflow.tasks = tasks;
       workflow.input = input;
       workflow.workflowDefinition = definition;
+      workflow.detachedDefinition = null;
     }
   }
 

@@ -105,6 +105,10 @@ public abstract class ExecutionStoreContract {
     return wfs.stream().map(w -> w.workflowId).toList();
   }
 
+  private static Object parsed(byte[] json) {
+    return Json.fromBytes(json, Object.class);
+  }
+
   /** Equal as the API would show them: the same JSON. */
   private static void assertSameJson(Object expected, Object actual) {
     assertEquals(Json.tree(expected), Json.tree(actual));
@@ -309,6 +313,28 @@ public abstract class ExecutionStoreContract {
           assertNull(reads.resultAt(1));
           assertEquals(List.of(), reads.resultAt(2));
           assertEquals(List.of(new TaskExecLog("stay", "keep", 6)), reads.resultAt(3));
+          return null;
+        }));
+  }
+
+  @Test
+  void workflowJsonIsTheWorkflowWithoutTasksRunningOrFinished(VertxTestContext ctx) {
+    Workflow running = running("wf1");
+    running.output.put("result", Map.of("nested", List.of(1, "two", 3.5)));
+    running.setUnknownField("fromNewerClient", "kept");
+    Task t1 = task(running, "t1", 1);
+    Workflow finished = workflow("wf2", "flow", 1, WorkflowStatus.COMPLETED, "c2", 2_000);
+    Task t2 = task(finished, "t2", 1);
+    t2.status = TaskStatus.COMPLETED;
+    check(ctx, () -> store.save(running, List.of(t1), List.of())
+        .compose(v -> store.save(finished, List.of(t2), List.of()))
+        .compose(v -> Future.all(store.getWorkflowJson("wf1"), store.getWorkflow("wf1", false),
+            store.getWorkflowJson("wf2"), store.getWorkflow("wf2", false), store.getWorkflowJson("nope")))
+        .map(reads -> {
+          assertEquals(parsed(Json.toBytes(reads.<Workflow>resultAt(1))), parsed(reads.<byte[]>resultAt(0)));
+          assertEquals(parsed(Json.toBytes(reads.<Workflow>resultAt(3))), parsed(reads.<byte[]>resultAt(2)));
+          assertEquals(List.of(), Json.fromBytes(reads.<byte[]>resultAt(2), Map.class).get("tasks"));
+          assertNull(reads.resultAt(4));
           return null;
         }));
   }

@@ -35,6 +35,11 @@ class PackedMemoryExecutionStoreContractTest extends ExecutionStoreContract {
     }
 
     @Override
+    public Future<byte[]> getWorkflowJson(String workflowId) {
+      return store.getWorkflowJson(workflowId);
+    }
+
+    @Override
     public Future<Task> getTask(String taskId) {
       return store.getTask(taskId);
     }
