@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Cluster benchmark (not a test): three conductor-vx processes in cluster mode over one PostgreSQL
-# (workflows, leases) and Redis (queues), starters and workers spread over them round robin as
+# (workflows, leases), with Redis queues and then with PostgreSQL queues, starters and workers spread over them round robin as
 # behind a load balancer; one member SIGKILLed at a third of the starts and started again, another
 # stopped with SIGTERM (hand-over) at two thirds and started again. Prints the total time, the
 # stuck workflows and the duplicate hand-outs. It drives the harness of ClusterCrashTest with
-# bigger numbers; each run uses a fresh PostgreSQL schema and Redis key prefix.
+# bigger numbers (one line per queue backend); each run uses a fresh PostgreSQL schema and Redis key prefix.
 #
 #   WORKFLOWS=3000 START_SECONDS=120 benchmarks/cluster.sh
 set -euo pipefail
