@@ -25,11 +25,13 @@ final class ClusterEndpoint extends VerticleBase {
   static final String PATH = "/cluster/command";
 
   private final WorkflowEngine engine;
+  private final ClusterNode node;
   private final int port;
   private HttpServer server;
 
-  ClusterEndpoint(WorkflowEngine engine, int port) {
+  ClusterEndpoint(WorkflowEngine engine, ClusterNode node, int port) {
     this.engine = engine;
+    this.node = node;
     this.port = port;
   }
 
@@ -87,7 +89,7 @@ final class ClusterEndpoint extends VerticleBase {
         return;
       }
       try {
-        LiveRelay.receive(vertx.eventBus(), engine, ar.result());
+        LiveRelay.receive(vertx.eventBus(), engine, node, ar.result());
         req.response().setStatusCode(204).end();
       } catch (IllegalArgumentException e) {
         req.response().setStatusCode(400).end(e.getMessage());

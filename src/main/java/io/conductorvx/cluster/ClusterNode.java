@@ -104,6 +104,12 @@ public final class ClusterNode extends VerticleBase implements Ownership {
     return tag(me, address);
   }
 
+  /** Whether the partition's owner, as this member last read the lease table, is the member named by {@code tag}. */
+  boolean ownerIs(int partition, String tag) {
+    String owner = owners.get(partition);
+    return owner != null && tag.endsWith("@" + owner);
+  }
+
   /** The relay's name for a member: its id (fresh per process start) and its internal address. */
   static String tag(UUID member, String address) {
     return member + "@" + address;
@@ -241,7 +247,7 @@ public final class ClusterNode extends VerticleBase implements Ownership {
           db = database.retain();
           leases = new PartitionLeases(db.pool(), me, leaseMs);
           return vertx.deployVerticle(() -> {
-            ClusterEndpoint e = new ClusterEndpoint(engine, port);
+            ClusterEndpoint e = new ClusterEndpoint(engine, this, port);
             endpoints.add(e);
             return e;
           }, new DeploymentOptions().setInstances(config.httpInstances()));

@@ -291,12 +291,18 @@ final class LiveRelay extends VerticleBase {
 
   private static final DeliveryOptions RELAYED_LOCAL = new DeliveryOptions()
       .setCodecName(io.conductorvx.engine.LocalCodec.NAME).addHeader(RELAYED, "1");
+  /** A late commit of a former owner: for the workflow listings only (see {@link #receive}). */
+  private static final DeliveryOptions RELAYED_FOR_LISTINGS = new DeliveryOptions()
+      .setCodecName(io.conductorvx.engine.LocalCodec.NAME).addHeader(RELAYED, "1").addHeader(LiveEvents.LISTINGS_ONLY, "1");
 
   /**
    * A batch from an owner ({@link ClusterEndpoint}): published into this member's feed in order,
-   * before the answer, so the next batch comes after it.
+   * before the answer, so the next batch comes after it. A commit from a member that no longer
+   * owns the workflow's partition (as this member last read the table) was still in its relay
+   * queue when the partition moved: the watchers here take (or will take, once they see the move)
+   * the new owner's snapshot, which holds that commit already, so it goes to the listings only.
    */
-  static void receive(EventBus bus, WorkflowEngine engine, Buffer body) {
+  static void receive(EventBus bus, WorkflowEngine engine, ClusterNode node, Buffer body) {
     JsonNode batch;
     try {
       batch = Json.MAPPER.readTree(body.getBytes());
@@ -320,9 +326,16 @@ final class LiveRelay extends VerticleBase {
         List<String> tasks = new ArrayList<>();
         m.path("taskEvents").forEach(t -> tasks.add(t.asText()));
         JsonNode wfEvent = m.path("workflowEvent");
-        message = new LiveFeedMessage.Commit(m.path("workflowId").asText(), m.path("workflowType").asText(null),
+        LiveFeedMessage.Commit commit = new LiveFeedMessage.Commit(m.path("workflowId").asText(), m.path("workflowType").asText(null),
             m.path("status").asText(), m.path("statusChanged").asBoolean(), wfEvent.isTextual() ? wfEvent.asText() : null,
             tasks, m.path("reset").asBoolean());
+        if (!node.ownerIs(node.partitionOf(commit.workflowId()), from)) {
+          if (commit.statusChanged()) {
+            bus.publish(feed, commit, RELAYED_FOR_LISTINGS);
+          }
+          continue;
+        }
+        message = commit;
       }
       bus.publish(feed, message, RELAYED_LOCAL);
     }

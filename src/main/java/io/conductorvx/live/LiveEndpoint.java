@@ -79,7 +79,7 @@ public final class LiveEndpoint {
 
   /** Joins the feed and starts pinging; call from the verticle's start. */
   public Future<Void> start() {
-    feed = vertx.eventBus().consumer(engine.address(LiveEvents.FEED), m -> onFeed(m.body()));
+    feed = vertx.eventBus().consumer(engine.address(LiveEvents.FEED), m -> onFeed(m.body(), m.headers().contains(LiveEvents.LISTINGS_ONLY)));
     rewatch = vertx.eventBus().consumer(engine.address(LiveEvents.REWATCH), m -> rewatch(m.body()));
     pingTimer = vertx.setPeriodic(config.livePingIntervalMs(), id -> pingAll());
     return Future.all(feed.completion(), rewatch.completion()).mapEmpty();
@@ -283,7 +283,8 @@ public final class LiveEndpoint {
 
   // ---- fan-out ----
 
-  private void onFeed(LiveFeedMessage message) {
+  /** {@code listingsOnly}: the commit goes to the {@code workflows} listings, not to the workflow's watchers. */
+  private void onFeed(LiveFeedMessage message, boolean listingsOnly) {
     if (message instanceof LiveFeedMessage.Snapshot s) {
       Subscription.OfWorkflow sub = registry.snapshotArrived(s.key());
       if (sub != null) {
@@ -298,7 +299,7 @@ public final class LiveEndpoint {
     LiveFeedMessage.Commit c = (LiveFeedMessage.Commit) message;
     // each body is encoded to bytes once here, whatever the number of subscribers it goes to
     byte[] workflowEvent = null;
-    List<Subscription.OfWorkflow> watchers = registry.watchers(c.workflowId());
+    List<Subscription.OfWorkflow> watchers = listingsOnly ? null : registry.watchers(c.workflowId());
     if (watchers != null) {
       if (c.reset()) {
         // tasks were removed (restart, rerun): the clients reload from a fresh snapshot

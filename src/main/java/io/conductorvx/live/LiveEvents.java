@@ -22,6 +22,11 @@ public final class LiveEvents {
    * elsewhere gets a fresh snapshot (the owners still count them).
    */
   public static final String REWATCH = "live.rewatch";
+  /**
+   * A header on a feed commit that only the {@code workflows} listings take, not the workflow's
+   * watchers (cluster: a former owner's late commit, see cluster.LiveRelay).
+   */
+  public static final String LISTINGS_ONLY = "listingsOnly";
   /** Body: a queue name that just got a message; wakes long polls parked on it. */
   public static final String QUEUE_READY = "queue.ready";
 

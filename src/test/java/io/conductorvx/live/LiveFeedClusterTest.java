@@ -194,6 +194,57 @@ class LiveFeedClusterTest {
     }
   }
 
+  @Test
+  void aCommitRelayedByAMemberThatNoLongerOwnsTheWorkflowReachesTheListsButNotTheWatchers() {
+    List<TestServer> members = twoMembers();
+    TestServer a = members.get(0);
+    TestServer b = members.get(1);
+    LiveHttp viaA = new LiveHttp(a.port());
+    String s = UUID.randomUUID().toString().substring(0, 8);
+    String type = "lc_late_" + s;
+    String name = "lc_late_flow_" + s;
+    viaA.registerWorkflow(LiveHttp.definition(name, new JsonArray().add(LiveHttp.simple(type, "first"))));
+    String id = null;
+    for (int i = 0; i < 64 && id == null; i++) {
+      String started = viaA.start(name, new JsonObject());
+      id = owns(b, started) ? started : null;
+    }
+    assertTrue(id != null, "no workflow landed on b's partitions");
+    String target = id;
+
+    try (LiveClient client = LiveClient.connect(sockets, a.port())) {
+      client.subscribe("all", "workflows", new JsonObject().put("workflowType", name));
+      client.until(m -> "all".equals(m.getString("id")), WAIT);
+      client.subscribe("w", "workflow", new JsonObject().put("workflowId", target));
+      List<JsonObject> seen = new ArrayList<>();
+      assertEquals("snapshot", next(client, "w", seen).getString("type"));
+
+      // what a former owner would still have had in its relay queue when the partition moved
+      JsonObject cluster = new JsonObject(viaA.ok("GET", "/api/admin/cluster", null));
+      String endpoint = cluster.getString("address");
+      JsonObject lateCommit = new JsonObject().put("k", "c").put("workflowId", target).put("workflowType", name)
+          .put("status", "PAUSED").put("statusChanged", true).put("reset", false)
+          .put("workflowEvent", new JsonObject().put("workflowId", target).put("workflowType", name).put("status", "PAUSED").encode())
+          .put("taskEvents", new JsonArray().add(new JsonObject().put("workflowId", target).put("taskId", "late")
+              .put("referenceTaskName", "late").put("status", "IN_PROGRESS").encode()));
+      JsonObject batch = new JsonObject().put("from", UUID.randomUUID() + "@127.0.0.1:1")
+          .put("messages", new JsonArray().add(lateCommit));
+      LiveHttp internal = new LiveHttp(Integer.parseInt(endpoint.substring(endpoint.lastIndexOf(':') + 1)));
+      assertEquals(204, internal.call("POST", "/cluster/live", batch.encode()).statusCode());
+      JsonObject listed = client.until(m -> "all".equals(m.getString("id")) && "PAUSED".equals(m.getString("status")), WAIT);
+      assertEquals(target, listed.getString("workflowId"));
+
+      // the owner's own changes still reach the watcher, and the late one never did
+      complete(viaA, type, target, "first");
+      nextMatching(client, "w", seen, m -> "workflow".equals(m.getString("type")) && "COMPLETED".equals(m.getString("status")));
+      assertTrue(seen.stream().noneMatch(m -> "late".equals(m.getString("taskId")) || "PAUSED".equals(m.getString("status"))),
+          seen.toString());
+      for (int i = 0; i < seen.size(); i++) {
+        assertEquals(i, seen.get(i).getLong("seq"), "one sequence without gaps: " + seen);
+      }
+    }
+  }
+
   private static void complete(LiveHttp http, String type, String workflowId, String ref) {
     Await.await("task " + ref + " of " + workflowId + " polled and completed", WAIT, () -> {
       for (JsonObject t : http.poll(type, "w", 10)) {
