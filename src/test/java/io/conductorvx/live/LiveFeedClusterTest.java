@@ -72,6 +72,17 @@ class LiveFeedClusterTest {
     return List.of(a, b);
   }
 
+  /** Starts workflows of {@code name} until one lands on a partition {@code owner} holds; its id. */
+  private static String startOwnedBy(LiveHttp http, String name, TestServer owner) {
+    for (int i = 0; i < 64; i++) {
+      String started = http.start(name, new JsonObject());
+      if (owns(owner, started)) {
+        return started;
+      }
+    }
+    throw new AssertionError("no workflow of 64 landed on the partitions of the member on port " + owner.port());
+  }
+
   private static boolean owns(TestServer s, String workflowId) {
     Ownership o = s.server().engine().ownership();
     return o.epochIfOwned(o.partitionOf(workflowId)) >= 0;
@@ -106,15 +117,7 @@ class LiveFeedClusterTest {
           () -> b.server().engine().liveInterest().anyStatusListener());
 
       // a workflow started through a, owned by b
-      String id = null;
-      for (int i = 0; i < 64 && id == null; i++) {
-        String started = viaA.start(name, new JsonObject());
-        if (owns(b, started)) {
-          id = started;
-        }
-      }
-      assertTrue(id != null, "no workflow landed on b's partitions");
-      String target = id;
+      String target = startOwnedBy(viaA, name, b);
 
       client.subscribe("w", "workflow", new JsonObject().put("workflowId", target));
       List<JsonObject> seen = new ArrayList<>();
@@ -204,13 +207,7 @@ class LiveFeedClusterTest {
     String type = "lc_late_" + s;
     String name = "lc_late_flow_" + s;
     viaA.registerWorkflow(LiveHttp.definition(name, new JsonArray().add(LiveHttp.simple(type, "first"))));
-    String id = null;
-    for (int i = 0; i < 64 && id == null; i++) {
-      String started = viaA.start(name, new JsonObject());
-      id = owns(b, started) ? started : null;
-    }
-    assertTrue(id != null, "no workflow landed on b's partitions");
-    String target = id;
+    String target = startOwnedBy(viaA, name, b);
 
     try (LiveClient client = LiveClient.connect(sockets, a.port())) {
       client.subscribe("all", "workflows", new JsonObject().put("workflowType", name));
