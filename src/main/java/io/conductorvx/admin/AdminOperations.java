@@ -5,7 +5,6 @@ import io.conductorvx.engine.Command;
 import io.conductorvx.engine.WorkflowEngine;
 import io.conductorvx.error.ConductorException;
 import io.conductorvx.events.EventQueues;
-import io.conductorvx.live.LiveEvents;
 import io.conductorvx.model.EventHandler;
 import io.conductorvx.model.Task;
 import io.conductorvx.model.TaskStatus;
@@ -15,7 +14,6 @@ import io.conductorvx.queue.QueueNames;
 import io.conductorvx.queue.QueueStore;
 import io.conductorvx.store.SearchQuery;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
 import java.util.ArrayList;
@@ -33,7 +31,6 @@ public final class AdminOperations {
   /** Tasks read per store query while requeueing a type. */
   private static final int REQUEUE_PAGE = 1000;
 
-  private final Vertx vertx;
   private final WorkflowEngine engine;
   private final QueueStore queues;
 
@@ -42,8 +39,7 @@ public final class AdminOperations {
     return engine.ownership().describe().map(json -> json.toBuffer().getBytes());
   }
 
-  public AdminOperations(Vertx vertx, WorkflowEngine engine) {
-    this.vertx = vertx;
+  public AdminOperations(WorkflowEngine engine) {
     this.engine = engine;
     this.queues = engine.backends().queues();
   }
@@ -126,7 +122,7 @@ public final class AdminOperations {
       }
       int total = soFar + pushedPerQueue.values().stream().mapToInt(Integer::intValue).sum();
       return chain.compose(v -> {
-        pushedPerQueue.forEach(this::wakePollers);
+        pushedPerQueue.forEach(engine::queueReady);
         return found.results().size() < REQUEUE_PAGE
             ? Future.succeededFuture(total)
             : requeueFrom(taskType, start + REQUEUE_PAGE, total);
@@ -136,11 +132,6 @@ public final class AdminOperations {
 
   private boolean isWorkerTask(Task t) {
     return engine.types().of(t.workflowTask != null ? t.workflowTask.type : t.taskType).isWorkerTask();
-  }
-
-  /** Long polls parked on this member (and, in a cluster, on the others) hear of the pushes. */
-  private void wakePollers(String queue, int count) {
-    vertx.eventBus().publish(engine.address(LiveEvents.QUEUE_READY), new JsonObject().put("queue", queue).put("count", count));
   }
 
   /**

@@ -69,7 +69,7 @@ public final class HttpApiVerticle extends VerticleBase {
     // Vert.x tries routes in order, matching a regular expression for each one with path
     // parameters: the workers' routes (poll, update) come first, then the workflow routes (start,
     // get); bulk stays before workflow, whose /:workflowId/pause would take /bulk/pause.
-    AdminOperations admin = new AdminOperations(vertx, engine);
+    AdminOperations admin = new AdminOperations(engine);
     new TaskResource(engine, poller, admin).mount(router);
     new BulkResource(engine).mount(router);
     new WorkflowResource(engine).mount(router);

@@ -1,6 +1,5 @@
 package io.conductorvx.engine;
 
-import io.conductorvx.live.LiveEvents;
 import io.conductorvx.model.Task;
 import io.conductorvx.model.TaskStatus;
 import io.conductorvx.queue.QueueMessage;
@@ -8,7 +7,6 @@ import io.conductorvx.queue.QueueNames;
 import io.conductorvx.queue.QueueStore;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -113,7 +111,7 @@ final class QueueFollowUp {
   }
 
   private void wakePollers(String queue, int count) {
-    vertx.eventBus().publish(engine.address(LiveEvents.QUEUE_READY), new JsonObject().put("queue", queue).put("count", count));
+    engine.queueReady(queue, count);
   }
 
   /** Delayed messages become visible without a push; parked polls hear of them by timer. */

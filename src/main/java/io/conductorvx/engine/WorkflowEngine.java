@@ -10,6 +10,7 @@ import io.conductorvx.model.WorkflowDef;
 import io.conductorvx.model.WorkflowStatus;
 import io.conductorvx.model.WorkflowTask;
 import io.conductorvx.queue.ActiveWorkers;
+import io.conductorvx.live.LiveEvents;
 import io.conductorvx.messages.WorkflowMessages;
 import io.conductorvx.secrets.EnvironmentVariables;
 import io.conductorvx.secrets.Secrets;
@@ -19,6 +20,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -139,6 +141,12 @@ public final class WorkflowEngine {
   /** What this server's live-feed clients watch; the deciders publish feed events only for that. */
   public io.conductorvx.live.LiveInterest liveInterest() {
     return liveInterest;
+  }
+
+  /** Tells this server's parked long polls (and, in a cluster, the other members') that the queue got {@code count} messages. */
+  public void queueReady(String queue, int count) {
+    vertx.eventBus().publish(address(LiveEvents.QUEUE_READY),
+        new JsonObject().put("queue", queue).put("count", count));
   }
 
   /** This server's name for a bus address. */
