@@ -3,6 +3,7 @@ package io.conductorvx.durability;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.conductorvx.client.Await;
 import io.conductorvx.testing.TestBackends;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -20,7 +21,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
@@ -118,7 +118,7 @@ class ClusterCrashTest {
     load.startStarters(6);
     long began = System.nanoTime();
 
-    waitFor("a third of the workflows to start", START_FOR, () -> load.startedCount() >= WORKFLOWS / 3
+    Await.await("a third of the workflows to start", START_FOR, () -> load.startedCount() >= WORKFLOWS / 3
         || System.nanoTime() - began > START_FOR.toNanos() / 3);
     int exit = members[0].killHard();
     assertEquals(137, exit, "member 0 must die of SIGKILL");
@@ -127,13 +127,13 @@ class ClusterCrashTest {
     members[0].awaitHealthy(READY);
     long restartMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killedAt);
 
-    waitFor("two thirds of the workflows to start", START_FOR.plusSeconds(30), () -> load.startedCount() >= 2 * WORKFLOWS / 3
+    Await.await("two thirds of the workflows to start", START_FOR.plusSeconds(30), () -> load.startedCount() >= 2 * WORKFLOWS / 3
         || System.nanoTime() - began > 2 * START_FOR.toNanos() / 3);
     members[1].stop(); // SIGTERM: hands its partitions over, then exits
     members[1] = launch(env, ports[1], "member-1-restarted.log");
     members[1].awaitHealthy(READY);
 
-    waitFor("the start time to end", START_FOR.plusSeconds(30), () -> load.startedCount() >= WORKFLOWS
+    Await.await("the start time to end", START_FOR.plusSeconds(30), () -> load.startedCount() >= WORKFLOWS
         || System.nanoTime() - began > START_FOR.toNanos());
     int workflows = load.stopNewStarts();
     Map<String, StoredWorkflows.Stored> finalState;
@@ -256,16 +256,6 @@ class ClusterCrashTest {
     ServerProcess p = ServerProcess.start(env, port, workDir, log);
     servers.add(p);
     return p;
-  }
-
-  private static void waitFor(String what, Duration within, BooleanSupplier condition) throws InterruptedException {
-    long deadline = System.nanoTime() + within.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("Timed out after " + within.toSeconds() + " s waiting for " + what);
-      }
-      Thread.sleep(50);
-    }
   }
 
   private static int freePort() throws IOException {
