@@ -40,7 +40,8 @@ final class LiveWorkflow {
 
   LiveWorkflow(Workflow workflow) {
     this.workflow = workflow;
-    this.definition = new DefinitionIndex(workflow.workflowDefinition);
+    this.definition = workflow.workflowDefinition.sharedIndex instanceof DefinitionIndex shared
+        && shared.definition() == workflow.workflowDefinition ? shared : new DefinitionIndex(workflow.workflowDefinition);
     workflow.tasks.forEach(this::index);
   }
 

@@ -4,9 +4,11 @@ import io.conductorvx.model.Json;
 import io.conductorvx.model.TaskDef;
 import io.conductorvx.store.MetadataStore;
 import io.vertx.core.Future;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Registered task definitions, readable without waiting: the decider needs them in the middle of a
@@ -17,6 +19,8 @@ public final class TaskDefCache {
   private final Map<String, byte[]> defs = new ConcurrentHashMap<>();
   /** Names looked up in the store and not found there, until the next reload (cluster read-through). */
   private final java.util.Set<String> missing = ConcurrentHashMap.newKeySet();
+  /** Counts changes of the held definitions, so what was built from them knows when it is stale. */
+  private final AtomicLong generation = new AtomicLong();
 
   public Future<Void> load(MetadataStore store) {
     return store.listTaskDefs().map(all -> {
@@ -26,8 +30,21 @@ public final class TaskDefCache {
   }
 
   public void put(TaskDef def) {
-    defs.put(def.name, Json.toBytes(def));
+    hold(def);
     missing.remove(def.name);
+  }
+
+  private void hold(TaskDef def) {
+    byte[] json = Json.toBytes(def);
+    byte[] old = defs.put(def.name, json);
+    if (old == null || !Arrays.equals(old, json)) {
+      generation.incrementAndGet();
+    }
+  }
+
+  /** Changes whenever a held definition is added, changed or removed. */
+  long generation() {
+    return generation.get();
   }
 
   /**
@@ -39,9 +56,11 @@ public final class TaskDefCache {
       java.util.Set<String> names = new java.util.HashSet<>();
       for (TaskDef def : all) {
         names.add(def.name);
-        defs.put(def.name, Json.toBytes(def));
+        hold(def);
       }
-      defs.keySet().retainAll(names);
+      if (defs.keySet().retainAll(names)) {
+        generation.incrementAndGet();
+      }
       missing.clear();
       return null;
     });
@@ -61,7 +80,9 @@ public final class TaskDefCache {
   }
 
   public void remove(String name) {
-    defs.remove(name);
+    if (defs.remove(name) != null) {
+      generation.incrementAndGet();
+    }
   }
 
   /** A copy of the registered definition, or null. */

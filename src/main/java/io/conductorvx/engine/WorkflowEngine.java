@@ -3,6 +3,7 @@ package io.conductorvx.engine;
 import io.conductorvx.Backends;
 import io.conductorvx.config.ServerConfig;
 import io.conductorvx.error.ConductorException;
+import io.conductorvx.model.Json;
 import io.conductorvx.model.StartWorkflowRequest;
 import io.conductorvx.model.TaskDef;
 import io.conductorvx.model.Workflow;
@@ -44,6 +45,7 @@ public final class WorkflowEngine {
   private final Decider decider;
   private final TaskDefCache taskDefs = new TaskDefCache();
   private final DefinitionValidator definitions = new DefinitionValidator(taskDefs::get);
+  private final PreparedDefinitions prepared;
   private final EnvironmentVariables environment;
   private final WorkflowMessages messages;
   private final Secrets secrets;
@@ -77,6 +79,7 @@ public final class WorkflowEngine {
     this.decider = new Decider(types, taskDefs, new ParameterResolver(environment::resolve), activeWorkers,
         config.workflowRecheckSeconds(), config.activeWorkerSeconds());
     this.delivery = new DeliveryOptions().setCodecName(LocalCodec.NAME).setSendTimeout(config.commandTimeoutMs());
+    this.prepared = new PreparedDefinitions(backends.metadata(), taskDefs, this::prepare);
   }
 
   public Backends backends() {
@@ -278,10 +281,10 @@ public final class WorkflowEngine {
     return backends.executions().getWorkflow(workflowId, false)
         .compose(wf -> wf == null
             ? Future.failedFuture(ConductorException.notFound("Workflow with id: " + workflowId + " not found."))
-            : backends.metadata().getWorkflowDef(wf.workflowDefinition.name, null))
+            : prepared.get(wf.workflowDefinition.name, null))
         .compose(def -> def == null
             ? Future.failedFuture(ConductorException.notFound("The workflow's definition no longer exists"))
-            : attachTaskDefs(def))
+            : Future.succeededFuture(def))
         .compose(def -> send(new Command.Restart(workflowId, def, null, null)));
   }
 
@@ -412,18 +415,14 @@ public final class WorkflowEngine {
     // an inline definition is validated as a registered one was when it was registered
     Future<WorkflowDef> def = request.workflowDef != null
         ? definitions.validateAsync(vertx, request.workflowDef).compose(violations -> violations.isEmpty()
-            ? Future.succeededFuture(request.workflowDef)
+            ? prepare(request.workflowDef)
             : Future.failedFuture(ConductorException.violations(violations.stream()
                 .map(v -> new ConductorException.Violation(v.path().isEmpty() ? "workflowDef" : "workflowDef." + v.path(), v.message()))
                 .toList())))
-        : backends.metadata().getWorkflowDef(request.name, request.version);
+        : prepared.get(request.name, request.version);
     return def
         .compose(d -> d != null ? Future.succeededFuture(d) : Future.failedFuture(ConductorException.notFound(
             "No such workflow found by name: " + request.name + ", version: " + request.version)))
-        .compose(d -> {
-          DefinitionValidator.normalize(d);
-          return attachTaskDefs(d);
-        })
         .map(d -> newExecution(d, request, priority, parentWorkflowId, parentTaskId, event))
         .compose(wf -> {
           if (workflowId != null) {
@@ -431,6 +430,12 @@ public final class WorkflowEngine {
           }
           return this.<String>send(new Command.Start(wf, workflowId != null, mocks));
         });
+  }
+
+  /** A definition ready to run: normalized, every node with its task definition. */
+  private Future<WorkflowDef> prepare(WorkflowDef def) {
+    DefinitionValidator.normalize(def);
+    return attachTaskDefs(def);
   }
 
   /**
@@ -500,13 +505,15 @@ public final class WorkflowEngine {
     wf.updateTime = now;
     wf.workflowDefinition = def;
     wf.input = request.input == null ? new LinkedHashMap<>() : new LinkedHashMap<>(request.input);
-    if (def.inputTemplate != null) {
-      def.inputTemplate.forEach(wf.input::putIfAbsent);
+    if (def.inputTemplate != null && !def.inputTemplate.isEmpty()) {
+      // copies: the definition may be shared by other executions (PreparedDefinitions)
+      Json.copy(def.inputTemplate, Map.class).forEach((k, v) -> wf.input.putIfAbsent((String) k, v));
     }
     wf.correlationId = request.correlationId;
     wf.priority = priority;
     wf.taskToDomain = request.taskToDomain == null ? new LinkedHashMap<>() : new LinkedHashMap<>(request.taskToDomain);
-    wf.variables = def.variables == null ? new LinkedHashMap<>() : new LinkedHashMap<>(def.variables);
+    wf.variables = def.variables == null || def.variables.isEmpty() ? new LinkedHashMap<>()
+        : new LinkedHashMap<>(Json.copy(def.variables, Map.class));
     wf.parentWorkflowId = parentWorkflowId;
     wf.parentWorkflowTaskId = parentTaskId;
     wf.event = event;

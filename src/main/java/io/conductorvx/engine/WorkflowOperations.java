@@ -283,7 +283,9 @@ final class WorkflowOperations {
     Workflow wf = d.workflow();
     wf.createTime = d.now();
     wf.output = new LinkedHashMap<>();
-    wf.variables = wf.workflowDefinition.variables == null ? new LinkedHashMap<>() : new LinkedHashMap<>(wf.workflowDefinition.variables);
+    // a copy: the definition may be shared by other executions (PreparedDefinitions)
+    wf.variables = wf.workflowDefinition.variables == null || wf.workflowDefinition.variables.isEmpty() ? new LinkedHashMap<>()
+        : new LinkedHashMap<>(Json.copy(wf.workflowDefinition.variables, Map.class));
     reopen(d);
     wf.lastRetriedTime = 0;
     decider.decide(d);

@@ -55,6 +55,7 @@ public final class Json {
         .serializationInclusion(JsonInclude.Include.NON_NULL)
         .addMixIn(WorkflowTask.class, WorkflowTaskChildren.class)
         .addModule(new com.fasterxml.jackson.module.afterburner.AfterburnerModule())
+        .addModule(new com.fasterxml.jackson.databind.module.SimpleModule("frozen-json").setSerializerModifier(FrozenJsonSerializer.MODIFIER))
         .build();
     // "" for a number or an enum is a client mistake, not a null.
     m.coercionConfigFor(LogicalType.Enum).setCoercion(CoercionInputShape.EmptyString, CoercionAction.Fail);
@@ -99,6 +100,15 @@ public final class Json {
   public static <T> T fromBytes(byte[] bytes, Class<T> type) {
     try {
       return MAPPER.readValue(bytes, type);
+    } catch (IOException e) {
+      throw new IllegalStateException("Stored " + type.getSimpleName() + " is not readable: " + e.getMessage(), e);
+    }
+  }
+
+  /** Reads trusted text (our own stores), as {@link #fromBytes}. */
+  public static <T> T fromText(String json, Class<T> type) {
+    try {
+      return MAPPER.readValue(json, type);
     } catch (IOException e) {
       throw new IllegalStateException("Stored " + type.getSimpleName() + " is not readable: " + e.getMessage(), e);
     }

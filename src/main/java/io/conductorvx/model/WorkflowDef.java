@@ -1,5 +1,6 @@
 package io.conductorvx.model;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -34,4 +35,11 @@ public class WorkflowDef extends Extensible {
   public Long updateTime;
   public String createdBy;
   public String updatedBy;
+
+  /**
+   * Set only on a frozen definition shared by every execution started from the same stored version
+   * (engine.PreparedDefinitions): the engine's navigation index of it, built once.
+   */
+  @JsonIgnore
+  public transient Object sharedIndex;
 }

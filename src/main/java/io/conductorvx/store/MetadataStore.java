@@ -1,5 +1,6 @@
 package io.conductorvx.store;
 
+import io.conductorvx.model.Json;
 import io.conductorvx.model.TaskDef;
 import io.conductorvx.model.WorkflowDef;
 import io.vertx.core.Future;
@@ -27,7 +28,16 @@ public interface MetadataStore {
   Future<Void> saveWorkflowDef(WorkflowDef def);
 
   /** @param version null for the latest version */
-  Future<WorkflowDef> getWorkflowDef(String name, Integer version);
+  default Future<WorkflowDef> getWorkflowDef(String name, Integer version) {
+    return getWorkflowDefJson(name, version).map(json -> json == null ? null : Json.fromText(json, WorkflowDef.class));
+  }
+
+  /**
+   * A definition as stored, its JSON text, or null. Equal text means an equal definition, so a
+   * caller may keep what it built from one (the engine's prepared definitions).
+   * @param version null for the latest version
+   */
+  Future<String> getWorkflowDefJson(String name, Integer version);
 
   /** Every version of every workflow definition, ordered by name then version. */
   Future<List<WorkflowDef>> listWorkflowDefs();

@@ -95,8 +95,12 @@ public final class WorkflowDocument {
 
   private static Parts encodeParts(Workflow workflow) {
     return new Parts(workflow.input, workflow.input == null ? null : Json.toBytes(workflow.input),
-        workflow.workflowDefinition, workflow.workflowDefinition == null ? null : Json.toBytes(workflow.workflowDefinition),
+        workflow.workflowDefinition, definitionJson(workflow.workflowDefinition),
         false);
+  }
+
+  private static byte[] definitionJson(WorkflowDef def) {
+    return def == null ? null : def.frozenJson() != null ? def.frozenJson().asUnquotedUTF8() : Json.toBytes(def);
   }
 
   private static void append(ByteArrayOutputStream out, byte[] key, byte[] json) {

@@ -174,7 +174,7 @@ class MetricsTest {
       assertTrue(s.sum("conductorvx_store_seconds_count",
           Map.of("store", "execution", "backend", storeBackend, "operation", "save", "outcome", "success")) > 0, "store saves timed");
       assertTrue(s.sum("conductorvx_store_seconds_count",
-          Map.of("store", "metadata", "backend", storeBackend, "operation", "getWorkflowDef")) > 0, "metadata reads timed");
+          Map.of("store", "metadata", "backend", storeBackend, "operation", "getWorkflowDefJson")) > 0, "metadata reads timed");
       assertTrue(s.sum("conductorvx_queue_seconds_count", Map.of("backend", queueBackend, "operation", "push", "outcome", "success")) > 0,
           "queue pushes timed");
       assertTrue(s.exists("conductorvx_queue_seconds_bucket", Map.of("backend", queueBackend, "operation", "pop", "le", "0.001")),

@@ -11,10 +11,13 @@ import java.util.Map;
 import java.util.NavigableMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 
-/** Definitions held in memory as JSON bytes, so callers never share objects with the store. */
+/**
+ * Definitions held in memory as JSON (task definitions as bytes, workflow definitions as text, which
+ * {@link #getWorkflowDefJson} answers as it is), so callers never share objects with the store.
+ */
 public final class MemoryMetadataStore implements MetadataStore {
   private final Map<String, byte[]> taskDefs = new ConcurrentSkipListMap<>();
-  private final Map<String, NavigableMap<Integer, byte[]>> workflowDefs = new ConcurrentSkipListMap<>();
+  private final Map<String, NavigableMap<Integer, String>> workflowDefs = new ConcurrentSkipListMap<>();
 
   @Override
   public Future<Void> saveTaskDefs(List<TaskDef> defs) {
@@ -44,36 +47,35 @@ public final class MemoryMetadataStore implements MetadataStore {
 
   @Override
   public Future<Boolean> createWorkflowDef(WorkflowDef def) {
-    NavigableMap<Integer, byte[]> versions = versionsOf(def.name);
-    return Future.succeededFuture(versions.putIfAbsent(def.version, Json.toBytes(def)) == null);
+    NavigableMap<Integer, String> versions = versionsOf(def.name);
+    return Future.succeededFuture(versions.putIfAbsent(def.version, Json.toString(def)) == null);
   }
 
   @Override
   public Future<Void> saveWorkflowDef(WorkflowDef def) {
-    versionsOf(def.name).put(def.version, Json.toBytes(def));
+    versionsOf(def.name).put(def.version, Json.toString(def));
     return Future.succeededFuture();
   }
 
   @Override
-  public Future<WorkflowDef> getWorkflowDef(String name, Integer version) {
-    NavigableMap<Integer, byte[]> versions = workflowDefs.get(name);
+  public Future<String> getWorkflowDefJson(String name, Integer version) {
+    NavigableMap<Integer, String> versions = workflowDefs.get(name);
     if (versions == null || versions.isEmpty()) {
       return Future.succeededFuture(null);
     }
-    byte[] bytes = version == null ? lastValue(versions) : versions.get(version);
-    return Future.succeededFuture(bytes == null ? null : Json.fromBytes(bytes, WorkflowDef.class));
+    return Future.succeededFuture(version == null ? lastValue(versions) : versions.get(version));
   }
 
   @Override
   public Future<List<WorkflowDef>> listWorkflowDefs() {
     List<WorkflowDef> out = new ArrayList<>();
-    workflowDefs.values().forEach(v -> v.values().forEach(b -> out.add(Json.fromBytes(b, WorkflowDef.class))));
+    workflowDefs.values().forEach(v -> v.values().forEach(json -> out.add(Json.fromText(json, WorkflowDef.class))));
     return Future.succeededFuture(out);
   }
 
   @Override
   public Future<Boolean> deleteWorkflowDef(String name, int version) {
-    NavigableMap<Integer, byte[]> versions = workflowDefs.get(name);
+    NavigableMap<Integer, String> versions = workflowDefs.get(name);
     return Future.succeededFuture(versions != null && versions.remove(version) != null);
   }
 
@@ -82,12 +84,12 @@ public final class MemoryMetadataStore implements MetadataStore {
     return Future.succeededFuture();
   }
 
-  private NavigableMap<Integer, byte[]> versionsOf(String name) {
+  private NavigableMap<Integer, String> versionsOf(String name) {
     return workflowDefs.computeIfAbsent(name, n -> new ConcurrentSkipListMap<>());
   }
 
-  private static byte[] lastValue(NavigableMap<Integer, byte[]> versions) {
-    Map.Entry<Integer, byte[]> last = versions.lastEntry();
+  private static String lastValue(NavigableMap<Integer, String> versions) {
+    Map.Entry<Integer, String> last = versions.lastEntry();
     return last == null ? null : last.getValue();
   }
 }

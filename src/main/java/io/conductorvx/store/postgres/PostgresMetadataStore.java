@@ -92,11 +92,14 @@ public final class PostgresMetadataStore implements MetadataStore {
   }
 
   @Override
-  public Future<WorkflowDef> getWorkflowDef(String name, Integer version) {
+  public Future<String> getWorkflowDefJson(String name, Integer version) {
     Future<RowSet<Row>> rows = version == null
         ? pool.preparedQuery(GET_LATEST_WORKFLOW_DEF).execute(Tuple.of(name))
         : pool.preparedQuery(GET_WORKFLOW_DEF).execute(Tuple.of(name, version));
-    return rows.recover(db::unavailable).map(r -> PgJson.first(r, WorkflowDef.class));
+    return rows.recover(db::unavailable).map(r -> {
+      var it = r.iterator();
+      return it.hasNext() ? it.next().getString(0) : null;
+    });
   }
 
   @Override
