@@ -507,13 +507,12 @@ public final class WorkflowEngine {
     wf.input = request.input == null ? new LinkedHashMap<>() : new LinkedHashMap<>(request.input);
     if (def.inputTemplate != null && !def.inputTemplate.isEmpty()) {
       // copies: the definition may be shared by other executions (PreparedDefinitions)
-      Json.copy(def.inputTemplate, Map.class).forEach((k, v) -> wf.input.putIfAbsent((String) k, v));
+      Json.copyMap(def.inputTemplate).forEach(wf.input::putIfAbsent);
     }
     wf.correlationId = request.correlationId;
     wf.priority = priority;
     wf.taskToDomain = request.taskToDomain == null ? new LinkedHashMap<>() : new LinkedHashMap<>(request.taskToDomain);
-    wf.variables = def.variables == null || def.variables.isEmpty() ? new LinkedHashMap<>()
-        : new LinkedHashMap<>(Json.copy(def.variables, Map.class));
+    wf.variables = Json.copyMap(def.variables); // a copy: the definition may be shared
     wf.parentWorkflowId = parentWorkflowId;
     wf.parentWorkflowTaskId = parentTaskId;
     wf.event = event;

@@ -284,8 +284,7 @@ final class WorkflowOperations {
     wf.createTime = d.now();
     wf.output = new LinkedHashMap<>();
     // a copy: the definition may be shared by other executions (PreparedDefinitions)
-    wf.variables = wf.workflowDefinition.variables == null || wf.workflowDefinition.variables.isEmpty() ? new LinkedHashMap<>()
-        : new LinkedHashMap<>(Json.copy(wf.workflowDefinition.variables, Map.class));
+    wf.variables = Json.copyMap(wf.workflowDefinition.variables);
     reopen(d);
     wf.lastRetriedTime = 0;
     decider.decide(d);

@@ -153,6 +153,12 @@ public final class Json {
     return fromBytes(toBytes(value), type);
   }
 
+  /** A deep copy of JSON-like data (empty for null), so two workflows never share a mutable map. */
+  @SuppressWarnings("unchecked")
+  public static Map<String, Object> copyMap(Map<?, ?> map) {
+    return map == null || map.isEmpty() ? new java.util.LinkedHashMap<>() : copy(new java.util.LinkedHashMap<>(map), java.util.LinkedHashMap.class);
+  }
+
   private static String describe(IOException e) {
     String msg = e.getMessage();
     if (msg == null) {

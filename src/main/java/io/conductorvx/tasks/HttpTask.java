@@ -1,5 +1,6 @@
 package io.conductorvx.tasks;
 
+import io.conductorvx.model.Json;
 import io.conductorvx.model.Task;
 import io.conductorvx.model.TaskStatus;
 import io.conductorvx.tasks.http.HttpCaller;
@@ -50,7 +51,7 @@ public final class HttpTask extends DeferredSystemTask {
       ctx.offload(task, services -> HttpCaller.call(client(services.vertx()), spec).map(outcome -> (Object) outcome));
       return;
     }
-    Map<String, Object> literal = SystemTasks.copyMap(task.inputData);
+    Map<String, Object> literal = Json.copyMap(task.inputData);
     ctx.offload(task, services -> callWithSecrets(services, literal));
   }
 

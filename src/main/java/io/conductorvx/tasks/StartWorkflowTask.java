@@ -43,7 +43,7 @@ public final class StartWorkflowTask extends DeferredSystemTask {
     }
     StartWorkflowRequest request;
     try {
-      request = Json.MAPPER.convertValue(SystemTasks.copyMap(map), StartWorkflowRequest.class);
+      request = Json.MAPPER.convertValue(Json.copyMap(map), StartWorkflowRequest.class);
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("Input '" + INPUT_KEY + "' is not a valid StartWorkflowRequest: " + e.getMessage());
     }

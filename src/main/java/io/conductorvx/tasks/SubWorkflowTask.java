@@ -138,10 +138,10 @@ public final class SubWorkflowTask implements TaskType {
     r.version = SystemTasks.toInteger(in.get(VERSION), null, "subWorkflowVersion");
     Object definition = in.get(DEFINITION);
     Object workflowInput = in.get(WORKFLOW_INPUT);
-    r.input = workflowInput instanceof Map<?, ?> m && !m.isEmpty() ? SystemTasks.copyMap(m) : SystemTasks.copyMap(in);
+    r.input = workflowInput instanceof Map<?, ?> m && !m.isEmpty() ? Json.copyMap(m) : Json.copyMap(in);
     if (definition instanceof Map<?, ?> def) {
       try {
-        r.workflowDef = Json.MAPPER.convertValue(SystemTasks.copyMap(def), WorkflowDef.class);
+        r.workflowDef = Json.MAPPER.convertValue(Json.copyMap(def), WorkflowDef.class);
       } catch (IllegalArgumentException e) {
         throw new IllegalArgumentException("subWorkflowParam.workflowDefinition is not a valid workflow definition: " + e.getMessage());
       }
@@ -264,7 +264,7 @@ public final class SubWorkflowTask implements TaskType {
     }
     notBefore.remove(task.taskId);
     task.subWorkflowId = ended.childWorkflowId();
-    Map<String, Object> output = ended.output() == null ? new LinkedHashMap<>() : SystemTasks.copyMap(ended.output());
+    Map<String, Object> output = ended.output() == null ? new LinkedHashMap<>() : Json.copyMap(ended.output());
     output.put("subWorkflowId", ended.childWorkflowId());
     task.outputData = output;
     String reason = status == TaskStatus.COMPLETED ? null

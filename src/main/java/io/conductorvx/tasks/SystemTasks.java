@@ -1,11 +1,9 @@
 package io.conductorvx.tasks;
 
 import io.conductorvx.error.ConductorException;
-import io.conductorvx.model.Json;
 import io.conductorvx.model.Task;
 import io.conductorvx.model.TaskStatus;
 import java.nio.charset.StandardCharsets;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
 
@@ -59,12 +57,6 @@ final class SystemTasks {
   static String derivedWorkflowId(String kind, Task task) {
     String name = kind + ":" + task.workflowInstanceId + ":" + task.taskId + ":" + task.retryCount + ":" + task.scheduledTime;
     return UUID.nameUUIDFromBytes(name.getBytes(StandardCharsets.UTF_8)).toString();
-  }
-
-  /** A deep copy of JSON-like data, so two workflows never share a mutable map. */
-  @SuppressWarnings("unchecked")
-  static Map<String, Object> copyMap(Map<?, ?> map) {
-    return map == null ? new LinkedHashMap<>() : Json.copy(new LinkedHashMap<>(map), LinkedHashMap.class);
   }
 
   /** The message of a failure, without exception class noise where we made it ourselves. */
