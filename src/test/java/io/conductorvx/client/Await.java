@@ -18,6 +18,11 @@ public final class Await {
 
   /** Waits until {@code condition} holds for the value produced by {@code probe}; returns that value. */
   public static <T> T await(String what, Duration timeout, Supplier<T> probe, Predicate<? super T> condition) {
+    return await(what, timeout, Duration.ofMillis(POLL_MS), probe, condition);
+  }
+
+  /** As above, probing every {@code period}: for probes too heavy to repeat every {@link #POLL_MS} ms. */
+  public static <T> T await(String what, Duration timeout, Duration period, Supplier<T> probe, Predicate<? super T> condition) {
     long deadline = System.nanoTime() + timeout.toNanos();
     T last = null;
     Throwable lastError = null;
@@ -40,7 +45,7 @@ public final class Await {
         }
         throw err;
       }
-      sleep(POLL_MS);
+      sleep(period.toMillis());
     }
   }
 

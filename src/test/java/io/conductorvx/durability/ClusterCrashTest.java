@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
@@ -28,6 +29,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.opentest4j.AssertionFailedError;
 
 /**
  * Three server processes in cluster mode over one PostgreSQL (workflows, leases) and, in turn,
@@ -212,16 +214,23 @@ class ClusterCrashTest {
   }
 
   private Map<String, StoredWorkflows.Stored> awaitAllCompleted(HttpWorkload load, StoredWorkflows stored) throws Exception {
-    long deadline = System.nanoTime() + RECOVERY.toNanos();
-    Map<String, StoredWorkflows.Stored> state = Map.of();
-    while (System.nanoTime() < deadline) {
-      state = CrashRecoveryTest.await(stored.all(), 30);
-      if (load.allStarted() && state.keySet().containsAll(load.ids().values())
-          && state.values().stream().allMatch(s -> "COMPLETED".equals(s.status()))) {
-        return state;
-      }
-      Thread.sleep(500);
+    // every 500 ms, not Await's default: each probe reads every workflow from the store
+    AtomicReference<Map<String, StoredWorkflows.Stored>> last = new AtomicReference<>(Map.of());
+    try {
+      return Await.await("every workflow COMPLETED", RECOVERY, Duration.ofMillis(500), () -> {
+        try {
+          Map<String, StoredWorkflows.Stored> now = CrashRecoveryTest.await(stored.all(), 30);
+          last.set(now);
+          return now;
+        } catch (Exception e) {
+          throw new IllegalStateException(e);
+        }
+      }, state -> load.allStarted() && state.keySet().containsAll(load.ids().values())
+          && state.values().stream().allMatch(s -> "COMPLETED".equals(s.status())));
+    } catch (AssertionFailedError timedOut) {
+      // described below, with what the members and the queues hold
     }
+    Map<String, StoredWorkflows.Stored> state = last.get();
     Set<String> missing = new HashSet<>(load.ids().values());
     missing.removeAll(state.keySet());
     List<String> notCompleted = state.values().stream().filter(s -> !"COMPLETED".equals(s.status()))
