@@ -221,12 +221,60 @@ public final class ParameterResolver {
     if (environment != null && path.startsWith(ENV)) {
       return environment.apply(path.substring(ENV.length()));
     }
+    return isPlainPath(path) ? readPlainPath(path, context) : readJsonPath(expr, context);
+  }
+
+  /** Evaluates {@code expr} ({@code $.} optional) with JsonPath; an invalid path gives null. */
+  static Object readJsonPath(String expr, Map<String, Object> context) {
     try {
       return JSON_PATH.parse(context).read(expr.startsWith("$") ? expr : "$." + expr);
     } catch (InvalidPathException e) {
       // Treated like a missing path: a typo in a definition must not break scheduling.
       return null;
     }
+  }
+
+  /**
+   * Whether {@code path} is only names joined by dots ({@code workflow.input.orderId}), each of
+   * letters, digits, {@code _} or {@code -}: most expressions in definitions are. Anything else
+   * (brackets, filters, functions, wildcards) goes to JsonPath.
+   */
+  static boolean isPlainPath(String path) {
+    boolean nameStart = true;
+    for (int i = 0; i < path.length(); i++) {
+      char c = path.charAt(i);
+      if (c == '.') {
+        if (nameStart) {
+          return false;
+        }
+        nameStart = true;
+      } else if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-') {
+        nameStart = false;
+      } else {
+        return false;
+      }
+    }
+    return !nameStart;
+  }
+
+  /**
+   * Reads a plain path by walking maps, as JsonPath reads it under this resolver's options (a
+   * missing name, or a step into something that is not a map, gives null), without its parse,
+   * cache lookup and evaluation context: measured, that was most of resolving a task's input.
+   */
+  static Object readPlainPath(String path, Map<String, Object> context) {
+    Object at = context;
+    int from = 0;
+    while (from <= path.length()) {
+      if (!(at instanceof Map<?, ?> map)) {
+        return null;
+      }
+      int dot = path.indexOf('.', from);
+      int to = dot < 0 ? path.length() : dot;
+      at = map.get(path.substring(from, to));
+      from = to + 1;
+    }
+    return at;
   }
 
   /** Copies maps and lists recursively; other values (strings, numbers, booleans) are immutable. */

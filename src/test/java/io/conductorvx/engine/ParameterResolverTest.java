@@ -362,8 +362,34 @@ class ParameterResolverTest {
 
   @Test
   void compiledPathsAreKeptInJsonPathCache() {
-    resolveOne("${workflow.variables.counter}");
-    assertNotNull(CacheProvider.getCache().get("$.workflow.variables.counter"));
+    resolveOne("${workflow.variables['counter']}");
+    assertNotNull(CacheProvider.getCache().get("$.workflow.variables['counter']"));
+  }
+
+  @Test
+  void plainDottedPathsReadWhatJsonPathReads() {
+    Map<String, Object> nested = new LinkedHashMap<>();
+    nested.put("n", 2);
+    nested.put("none", null);
+    nested.put("list", List.of(mapOf("a", 1), 2));
+    nested.put("text", "abc");
+    nested.put("my-key", mapOf("0", "zero"));
+    Workflow wf = workflow();
+    wf.tasks.add(task("deep", mapOf("x", nested)));
+    ResolutionContext ctx = context(wf);
+    List<String> paths = List.of("workflow", "workflow.input", "workflow.input.orderId", "workflow.input.missing",
+        "workflow.input.missing.deeper", "workflow.variables.counter", "workflow.workflowId", "workflow.status",
+        "workflow.output", "fetch.output", "fetch.output.body", "t1.output.items", "loop.output.n", "loop.output",
+        "deep.output.x", "deep.output.x.n", "deep.output.x.none", "deep.output.x.none.more", "deep.output.x.list",
+        "deep.output.x.list.a", "deep.output.x.list.0", "deep.output.x.text.length", "deep.output.x.my-key.0",
+        "deep.output.x.n.more", "nope", "nope.more", "deep.taskId", "deep.status", "deep.input");
+    for (String path : paths) {
+      assertTrue(ParameterResolver.isPlainPath(path), path);
+      assertEquals(ParameterResolver.readJsonPath(path, ctx), ParameterResolver.readPlainPath(path, ctx), path);
+    }
+    for (String other : List.of("", "a.", ".a", "a..b", "a[0]", "a.*", "$", "a.length()", "a b", "a.['b']", "a.$b")) {
+      assertFalse(ParameterResolver.isPlainPath(other), other);
+    }
   }
 
   @Test
