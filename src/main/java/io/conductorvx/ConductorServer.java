@@ -125,7 +125,7 @@ public final class ConductorServer {
           })
           .compose(id -> {
             deployments.add(id);
-            return vertx.deployVerticle(new MessageCleanupVerticle(engine.messages(), engine.address(io.conductorvx.live.LiveEvents.WORKFLOW)));
+            return vertx.deployVerticle(new MessageCleanupVerticle(engine.messages(), engine.statusChannels()));
           })
           .compose(id -> {
             deployments.add(id);

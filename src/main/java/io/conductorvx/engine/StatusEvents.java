@@ -15,7 +15,8 @@ import java.util.List;
 
 /**
  * Publishes the changes of a committed decision on this server's event bus (see {@link LiveEvents}):
- * status changes for the internal listeners, and, when a live-feed client watches the workflow or
+ * status changes for the internal listeners (on an address something listens to, see
+ * {@link StatusChannels}), and, when a live-feed client watches the workflow or
  * lists workflow statuses, one {@link LiveFeedMessage.Commit}. Called only once the store has the
  * decision, so nothing published can be taken back by a crash.
  */
@@ -24,6 +25,7 @@ final class StatusEvents {
 
   private final EventBus bus;
   private final LiveInterest interest;
+  private final StatusChannels channels;
   private final String workflowAddress;
   private final String taskAddress;
   private final String feedAddress;
@@ -31,17 +33,20 @@ final class StatusEvents {
   StatusEvents(Vertx vertx, WorkflowEngine engine) {
     this.bus = vertx.eventBus();
     this.interest = engine.liveInterest();
+    this.channels = engine.statusChannels();
     this.workflowAddress = engine.address(LiveEvents.WORKFLOW);
     this.taskAddress = engine.address(LiveEvents.TASK);
     this.feedAddress = engine.address(LiveEvents.FEED);
   }
 
   void publish(Workflow wf, Changes changes) {
-    if (changes.workflowStatusChanged) {
+    if (changes.workflowStatusChanged && channels.heard(LiveEvents.WORKFLOW)) {
       bus.publish(workflowAddress, LiveEventBodies.workflow(wf));
     }
-    for (Task t : changes.statusChanges) {
-      bus.publish(taskAddress, LiveEventBodies.task(t));
+    if (!changes.statusChanges.isEmpty() && channels.heard(LiveEvents.TASK)) {
+      for (Task t : changes.statusChanges) {
+        bus.publish(taskAddress, LiveEventBodies.task(t));
+      }
     }
     feed(wf, changes);
   }

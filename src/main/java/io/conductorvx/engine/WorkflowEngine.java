@@ -57,6 +57,7 @@ public final class WorkflowEngine {
   /** Commands running here per cluster partition, so a partition handed over is drained first. */
   private volatile java.util.concurrent.atomic.AtomicIntegerArray inFlight = new java.util.concurrent.atomic.AtomicIntegerArray(1);
   private final io.conductorvx.live.LiveInterest liveInterest = new io.conductorvx.live.LiveInterest();
+  private final StatusChannels statusChannels;
   /** Prefix of this server's event bus addresses, so servers sharing a Vert.x never mix. */
   private final String busPrefix = "conductor." + UUID.randomUUID().toString().substring(0, 8) + ".";
 
@@ -80,6 +81,7 @@ public final class WorkflowEngine {
         config.workflowRecheckSeconds(), config.activeWorkerSeconds());
     this.delivery = new DeliveryOptions().setCodecName(LocalCodec.NAME).setSendTimeout(config.commandTimeoutMs());
     this.prepared = new PreparedDefinitions(backends.metadata(), taskDefs, this::prepare);
+    this.statusChannels = new StatusChannels(vertx, this);
   }
 
   public Backends backends() {
@@ -144,6 +146,11 @@ public final class WorkflowEngine {
   /** What this server's live-feed clients watch; the deciders publish feed events only for that. */
   public io.conductorvx.live.LiveInterest liveInterest() {
     return liveInterest;
+  }
+
+  /** Where committed workflow and task status changes are heard. */
+  public StatusChannels statusChannels() {
+    return statusChannels;
   }
 
   /** Tells this server's parked long polls (and, in a cluster, the other members') that the queue got {@code count} messages. */

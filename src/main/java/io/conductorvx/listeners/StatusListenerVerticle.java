@@ -74,10 +74,10 @@ public final class StatusListenerVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     if (workflowListenerOn(engine.config())) {
-      vertx.eventBus().<JsonObject>consumer(engine.address(LiveEvents.WORKFLOW), msg -> workflowChanged(msg.body()));
+      engine.statusChannels().listen(LiveEvents.WORKFLOW, msg -> workflowChanged(msg.body()));
     }
     if (!engine.config().taskStatusQueue().isEmpty()) {
-      vertx.eventBus().<JsonObject>consumer(engine.address(LiveEvents.TASK), msg -> taskChanged(msg.body()));
+      engine.statusChannels().listen(LiveEvents.TASK, msg -> taskChanged(msg.body()));
     }
     return Future.succeededFuture();
   }

@@ -1,5 +1,6 @@
 package io.conductorvx.messages;
 
+import io.conductorvx.engine.StatusChannels;
 import io.conductorvx.live.LiveEvents;
 import io.conductorvx.model.WorkflowStatus;
 import io.vertx.core.Future;
@@ -20,17 +21,17 @@ public final class MessageCleanupVerticle extends VerticleBase {
   private final WorkflowMessages messages;
   private MessageConsumer<JsonObject> consumer;
 
-  private final String workflowEvents;
+  private final StatusChannels statusChannels;
 
-  /** @param workflowEvents this server's {@link LiveEvents#WORKFLOW} address */
-  public MessageCleanupVerticle(WorkflowMessages messages, String workflowEvents) {
+  /** @param statusChannels where this server's {@link LiveEvents#WORKFLOW} changes are heard */
+  public MessageCleanupVerticle(WorkflowMessages messages, StatusChannels statusChannels) {
     this.messages = messages;
-    this.workflowEvents = workflowEvents;
+    this.statusChannels = statusChannels;
   }
 
   @Override
   public Future<?> start() {
-    consumer = vertx.eventBus().consumer(workflowEvents, event -> {
+    consumer = statusChannels.listen(LiveEvents.WORKFLOW, event -> {
       String status = event.body().getString("status");
       String workflowId = event.body().getString("workflowId");
       if (workflowId != null && status != null && WorkflowStatus.valueOf(status).isTerminal()

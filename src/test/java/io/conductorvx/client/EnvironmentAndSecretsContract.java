@@ -81,9 +81,8 @@ abstract class EnvironmentAndSecretsContract extends BackendTestBase {
     // everything the server logs, down to the finest level, and what Vert.x logs (the console shows INFO and up)
     SERVER_LOG.setLevel(Level.ALL);
     VERTX_LOG.setLevel(Level.INFO);
-    Vertx serverVertx = server.conductorServer().vertx();
     for (String address : List.of(LiveEvents.WORKFLOW, LiveEvents.TASK)) {
-      MessageConsumer<JsonObject> c = serverVertx.eventBus().consumer(server.conductorServer().engine().address(address), m -> liveEvents.add(m.body().encode()));
+      MessageConsumer<JsonObject> c = server.conductorServer().engine().statusChannels().listen(address, m -> liveEvents.add(m.body().encode()));
       TestServer.await(c.completion(), 10);
       feed.add(c);
     }

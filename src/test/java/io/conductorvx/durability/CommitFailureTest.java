@@ -115,8 +115,8 @@ class CommitFailureTest {
     TcpProxy pgProxy = await(TcpProxy.start(vertx, pg.getHost(), pg.getPort()), 10);
     startServer(baseSettings().put("queue", "memory").put("postgresUrl", TestBackends.postgresUrl("127.0.0.1", pgProxy.port(), schema)), "savefail");
     List<JsonObject> events = new CopyOnWriteArrayList<>();
-    await(serverVertx.eventBus().<JsonObject>consumer(server.engine().address(LiveEvents.WORKFLOW), m -> events.add(m.body())).completion(), 10);
-    await(serverVertx.eventBus().<JsonObject>consumer(server.engine().address(LiveEvents.TASK), m -> events.add(m.body())).completion(), 10);
+    await(server.engine().statusChannels().listen(LiveEvents.WORKFLOW, m -> events.add(m.body())).completion(), 10);
+    await(server.engine().statusChannels().listen(LiveEvents.TASK, m -> events.add(m.body())).completion(), 10);
 
     // A start whose save fails: 503, no event, nothing queued. The definition comes with the
     // request, so the start gets as far as the save.
