@@ -6,8 +6,6 @@ import io.conductorvx.queue.QueueNames;
 import io.conductorvx.store.ExecutionStore;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.eventbus.DeliveryOptions;
-import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -19,13 +17,12 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
- * One decider partition: the single writer of the workflows that hash to it. Takes commands from
- * the event bus and runs those of one workflow strictly one after another, each including its
+ * One decider partition: the single writer of the workflows that hash to it. Takes commands handed
+ * over by {@link LocalDeciders} and runs those of one workflow strictly one after another, each including its
  * writes ({@link CommitPipeline}); different workflows interleave freely on this verticle's event
  * loop. Running workflows stay cached here ({@link WorkflowCache}).
  */
 public final class DeciderVerticle extends VerticleBase {
-  private static final DeliveryOptions LOCAL = new DeliveryOptions().setCodecName(LocalCodec.NAME);
   /** Published (under the server's prefix) with a cluster partition this instance no longer owns. */
   public static final String PARTITION_LOST = "cluster.partition-lost";
 
@@ -52,33 +49,27 @@ public final class DeciderVerticle extends VerticleBase {
     queueFollowUp = new QueueFollowUp(vertx, engine);
     events = new StatusEvents(vertx, engine);
     pipeline = new CommitPipeline(vertx, engine, cache, queueFollowUp, repairs, events);
-    MessageConsumer<Object> commands = vertx.eventBus().consumer(engine.deciderAddress(partition), this::onCommand);
+    engine.deciders().register(partition, context, this::onCommand);
     // a cluster partition this instance lost or handed over: its cached workflows may change elsewhere now
     MessageConsumer<Integer> lost = vertx.eventBus().consumer(engine.address(PARTITION_LOST), msg -> cache.dropPartition(msg.body()));
     repairTimer = vertx.setPeriodic(engine.config().sweepIntervalMs(), id -> repairs.round());
-    return Future.all(commands.completion(), lost.completion());
+    return lost.completion();
   }
 
   @Override
   public Future<?> stop() {
+    engine.deciders().unregister(partition);
     vertx.cancelTimer(repairTimer);
     return Future.succeededFuture();
   }
 
-  private void onCommand(Message<Object> message) {
-    Command command = (Command) message.body();
+  private Future<?> onCommand(Command command) {
     Ownership ownership = engine.ownership();
     if (ownership.clustered() && ownership.epochIfOwned(ownership.partitionOf(command.workflowId())) < 0) {
       // the lease moved after the command was sent: the sender forwards it to the new owner
-      message.fail(Ownership.NOT_OWNER, "not the owner of partition " + ownership.partitionOf(command.workflowId()));
-      return;
+      return Future.failedFuture(WorkflowEngine.notOwner(ownership.partitionOf(command.workflowId())));
     }
-    inOrder(command.workflowId(), () -> handle(command))
-        .onSuccess(result -> message.reply(result, LOCAL))
-        .onFailure(err -> {
-          int status = err instanceof ConductorException ce ? ce.status() : 500;
-          message.fail(status, err.getMessage() == null ? err.toString() : err.getMessage());
-        });
+    return inOrder(command.workflowId(), () -> handle(command));
   }
 
   /** Runs the action after every earlier action on the same workflow has finished. */

@@ -19,8 +19,6 @@ import io.conductorvx.tasks.TaskTypes;
 import io.conductorvx.validation.DefinitionValidator;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.eventbus.DeliveryOptions;
-import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -50,7 +48,7 @@ public final class WorkflowEngine {
   private final WorkflowMessages messages;
   private final Secrets secrets;
   private final ExecutionLimits limits = new ExecutionLimits();
-  private final DeliveryOptions delivery;
+  private final LocalDeciders deciders;
   private final EngineObserver observer;
   /** Who owns which partition: everything here until a cluster takes over ({@link #useOwnership}). */
   private volatile Ownership ownership = Ownership.SINGLE;
@@ -79,7 +77,7 @@ public final class WorkflowEngine {
     this.secrets = new Secrets(config.secrets());
     this.decider = new Decider(types, taskDefs, new ParameterResolver(environment::resolve), activeWorkers,
         config.workflowRecheckSeconds(), config.activeWorkerSeconds());
-    this.delivery = new DeliveryOptions().setCodecName(LocalCodec.NAME).setSendTimeout(config.commandTimeoutMs());
+    this.deciders = new LocalDeciders(vertx, config.deciderPartitions(), config.commandTimeoutMs());
     this.prepared = new PreparedDefinitions(backends.metadata(), taskDefs, this::prepare);
     this.statusChannels = new StatusChannels(vertx, this);
   }
@@ -164,8 +162,9 @@ public final class WorkflowEngine {
     return busPrefix + name;
   }
 
-  public String deciderAddress(int partition) {
-    return address("decider." + partition);
+  /** This server's deciders, by partition: where {@link #send} hands commands over. */
+  LocalDeciders deciders() {
+    return deciders;
   }
 
   public static int partitionOf(String workflowId, int partitions) {
@@ -230,28 +229,14 @@ public final class WorkflowEngine {
     return err instanceof ConductorException ce && ce.status() == Ownership.NOT_OWNER;
   }
 
-  @SuppressWarnings("unchecked")
   private <T> Future<T> deliver(Command command) {
     int partition = partitionOf(command.workflowId(), config.deciderPartitions());
     long sent = observer == EngineObserver.NONE ? 0 : System.nanoTime();
-    Future<T> answer = vertx.eventBus().request(deciderAddress(partition), command, delivery)
-        .map(reply -> (T) reply.body())
-        .recover(err -> Future.failedFuture(translate(err)));
+    Future<T> answer = deciders.deliver(partition, command);
     if (observer != EngineObserver.NONE) {
       answer.onComplete((reply, failure) -> observer.answered(partition, command, reply, failure, System.nanoTime() - sent));
     }
     return answer;
-  }
-
-  private static Throwable translate(Throwable err) {
-    if (err instanceof ReplyException re) {
-      return switch (re.failureType()) {
-        case RECIPIENT_FAILURE -> new ConductorException(re.failureCode(), re.getMessage(), re.failureCode() == 503);
-        case TIMEOUT -> ConductorException.unavailable("The workflow engine did not answer in time", err);
-        default -> ConductorException.unavailable("The workflow engine is not available", err);
-      };
-    }
-    return err;
   }
 
   /**

@@ -190,7 +190,7 @@ class MetricsTest {
       assertFalse(series.labels().getOrDefault("route", "").contains(suffix), "a route label holds no id: " + series);
     }
     assertTrue(s.exists("vertx_pool_in_use", Map.of("pool_type", "worker")), "worker pool");
-    assertTrue(s.sum("vertx_eventbus_sent_total", Map.of()) > 0, "event bus");
+    assertTrue(s.sum("vertx_eventbus_published_total", Map.of()) > 0, "event bus");
     assertTrue(s.exists("jvm_memory_used_bytes", Map.of()), "JVM");
     if (storeBackend.equals("postgres")) {
       assertTrue(s.exists("vertx_pool_in_use", Map.of("pool_type", "sql", "pool_name", "postgres")), "PostgreSQL pool");
