@@ -1,11 +1,13 @@
 package io.conductorvx.cluster;
 
 import io.conductorvx.engine.WorkflowEngine;
+import io.conductorvx.engine.LocalCodec;
 import io.conductorvx.live.LiveEvents;
+import io.conductorvx.live.QueueReady;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.MessageConsumer;
-import io.vertx.core.json.JsonObject;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.pgclient.pubsub.PgSubscriber;
 import io.vertx.sqlclient.Pool;
@@ -34,7 +36,7 @@ final class QueueWakeups {
   private boolean flushQueued;
   private String channel;
   private PgSubscriber subscriber;
-  private MessageConsumer<JsonObject> pushes;
+  private MessageConsumer<QueueReady> pushes;
 
   QueueWakeups(Vertx vertx, WorkflowEngine engine, Pool pool, PgConnectOptions options, UUID me) {
     this.vertx = vertx;
@@ -50,7 +52,7 @@ final class QueueWakeups {
       channel = "cvx_ready_" + rows.iterator().next().getString(0);
       subscriber = PgSubscriber.subscriber(vertx, options).reconnectPolicy(attempt -> 500L);
       subscriber.channel(channel).handler(this::heard);
-      pushes = vertx.eventBus().consumer(engine.address(LiveEvents.QUEUE_READY), msg -> gather(msg.body()));
+      pushes = vertx.eventBus().<QueueReady>consumer(engine.address(LiveEvents.QUEUE_READY), msg -> gather(msg.body()));
       return subscriber.connect();
     });
   }
@@ -60,11 +62,11 @@ final class QueueWakeups {
         .eventually(() -> subscriber == null ? Future.succeededFuture() : subscriber.close());
   }
 
-  private void gather(JsonObject ready) {
-    if (ready.getBoolean("relayed", false)) {
+  private void gather(QueueReady ready) {
+    if (ready.relayed()) {
       return;
     }
-    pending.merge(ready.getString("queue"), ready.getInteger("count", 1), Integer::sum);
+    pending.merge(ready.queue(), ready.count(), Integer::sum);
     if (!flushQueued) {
       flushQueued = true;
       vertx.setTimer(GATHER_MS, t -> flush());
@@ -93,7 +95,7 @@ final class QueueWakeups {
     } catch (NumberFormatException e) {
       return;
     }
-    vertx.eventBus().publish(engine.address(LiveEvents.QUEUE_READY),
-        new JsonObject().put("queue", payload.substring(second + 1)).put("count", count).put("relayed", true));
+    vertx.eventBus().publish(engine.address(LiveEvents.QUEUE_READY), new QueueReady(payload.substring(second + 1), count, true),
+        new DeliveryOptions().setCodecName(LocalCodec.NAME));
   }
 }

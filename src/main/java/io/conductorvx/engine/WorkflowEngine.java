@@ -19,7 +19,6 @@ import io.conductorvx.tasks.TaskTypes;
 import io.conductorvx.validation.DefinitionValidator;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -48,6 +47,7 @@ public final class WorkflowEngine {
   private final WorkflowMessages messages;
   private final Secrets secrets;
   private final ExecutionLimits limits = new ExecutionLimits();
+  private static final io.vertx.core.eventbus.DeliveryOptions LOCAL_CODEC = new io.vertx.core.eventbus.DeliveryOptions().setCodecName(LocalCodec.NAME);
   private final LocalDeciders deciders;
   private final EngineObserver observer;
   /** Who owns which partition: everything here until a cluster takes over ({@link #useOwnership}). */
@@ -153,8 +153,7 @@ public final class WorkflowEngine {
 
   /** Tells this server's parked long polls (and, in a cluster, the other members') that the queue got {@code count} messages. */
   public void queueReady(String queue, int count) {
-    vertx.eventBus().publish(address(LiveEvents.QUEUE_READY),
-        new JsonObject().put("queue", queue).put("count", count));
+    vertx.eventBus().publish(address(LiveEvents.QUEUE_READY), new io.conductorvx.live.QueueReady(queue, count, false), LOCAL_CODEC);
   }
 
   /** This server's name for a bus address. */

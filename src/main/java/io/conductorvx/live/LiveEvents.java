@@ -27,7 +27,7 @@ public final class LiveEvents {
    * watchers (cluster: a former owner's late commit, see cluster.LiveRelay).
    */
   public static final String LISTINGS_ONLY = "listingsOnly";
-  /** Body: a queue name that just got a message; wakes long polls parked on it. */
+  /** Body: {@link QueueReady} (local codec), a queue that just got messages; wakes long polls parked on it. */
   public static final String QUEUE_READY = "queue.ready";
 
   private LiveEvents() {}

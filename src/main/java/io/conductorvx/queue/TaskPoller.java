@@ -4,11 +4,11 @@ import io.conductorvx.engine.Command;
 import io.conductorvx.engine.WorkflowEngine;
 import io.conductorvx.error.ConductorException;
 import io.conductorvx.live.LiveEvents;
+import io.conductorvx.live.QueueReady;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.MessageConsumer;
-import io.vertx.core.json.JsonObject;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -36,7 +36,7 @@ public final class TaskPoller {
   private final long leaseMs;
   private final long postponeMs;
   private final Map<String, Deque<Waiter>> waiters = new HashMap<>();
-  private final MessageConsumer<JsonObject> wakeups;
+  private final MessageConsumer<QueueReady> wakeups;
   private final PollObserver observer;
 
   public TaskPoller(Vertx vertx, WorkflowEngine engine) {
@@ -50,7 +50,7 @@ public final class TaskPoller {
     this.queues = engine.backends().queues();
     this.leaseMs = engine.config().queueLeaseSeconds() * 1000;
     this.postponeMs = engine.config().limitPostponeSeconds() * 1000;
-    this.wakeups = vertx.eventBus().consumer(engine.address(LiveEvents.QUEUE_READY), msg -> wake(msg.body().getString("queue"), msg.body().getInteger("count", 1)));
+    this.wakeups = vertx.eventBus().<QueueReady>consumer(engine.address(LiveEvents.QUEUE_READY), msg -> wake(msg.body().queue(), msg.body().count()));
   }
 
   public Future<Void> close() {
