@@ -6,6 +6,7 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import java.util.ArrayDeque;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.function.Function;
 
@@ -16,15 +17,42 @@ import java.util.function.Function;
  * nothing a local call needs (measured: several percent of a workflow's CPU).
  *
  * <p>What the bus gave is kept: a command always runs later, never inside the sender's call; the
- * commands one thread sends to one decider arrive in the order sent; an answer that does not come
- * within {@code commandTimeoutMs} fails the command with 503 (the decider may still run it).
+ * commands one thread sends to one decider arrive in the order sent; a command not answered
+ * within {@code commandTimeoutMs} of reaching its decider fails with 503 (the decider may still
+ * finish it). The timeout is kept per decider, in arrival order, and checked by one timer, rather
+ * than a timer set and cancelled per command.
  */
 final class LocalDeciders {
-  private record Decider(Context context, Function<Command, Future<?>> handler) {}
+  /** A command taken by a decider and not yet answered; touched only on the decider's event loop. */
+  private static final class Pending {
+    final long deadline;
+    final Context sender;
+    final Promise<Object> answer;
+    boolean answered;
+
+    Pending(long deadline, Context sender, Promise<Object> answer) {
+      this.deadline = deadline;
+      this.sender = sender;
+      this.answer = answer;
+    }
+  }
+
+  /** One decider: its context, what it does with a command, its pending commands oldest first. */
+  private static final class Decider {
+    final Context context;
+    final Function<Command, Future<?>> handler;
+    final ArrayDeque<Pending> pending = new ArrayDeque<>();
+    long timer = -1;
+
+    Decider(Context context, Function<Command, Future<?>> handler) {
+      this.context = context;
+      this.handler = handler;
+    }
+  }
 
   private final Vertx vertx;
   private final long timeoutMs;
-  private volatile AtomicReferenceArray<Decider> byPartition;
+  private final AtomicReferenceArray<Decider> byPartition;
 
   LocalDeciders(Vertx vertx, int partitions, long timeoutMs) {
     this.vertx = vertx;
@@ -34,12 +62,17 @@ final class LocalDeciders {
 
   /** Called by the decider of {@code partition} on its own context when it starts. */
   void register(int partition, Context context, Function<Command, Future<?>> handler) {
-    byPartition.set(partition, new Decider(context, handler));
+    Decider decider = new Decider(context, handler);
+    decider.timer = vertx.setPeriodic(Math.max(10, Math.min(1000, timeoutMs / 4)), id -> expire(decider));
+    byPartition.set(partition, decider);
   }
 
   /** Called by the decider when it stops: later commands for its partition fail with 503. */
   void unregister(int partition) {
-    byPartition.set(partition, null);
+    Decider decider = byPartition.getAndSet(partition, null);
+    if (decider != null) {
+      vertx.cancelTimer(decider.timer);
+    }
   }
 
   /** Runs {@code command} on its partition's decider; failures are ConductorExceptions. */
@@ -50,25 +83,48 @@ final class LocalDeciders {
       return Future.failedFuture(ConductorException.unavailable("The workflow engine is not available", null));
     }
     Context sender = vertx.getOrCreateContext();
-    Promise<T> answer = Promise.promise();
-    long timer = vertx.setTimer(timeoutMs, id ->
-        answer.tryFail(ConductorException.unavailable("The workflow engine did not answer in time", null)));
-    decider.context().runOnContext(v -> run(decider, command).onComplete(result -> sender.runOnContext(w -> {
-      vertx.cancelTimer(timer);
-      answer(answer, (AsyncResult<T>) result);
-    })));
-    return answer.future();
+    Promise<Object> answer = Promise.promise();
+    decider.context.runOnContext(v -> take(decider, command, sender, answer));
+    return (Future<T>) answer.future();
+  }
+
+  /** On the decider's event loop. */
+  private void take(Decider decider, Command command, Context sender, Promise<Object> answer) {
+    Pending p = new Pending(System.currentTimeMillis() + timeoutMs, sender, answer);
+    decider.pending.addLast(p);
+    run(decider, command).onComplete(result -> {
+      if (!p.answered) {
+        p.answered = true;
+        sender.runOnContext(w -> answer(answer, result));
+      }
+      while (!decider.pending.isEmpty() && decider.pending.peekFirst().answered) {
+        decider.pending.pollFirst();
+      }
+    });
+  }
+
+  /** On the decider's event loop: fails the commands whose time ran out (they arrived first). */
+  private static void expire(Decider decider) {
+    long now = System.currentTimeMillis();
+    while (!decider.pending.isEmpty() && (decider.pending.peekFirst().answered || decider.pending.peekFirst().deadline <= now)) {
+      Pending p = decider.pending.pollFirst();
+      if (!p.answered) {
+        p.answered = true;
+        p.sender.runOnContext(w ->
+            p.answer.tryFail(ConductorException.unavailable("The workflow engine did not answer in time", null)));
+      }
+    }
   }
 
   private static Future<?> run(Decider decider, Command command) {
     try {
-      return decider.handler().apply(command);
+      return decider.handler.apply(command);
     } catch (RuntimeException e) {
       return Future.failedFuture(e);
     }
   }
 
-  private static <T> void answer(Promise<T> answer, AsyncResult<T> result) {
+  private static void answer(Promise<Object> answer, AsyncResult<?> result) {
     if (result.succeeded()) {
       answer.tryComplete(result.result());
     } else if (result.cause() instanceof ConductorException) {
