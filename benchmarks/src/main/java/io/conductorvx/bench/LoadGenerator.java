@@ -159,6 +159,7 @@ public final class LoadGenerator {
         new PoolOptions().setHttp1MaxSize(workers * (batch + 1) + starters + 64));
     await(register(), 60);
     double cpuBefore = serverCpuSeconds();
+    double ownCpuBefore = ownCpuSeconds();
     long timeoutSeconds = Long.parseLong(args.getOrDefault("timeoutSeconds", "600"));
     firstStartNanos = System.nanoTime();
     runDeadlineNanos = firstStartNanos + TimeUnit.SECONDS.toNanos(timeoutSeconds);
@@ -204,6 +205,8 @@ public final class LoadGenerator {
         .put("pollMs", percentiles(pollNanos, 50, 99))
         .put("updateMs", percentiles(updateNanos, 50, 99));
     serverUsage(out, cpuBefore);
+    // the generator shares the machine with the server: what it spent is what the server could not use
+    out.put("generatorCpuSeconds", round(ownCpuSeconds() - ownCpuBefore));
     // Parked polls are let run out instead of being cut: a server may hand a task to a poll whose
     // client has gone (Conductor OSS does), and that task would then wait out its response timeout.
     workersDone.await(pollTimeoutMs + 15_000L, TimeUnit.MILLISECONDS);
@@ -334,10 +337,10 @@ public final class LoadGenerator {
             errors.incrementAndGet();
             return Future.succeededFuture();
           }
-          JsonArray tasks = r.bodyAsJsonArray();
+          List<ResponseFields.PolledTask> tasks = ResponseFields.polledTasks(r.body());
           List<Future<Void>> updates = new ArrayList<>(tasks.size());
-          for (int i = 0; i < tasks.size(); i++) {
-            updates.add(complete(tasks.getJsonObject(i), workerId));
+          for (ResponseFields.PolledTask task : tasks) {
+            updates.add(complete(task, workerId));
           }
           return Future.join(updates).mapEmpty();
         })
@@ -349,12 +352,12 @@ public final class LoadGenerator {
         });
   }
 
-  private Future<Void> complete(JsonObject task, String workerId) {
-    String workflowId = task.getString("workflowInstanceId");
-    Object n = task.getJsonObject("inputData", new JsonObject()).getValue("n");
+  private Future<Void> complete(ResponseFields.PolledTask task, String workerId) {
+    String workflowId = task.workflowInstanceId();
+    Object n = task.n();
     JsonObject result = new JsonObject()
         .put("workflowInstanceId", workflowId)
-        .put("taskId", task.getString("taskId"))
+        .put("taskId", task.taskId())
         .put("workerId", workerId)
         .put("status", "COMPLETED")
         .put("outputData", new JsonObject().put("n", n));
@@ -386,7 +389,7 @@ public final class LoadGenerator {
   private void check(String workflowId, Run run, long delayMs) {
     send("GET", "/workflow/" + workflowId + "?includeTasks=false", null).onComplete(ar -> {
       String status = ar.succeeded() && ar.result().statusCode() == 200
-          ? ar.result().bodyAsJsonObject().getString("status") : null;
+          ? ResponseFields.status(ar.result().body()) : null;
       if ("COMPLETED".equals(status)) {
         // Counted once the start's answer has come too: its latency runs from when the start was sent.
         long now = System.nanoTime();
@@ -502,6 +505,12 @@ public final class LoadGenerator {
       }
     }
     return total;
+  }
+
+  /** User plus system CPU seconds of this load generator so far. */
+  private static double ownCpuSeconds() {
+    return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+        .getProcessCpuTime() / 1e9;
   }
 
   private static double round(double v) {
