@@ -38,8 +38,8 @@ public interface ExecutionStore {
    * The workflow without its tasks as JSON, as {@code GET /api/workflow/{id}?includeTasks=false}
    * answers it (an empty task list); null when unknown. A store that keeps the document serialized
    * answers its bytes without parsing and serializing it again (a client's status check after
-   * each workflow is one of the most frequent reads). The memory store does; PostgreSQL parses, since
-   * rows written by earlier versions lack the stored workflowName and workflowVersion.
+   * each workflow is one of the most frequent reads). Both stores do; PostgreSQL parses only rows
+   * written by earlier versions, which lack the stored workflowName.
    */
   default Future<byte[]> getWorkflowJson(String workflowId) {
     return getWorkflow(workflowId, false).map(wf -> wf == null ? null : Json.toBytes(wf));

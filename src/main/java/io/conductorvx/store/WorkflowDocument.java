@@ -1,10 +1,13 @@
 package io.conductorvx.store;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import io.conductorvx.model.Json;
 import io.conductorvx.model.Task;
 import io.conductorvx.model.Workflow;
 import io.conductorvx.model.WorkflowDef;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
@@ -77,6 +80,29 @@ public final class WorkflowDocument {
   }
 
   /** The whole document from parts stored apart; input and definition may be null (kept inside rest). */
+  /**
+   * Whether a stored rest names its workflow (a top-level {@code workflowName}): documents written
+   * before it was stored lack it, and must be read into a Workflow, which derives it again.
+   */
+  public static boolean namesItsWorkflow(String rest) {
+    try (JsonParser p = Json.MAPPER.getFactory().createParser(rest)) {
+      if (p.nextToken() != JsonToken.START_OBJECT) {
+        return false;
+      }
+      while (p.nextToken() == JsonToken.FIELD_NAME) {
+        String field = p.currentName();
+        JsonToken value = p.nextToken();
+        if (field.equals("workflowName")) {
+          return value == JsonToken.VALUE_STRING;
+        }
+        p.skipChildren();
+      }
+      return false;
+    } catch (IOException e) {
+      return false; // not ours to judge here: the parse path reports it
+    }
+  }
+
   public static String join(String rest, String input, String definition) {
     if (input == null && definition == null) {
       return rest;

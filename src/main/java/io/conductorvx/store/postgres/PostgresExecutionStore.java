@@ -1,6 +1,7 @@
 package io.conductorvx.store.postgres;
 
 import io.conductorvx.error.ConductorException;
+import io.conductorvx.model.Json;
 import io.conductorvx.model.PollData;
 import io.conductorvx.model.Task;
 import io.conductorvx.model.TaskExecLog;
@@ -14,6 +15,7 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.Tuple;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
@@ -371,6 +373,27 @@ public final class PostgresExecutionStore implements ExecutionStore {
         .map(rows -> {
           List<Workflow> found = workflows(rows, includeTasks);
           return found.isEmpty() ? null : found.get(0);
+        });
+  }
+
+  /**
+   * The stored parts joined as they are, as the memory store answers (a GET without tasks is among
+   * the most frequent reads: no parse, definition included, and no encode again). A row written
+   * before the stored document named its workflow is parsed and written again, which names it.
+   */
+  @Override
+  public Future<byte[]> getWorkflowJson(String workflowId) {
+    return pool.preparedQuery(GET_WORKFLOW).execute(Tuple.of(workflowId))
+        .recover(db::unavailable)
+        .map(rows -> {
+          if (rows.size() == 0) {
+            return null;
+          }
+          Row row = rows.iterator().next();
+          String rest = row.getString(0);
+          return WorkflowDocument.namesItsWorkflow(rest)
+              ? WorkflowDocument.join(rest, row.getString(1), row.getString(2)).getBytes(StandardCharsets.UTF_8)
+              : Json.toBytes(workflows(rows, false).get(0));
         });
   }
 
