@@ -55,6 +55,7 @@ final class ApiErrors {
     ctx.response()
         .setStatusCode(error.status())
         .putHeader("Content-Type", "application/json")
+        .putHeader(io.vertx.core.http.HttpHeaders.CONTENT_ENCODING, io.vertx.core.http.HttpHeaders.IDENTITY) // as Routes: API answers go uncompressed
         .end(io.vertx.core.buffer.Buffer.buffer(Json.toBytes(body)));
   }
 

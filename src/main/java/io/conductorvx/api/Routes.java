@@ -1,6 +1,7 @@
 package io.conductorvx.api;
 
 import io.vertx.core.Future;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.Route;
 import io.vertx.ext.web.RoutingContext;
@@ -33,6 +34,11 @@ final class Routes {
       response.end();
       return;
     }
-    response.putHeader("Content-Type", reply.contentType()).end(reply.body());
+    // API answers go uncompressed even when the client accepts gzip (the SDKs' HTTP clients all
+    // do): compressing every poll and workflow answer cost a quarter to a half more server CPU per
+    // workflow (benchmarks/README.md), and Conductor does not compress its API either. The
+    // dashboard's files keep their compression.
+    response.putHeader(HttpHeaders.CONTENT_ENCODING, HttpHeaders.IDENTITY)
+        .putHeader(HttpHeaders.CONTENT_TYPE, reply.contentType()).end(reply.body());
   }
 }

@@ -71,6 +71,16 @@ class DashboardServingTest {
   }
 
   @Test
+  void apiAnswersGoUncompressedEvenToClientsThatAcceptGzip() {
+    for (String path : List.of("/api/metadata/workflow", "/api/workflow/no-such-id", "/api/tasks/poll/batch/nobody?timeout=1")) {
+      HttpResponse<String> r = get(path, true);
+      assertTrue(r.statusCode() == 200 || r.statusCode() == 404, path + " " + r.statusCode());
+      assertEquals("", r.headers().firstValue("Content-Encoding").orElse(""), path);
+      assertTrue(r.body().startsWith("[") || r.body().startsWith("{"), path + ": " + r.body());
+    }
+  }
+
+  @Test
   void apiPathsKeepConductorsAnswers() {
     HttpResponse<String> unknown = get("/api/nope", false);
     assertEquals(404, unknown.statusCode());

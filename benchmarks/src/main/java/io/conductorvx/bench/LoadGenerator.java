@@ -155,7 +155,10 @@ public final class LoadGenerator {
       ports[i] = uri.getPort() > 0 ? uri.getPort() : 80;
       basePath = uri.getPath().endsWith("/") ? uri.getPath().substring(0, uri.getPath().length() - 1) : uri.getPath();
     }
-    http = WebClient.create(vertx, new WebClientOptions().setKeepAlive(true).setTcpNoDelay(true).setConnectTimeout(5000),
+    // gzip=true: ask for compressed answers, as the SDKs' HTTP clients do (OkHttp, fetch, requests)
+    boolean gzip = Boolean.parseBoolean(args.getOrDefault("gzip", "false"));
+    http = WebClient.create(vertx, new WebClientOptions().setKeepAlive(true).setTcpNoDelay(true).setConnectTimeout(5000)
+            .setDecompressionSupported(gzip),
         new PoolOptions().setHttp1MaxSize(workers * (batch + 1) + starters + 64));
     await(register(), 60);
     double cpuBefore = serverCpuSeconds();
