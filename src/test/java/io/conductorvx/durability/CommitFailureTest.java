@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.conductorvx.ConductorServer;
+import io.conductorvx.client.Await;
 import io.conductorvx.config.ServerConfig;
 import io.conductorvx.live.LiveEvents;
 import io.conductorvx.testing.TcpProxy;
@@ -124,19 +125,19 @@ class CommitFailureTest {
     Buffer inline = new JsonObject().put("name", client.workflowName()).put("workflowDef", client.workflowDef())
         .put("correlationId", "never-stored").put("input", new JsonObject().put("i", 1)).toBuffer();
     assertRetryable503(call(HttpMethod.POST, "/api/workflow", inline));
-    assertStaysEmpty(events, Duration.ofMillis(300), "events of a start that was not stored");
+    Await.holdsFor("no events of a start that was not stored", Duration.ofMillis(300), () -> List.copyOf(events), List::isEmpty);
     assertEquals("0", call(HttpMethod.GET, "/api/tasks/queue/size?taskType=" + client.taskType(), null).bodyAsString());
     pgProxy.restore();
 
     // A task update whose save fails: 503 and no COMPLETED event; the retried update completes it.
     String workflowId = call(HttpMethod.POST, "/api/workflow", startBody("stored")).bodyAsString().trim();
     JsonObject task = pollUntilTask(10_000);
-    awaitTrue("the claim's IN_PROGRESS event", Duration.ofSeconds(10),
+    Await.await("the claim's IN_PROGRESS event", Duration.ofSeconds(10),
         () -> events.stream().anyMatch(e -> "IN_PROGRESS".equals(e.getString("status"))));
     events.clear();
     await(pgProxy.cut(), 10);
     assertRetryable503(call(HttpMethod.POST, "/api/tasks", result(task)));
-    assertStaysEmpty(events, Duration.ofMillis(300), "events of an update that was not stored");
+    Await.holdsFor("no events of an update that was not stored", Duration.ofMillis(300), () -> List.copyOf(events), List::isEmpty);
     pgProxy.restore();
     complete(task);
     assertEquals("COMPLETED", call(HttpMethod.GET, "/api/workflow/" + workflowId, null).bodyAsJsonObject().getString("status"));
@@ -165,27 +166,6 @@ class CommitFailureTest {
   }
 
   // ---------------------------------------------------------------- helpers
-
-  /** Checks, every 20 ms for {@code period}, that nothing arrived: "no event" needs a window to mean anything. */
-  private static void assertStaysEmpty(List<?> list, Duration period, String what) throws InterruptedException {
-    long end = System.nanoTime() + period.toNanos();
-    do {
-      assertEquals(List.of(), list, what);
-      Thread.sleep(20);
-    } while (System.nanoTime() < end);
-    assertEquals(List.of(), list, what);
-  }
-
-  private static void awaitTrue(String what, Duration within, java.util.function.BooleanSupplier condition)
-      throws InterruptedException {
-    long deadline = System.nanoTime() + within.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("Timed out after " + within.toSeconds() + " s waiting for " + what);
-      }
-      Thread.sleep(20);
-    }
-  }
 
   private HttpResponse<Buffer> call(HttpMethod method, String path, Buffer body) throws Exception {
     return await(client.send(method, path, body, 10_000), 20);
