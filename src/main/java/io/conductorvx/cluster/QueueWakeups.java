@@ -6,7 +6,6 @@ import io.conductorvx.live.LiveEvents;
 import io.conductorvx.live.QueueReady;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.pgclient.pubsub.PgSubscriber;
@@ -96,6 +95,6 @@ final class QueueWakeups {
       return;
     }
     vertx.eventBus().publish(engine.address(LiveEvents.QUEUE_READY), new QueueReady(payload.substring(second + 1), count, true),
-        new DeliveryOptions().setCodecName(LocalCodec.NAME));
+        LocalCodec.DELIVERY);
   }
 }

@@ -1,6 +1,5 @@
 package io.conductorvx.engine;
 
-import io.conductorvx.error.ConductorException;
 import io.conductorvx.model.Workflow;
 import io.conductorvx.queue.QueueNames;
 import io.conductorvx.store.ExecutionStore;

@@ -1,6 +1,7 @@
 package io.conductorvx.engine;
 
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.MessageCodec;
 
 /**
@@ -9,6 +10,8 @@ import io.vertx.core.eventbus.MessageCodec;
  */
 public final class LocalCodec implements MessageCodec<Object, Object> {
   public static final String NAME = "conductor-local";
+  /** Delivery through this codec; shared, so never to be changed (copy it to add headers). */
+  public static final DeliveryOptions DELIVERY = new DeliveryOptions().setCodecName(NAME);
 
   @Override
   public void encodeToWire(Buffer buffer, Object o) {

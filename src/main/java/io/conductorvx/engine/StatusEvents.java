@@ -8,7 +8,6 @@ import io.conductorvx.model.Json;
 import io.conductorvx.model.Task;
 import io.conductorvx.model.Workflow;
 import io.vertx.core.Vertx;
-import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,7 +20,6 @@ import java.util.List;
  * decision, so nothing published can be taken back by a crash.
  */
 final class StatusEvents {
-  private static final DeliveryOptions LOCAL = new DeliveryOptions().setCodecName(LocalCodec.NAME);
 
   private final EventBus bus;
   private final LiveInterest interest;
@@ -66,7 +64,7 @@ final class StatusEvents {
       }
     }
     bus.publish(feedAddress, new LiveFeedMessage.Commit(wf.workflowId, wf.workflowName(), wf.status.name(),
-        changes.workflowStatusChanged, workflowEvent, taskEvents, watched && !changes.removedTaskIds.isEmpty()), LOCAL);
+        changes.workflowStatusChanged, workflowEvent, taskEvents, watched && !changes.removedTaskIds.isEmpty()), LocalCodec.DELIVERY);
   }
 
   /**
@@ -78,6 +76,6 @@ final class StatusEvents {
     if (watch.register()) {
       interest.watch(wf.workflowId, watch.subscriber(), watch.watchId());
     }
-    bus.publish(feedAddress, new LiveFeedMessage.Snapshot(watch.key(), wf.workflowId, json, watch.subscriber()), LOCAL);
+    bus.publish(feedAddress, new LiveFeedMessage.Snapshot(watch.key(), wf.workflowId, json, watch.subscriber()), LocalCodec.DELIVERY);
   }
 }

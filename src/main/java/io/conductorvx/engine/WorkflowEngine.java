@@ -47,7 +47,6 @@ public final class WorkflowEngine {
   private final WorkflowMessages messages;
   private final Secrets secrets;
   private final ExecutionLimits limits = new ExecutionLimits();
-  private static final io.vertx.core.eventbus.DeliveryOptions LOCAL_CODEC = new io.vertx.core.eventbus.DeliveryOptions().setCodecName(LocalCodec.NAME);
   private final LocalDeciders deciders;
   private final EngineObserver observer;
   /** Who owns which partition: everything here until a cluster takes over ({@link #useOwnership}). */
@@ -153,7 +152,7 @@ public final class WorkflowEngine {
 
   /** Tells this server's parked long polls (and, in a cluster, the other members') that the queue got {@code count} messages. */
   public void queueReady(String queue, int count) {
-    vertx.eventBus().publish(address(LiveEvents.QUEUE_READY), new io.conductorvx.live.QueueReady(queue, count, false), LOCAL_CODEC);
+    vertx.eventBus().publish(address(LiveEvents.QUEUE_READY), new io.conductorvx.live.QueueReady(queue, count, false), LocalCodec.DELIVERY);
   }
 
   /** This server's name for a bus address. */
