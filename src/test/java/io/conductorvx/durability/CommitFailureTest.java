@@ -175,18 +175,18 @@ class CommitFailureTest {
     return "/api/tasks/poll/batch/" + client.taskType() + "?count=1&timeout=" + timeoutMs + "&workerid=t";
   }
 
-  private JsonObject pollUntilTask(long withinMs) throws Exception {
-    long deadline = System.currentTimeMillis() + withinMs;
-    String last = "";
-    while (System.currentTimeMillis() < deadline) {
-      HttpResponse<Buffer> r = call(HttpMethod.GET, pollPath(1000), null);
-      if (r.statusCode() == 200 && !r.bodyAsJsonArray().isEmpty()) {
-        return r.bodyAsJsonArray().getJsonObject(0);
-      }
-      last = r.statusCode() + " " + r.bodyAsString();
-      Thread.sleep(50);
+  private JsonObject pollUntilTask(long withinMs) {
+    HttpResponse<Buffer> answer = Await.await("a task to poll", Duration.ofMillis(withinMs), this::pollOnce,
+        r -> r.statusCode() == 200 && !r.bodyAsJsonArray().isEmpty());
+    return answer.bodyAsJsonArray().getJsonObject(0);
+  }
+
+  private HttpResponse<Buffer> pollOnce() {
+    try {
+      return call(HttpMethod.GET, pollPath(1000), null);
+    } catch (Exception e) {
+      throw new IllegalStateException("poll failed", e);
     }
-    throw new AssertionError("no task to poll within " + withinMs + " ms; last answer: " + last);
   }
 
   private void complete(JsonObject task) throws Exception {
