@@ -52,10 +52,9 @@ final class ApiErrors {
       }
       body.put("validationErrors", items);
     }
-    ctx.response()
+    Routes.uncompressed(ctx.response())
         .setStatusCode(error.status())
         .putHeader("Content-Type", "application/json")
-        .putHeader(io.vertx.core.http.HttpHeaders.CONTENT_ENCODING, io.vertx.core.http.HttpHeaders.IDENTITY) // as Routes: API answers go uncompressed
         .end(io.vertx.core.buffer.Buffer.buffer(Json.toBytes(body)));
   }
 

@@ -79,7 +79,6 @@ public final class WorkflowDocument {
     }
   }
 
-  /** The whole document from parts stored apart; input and definition may be null (kept inside rest). */
   /**
    * Whether a stored rest names its workflow (a top-level {@code workflowName}): documents written
    * before it was stored lack it, and must be read into a Workflow, which derives it again.
@@ -103,6 +102,7 @@ public final class WorkflowDocument {
     }
   }
 
+  /** The whole document from parts stored apart; input and definition may be null (kept inside rest). */
   public static String join(String rest, String input, String definition) {
     if (input == null && definition == null) {
       return rest;
