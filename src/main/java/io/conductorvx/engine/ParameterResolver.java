@@ -47,7 +47,8 @@ import java.util.function.Function;
  *
  * <p>Values taken from the context are deep copies of its maps and lists, so a resolved input never
  * aliases another task's output. Strings without {@code ${} are returned as they are with no
- * JsonPath work, and compiled paths are reused from JsonPath's bounded LRU cache (looked up by
+ * JsonPath work; plain dotted paths ({@link #isPlainPath}) are read by walking maps; other paths
+ * are compiled once and reused from JsonPath's bounded LRU cache (looked up by
  * {@code ReadContext.read(String)}).
  *
  * <p>Thread-safe: the only state is the immutable JsonPath configuration and environment.
