@@ -11,7 +11,8 @@
 # run_cases), OURS (memory postgres-redis postgres), CONDUCTOR (redis postgres; add sqlite),
 # CONDUCTOR_WORKFLOWS and CONDUCTOR_CASES (the same for Conductor; by default its cases leave out
 # fanout-10000, which takes it hours: its fan-out cost grows with the square of the fork),
-# CONDUCTOR_VERSION (3.32.3), CONDUCTOR_JAVA (a java 21+; default: the newest JDK found),
+# CONDUCTOR_VERSION (3.32.3), JAVA (the java that runs every process: both servers and the load
+# generator; default: the newest JDK found, which must be 21+ for Conductor; CONDUCTOR_JAVA is an older name for it),
 # POSTGRES_URL (postgresql://postgres@127.0.0.1:5432), REDIS_HOST/REDIS_PORT (127.0.0.1/6379).
 # Conductor OSS is fetched from Maven Central into benchmarks/target; it is never committed.
 # Results: benchmarks/target/compare-<time>.jsonl (one JSON line per run) and the table on stdout.
@@ -53,17 +54,22 @@ if [ -n "$CONDUCTOR" ] && [ ! -f "$conductor_jar" ]; then
     -Dartifact="org.conductoross:conductor-server:$CONDUCTOR_VERSION:jar:boot" -DoutputDirectory="$target/conductor"
 fi
 
-find_java21() {
-  if [ -n "${CONDUCTOR_JAVA:-}" ]; then echo "$CONDUCTOR_JAVA"; return; fi
+java_major_of() { "$1" -XshowSettings:properties -version 2>&1 | awk -F'= ' '/java.specification.version/ {print $2}' | cut -d. -f1; }
+
+# One JVM runs everything (both servers and the generator): the JDK alone moves our CPU per
+# workflow by a fifth (17 -> 25), so servers on different JDKs would not be compared fairly.
+newest_java() {
   local best="" best_major=0
   for j in /usr/lib/jvm/*/bin/java "$(command -v java)"; do
     [ -x "$j" ] || continue
-    local major
-    major=$("$j" -XshowSettings:properties -version 2>&1 | awk -F'= ' '/java.specification.version/ {print $2}' | cut -d. -f1)
-    if [ -n "$major" ] && [ "$major" -ge 21 ] && [ "$major" -gt "$best_major" ]; then best="$j"; best_major=$major; fi
+    local major; major=$(java_major_of "$j")
+    if [ -n "$major" ] && [ "$major" -gt "$best_major" ]; then best="$j"; best_major=$major; fi
   done
   echo "$best"
 }
+java=${JAVA:-${CONDUCTOR_JAVA:-$(newest_java)}}
+java_major=$(java_major_of "$java")
+log "every process runs on $java (Java $java_major)"
 
 # ---- backends ----
 psql_admin() { psql "$POSTGRES_URL/postgres" -qtAc "$1" >/dev/null; }
@@ -117,17 +123,17 @@ start_ours() {
   esac
   require_free_port "$OUR_PORT"
   local t0; t0=$(now_ms)
+  # started as README.md runs it, with the JVM settings from config/jvm.options
   CONDUCTOR_PORT=$OUR_PORT CONDUCTOR_STORE=$store CONDUCTOR_QUEUE=$queue \
     CONDUCTOR_POSTGRES_URL="$POSTGRES_URL/$OUR_DB" CONDUCTOR_REDIS_URL="redis://$REDIS_HOST:$REDIS_PORT/$OUR_REDIS_DB" \
-    java -jar "$server_jar" > "$target/ours-$mode.log" 2>&1 &
+    "$java" @config/jvm.options -jar "$server_jar" > "$target/ours-$mode.log" 2>&1 &
   server_pid=$!
   await_ready "ours-$mode" "$OUR_PORT" "$t0"
 }
 
 start_conductor() {
-  local mode=$1 java
-  java=$(find_java21)
-  [ -n "$java" ] || { log "no Java 21+ found for Conductor OSS (set CONDUCTOR_JAVA)"; return 1; }
+  local mode=$1
+  [ "$java_major" -ge 21 ] || { log "no Java 21+ found for Conductor OSS (set JAVA)"; return 1; }
   local run_dir="$target/conductor-run-$mode"
   rm -rf "$run_dir"; mkdir -p "$run_dir"
   local pg_host_db="${POSTGRES_URL#postgresql://}"; pg_host_db="${pg_host_db#*@}"
@@ -161,7 +167,7 @@ start_conductor() {
 load() {
   local label=$1 port=$2 case_name=$3; shift 3
   log "$label: $case_name"
-  java -jar "$bench_jar" url="http://127.0.0.1:$port/api" label="$label" case="$case_name" pid="$server_pid" \
+  "$java" -jar "$bench_jar" url="http://127.0.0.1:$port/api" label="$label" case="$case_name" pid="$server_pid" \
     timeoutSeconds="${TIMEOUT_SECONDS:-900}" "$@" | tee -a "$results" >&2
 }
 
@@ -170,7 +176,7 @@ CONDUCTOR_CASES=${CONDUCTOR_CASES:-${CASES/fanout-10000/}}
 run_cases() {
   local label=$1 port=$2 CASES=$3 WORKFLOWS=$4
   # warm-up so both JVMs are measured after JIT, as a long-running server would be
-  java -jar "$bench_jar" url="http://127.0.0.1:$port/api" shape=simple tasks=5 workflows=$(( WORKFLOWS / 10 + 50 )) \
+  "$java" -jar "$bench_jar" url="http://127.0.0.1:$port/api" shape=simple tasks=5 workflows=$(( WORKFLOWS / 10 + 50 )) \
     workers=16 starters=16 > /dev/null
   for c in $CASES; do
     case "$c" in
@@ -199,7 +205,7 @@ for mode in $CONDUCTOR; do
 done
 
 echo
-echo "Machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB; $(date -u +%Y-%m-%d); N=$WORKFLOWS (Conductor: ${CONDUCTOR_WORKFLOWS:-$WORKFLOWS})"
+echo "Machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB; Java $java_major; $(date -u +%Y-%m-%d); N=$WORKFLOWS (Conductor: ${CONDUCTOR_WORKFLOWS:-$WORKFLOWS})"
 echo
-java -cp "$bench_jar" io.conductorvx.bench.CompareReport "$results"
+"$java" -cp "$bench_jar" io.conductorvx.bench.CompareReport "$results"
 log "raw results: $results"
