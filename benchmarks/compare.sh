@@ -7,7 +7,8 @@
 #   WORKFLOWS=2000 benchmarks/compare.sh       # a quicker run
 #   OURS="memory" CONDUCTOR="" benchmarks/compare.sh    # only our in-memory mode
 #
-# Knobs (environment): WORKFLOWS (throughput cases, default 10000), CASES (default: all, see
+# Knobs (environment): WORKFLOWS (throughput cases, default 10000), WARMUP and GEN_WARMUP (workflows
+# run unmeasured first against each server, by a separate generator and by each case's own; 3000 each), CASES (default: all, see
 # run_cases), OURS (memory postgres-redis postgres), CONDUCTOR (redis postgres; add sqlite),
 # CONDUCTOR_WORKFLOWS and CONDUCTOR_CASES (the same for Conductor; by default its cases leave out
 # fanout-10000, which takes it hours: its fan-out cost grows with the square of the fork),
@@ -167,17 +168,21 @@ start_conductor() {
 load() {
   local label=$1 port=$2 case_name=$3; shift 3
   log "$label: $case_name"
+  # The generator is a fresh JVM per case: its own unmeasured warm-up (GEN_WARMUP workflows, default
+  # 3000) lets its code be compiled first; with the generator's default of 300 its JIT work was a
+  # fifth of the machine's CPU in a 10,000-workflow run, which the server under test then lacked.
   "$java" -jar "$bench_jar" url="http://127.0.0.1:$port/api" label="$label" case="$case_name" pid="$server_pid" \
-    timeoutSeconds="${TIMEOUT_SECONDS:-900}" "$@" | tee -a "$results" >&2
+    timeoutSeconds="${TIMEOUT_SECONDS:-900}" warmup="${GEN_WARMUP:-3000}" "$@" | tee -a "$results" >&2
 }
 
 CASES=${CASES:-throughput-k5 throughput-k3 fork latency join paced fanout-2000 fanout-10000}
 CONDUCTOR_CASES=${CONDUCTOR_CASES:-${CASES/fanout-10000/}}
 run_cases() {
   local label=$1 port=$2 CASES=$3 WORKFLOWS=$4
-  # warm-up so both JVMs are measured after JIT, as a long-running server would be
-  "$java" -jar "$bench_jar" url="http://127.0.0.1:$port/api" shape=simple tasks=5 workflows=$(( WORKFLOWS / 10 + 50 )) \
-    workers=16 starters=16 > /dev/null
+  # warm-up so both servers are measured after JIT, as a long-running server would be: the same
+  # number of workflows for both (WARMUP, default 3000)
+  "$java" -jar "$bench_jar" url="http://127.0.0.1:$port/api" shape=simple tasks=5 workflows="${WARMUP:-3000}" \
+    workers=16 starters=16 warmup=0 > /dev/null
   for c in $CASES; do
     case "$c" in
       throughput-k5) load "$label" "$port" "$c" shape=simple tasks=5 workflows="$WORKFLOWS" workers=16 starters=16 ;;
