@@ -17,6 +17,7 @@ public record ServerConfig(
     String redisKeyPrefix,
     int postgresPoolSize,
     int redisPoolSize,
+    int eventLoops,
     int httpInstances,
     int deciderPartitions,
     long sweepIntervalMs,
@@ -98,6 +99,7 @@ public record ServerConfig(
         .put("redisKeyPrefix", "cvx:")
         .put("postgresPoolSize", 8)
         .put("redisPoolSize", 8)
+        .put("eventLoops", cores)
         .put("httpInstances", cores)
         .put("deciderPartitions", cores)
         .put("sweepIntervalMs", 500)
@@ -179,6 +181,7 @@ public record ServerConfig(
           redisKeyPrefix(c.getString("redisKeyPrefix")),
           c.getInteger("postgresPoolSize"),
           c.getInteger("redisPoolSize"),
+          Math.max(1, c.getInteger("eventLoops")),
           Math.max(1, c.getInteger("httpInstances")),
           Math.max(1, c.getInteger("deciderPartitions")),
           c.getLong("sweepIntervalMs"),
@@ -330,6 +333,7 @@ public record ServerConfig(
         .put("redisKeyPrefix", redisKeyPrefix)
         .put("postgresPoolSize", postgresPoolSize)
         .put("redisPoolSize", redisPoolSize)
+        .put("eventLoops", eventLoops)
         .put("httpInstances", httpInstances)
         .put("deciderPartitions", deciderPartitions)
         .put("sweepIntervalMs", sweepIntervalMs)

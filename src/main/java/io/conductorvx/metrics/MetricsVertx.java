@@ -51,7 +51,9 @@ public final class MetricsVertx {
    * in a registry of its own, without Vert.x's per-request and per-message ones).
    */
   public static Vertx create(ServerConfig config) {
-    return create(config.metrics() && config.metricsVertx(), new VertxOptions());
+    // One event loop per core (Vert.x's default is two): the HTTP verticles and the deciders then
+    // share loops, so some commands stay on their thread, and fewer sleeping loops need waking.
+    return create(config.metrics() && config.metricsVertx(), new VertxOptions().setEventLoopPoolSize(config.eventLoops()));
   }
 
   public static Vertx create(boolean metrics, VertxOptions options) {
