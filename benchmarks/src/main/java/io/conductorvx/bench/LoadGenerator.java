@@ -57,7 +57,7 @@ public final class LoadGenerator {
   private final int fanout;
   private final String workflowName;
 
-  private final Vertx vertx = Vertx.vertx();
+  private final Vertx vertx;
   private HttpClient http;
   /** The servers' addresses: {@code url} may list several (comma-separated), used in turn per request as a load balancer would. */
   private String[] hosts;
@@ -109,6 +109,9 @@ public final class LoadGenerator {
     this.sequential = Boolean.parseBoolean(args.getOrDefault("sequential", "false"));
     this.fanout = intArg("fanout", 2000);
     this.workflowName = "bench_" + shape + "_" + tasksPerWorkflow + ("dynamic".equals(shape) ? "_" + fanout : "");
+    // eventLoops: the generator's own event loop threads (default: one per core)
+    this.vertx = Vertx.vertx(new io.vertx.core.VertxOptions().setEventLoopPoolSize(
+        intArg("eventLoops", Runtime.getRuntime().availableProcessors())));
     this.finished = new CountDownLatch(workflows);
     this.workersDone = new CountDownLatch(workers);
   }
