@@ -7,6 +7,7 @@ import io.conductorvx.model.TaskResult;
 import io.conductorvx.model.TaskStatus;
 import io.conductorvx.model.Workflow;
 import io.conductorvx.model.WorkflowStatus;
+import io.conductorvx.store.TaskDocument;
 import io.conductorvx.tasks.TaskType;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -159,7 +160,9 @@ final class WorkflowOperations {
     task.pollCount++;
     task.updateTime = d.now();
     d.statusChanged(task);
-    return new Command.Claim(Command.Claim.Outcome.CLAIMED, Json.toBytes(task));
+    // one encoding for both the save that follows and the poll's answer
+    byte[] document = TaskDocument.encodeForSave(task);
+    return new Command.Claim(Command.Claim.Outcome.CLAIMED, TaskDocument.withComputedFields(task, document));
   }
 
   void pause(Decision d) {

@@ -55,6 +55,13 @@ public class Task extends Extensible {
   public String parentTaskId;
   public Object executionMetadata;
 
+  /**
+   * This very state's stored document, encoded ahead by {@code TaskDocument.encodeForSave} for the
+   * save that follows in the same command, which takes it; never part of the JSON.
+   */
+  @JsonIgnore
+  public transient byte[] encodedDocument;
+
   @JsonProperty("queueWaitTime")
   public long queueWaitTime() {
     if (startTime > 0 && scheduledTime > 0) {

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectWriter;
 import io.conductorvx.model.Json;
 import io.conductorvx.model.Task;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
 
 /**
  * The stored JSON of a task: every field but those the model computes from others (its task
@@ -20,7 +22,13 @@ public final class TaskDocument {
 
   private TaskDocument() {}
 
+  /** The task's document; the one {@link #encodeForSave} kept on it, if any, is taken instead. */
   public static byte[] encode(Task task) {
+    byte[] kept = task.encodedDocument;
+    if (kept != null) {
+      task.encodedDocument = null;
+      return kept;
+    }
     try {
       return WRITER.writeValueAsBytes(task);
     } catch (JsonProcessingException e) {
@@ -29,10 +37,36 @@ public final class TaskDocument {
   }
 
   public static String encodeText(Task task) {
-    try {
-      return WRITER.writeValueAsString(task);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("Cannot serialize task " + task.taskId, e);
+    return new String(encode(task), StandardCharsets.UTF_8);
+  }
+
+  /**
+   * Encodes the task and keeps the bytes on it for the save that follows in the same command, with
+   * nothing changing the task in between: a claim answers the poll from these bytes too
+   * ({@link #withComputedFields}), so the task is encoded once, not once for each.
+   */
+  public static byte[] encodeForSave(Task task) {
+    task.encodedDocument = null;
+    byte[] json = encode(task);
+    task.encodedDocument = json;
+    return json;
+  }
+
+  /**
+   * The task's whole JSON, as {@code Json.toBytes(task)} writes it (fields in another order): its
+   * stored document with the computed fields added before the closing brace.
+   */
+  public static byte[] withComputedFields(Task task, byte[] document) {
+    byte[] definition = task.taskDefinition() == null ? null : Json.toBytes(task.taskDefinition());
+    byte[] computed = (",\"queueWaitTime\":" + task.queueWaitTime() + ",\"loopOverTask\":" + task.loopOverTask()
+        + (definition == null ? "" : ",\"taskDefinition\":")).getBytes(StandardCharsets.US_ASCII);
+    ByteArrayOutputStream out = new ByteArrayOutputStream(document.length + computed.length + (definition == null ? 0 : definition.length) + 1);
+    out.write(document, 0, document.length - 1); // a non-empty object: splice before its last brace
+    out.write(computed, 0, computed.length);
+    if (definition != null) {
+      out.write(definition, 0, definition.length);
     }
+    out.write('}');
+    return out.toByteArray();
   }
 }
