@@ -26,7 +26,7 @@ public final class PostgresMigrations {
 
   /** The scripts in order. A jar cannot be listed without blocking, so they are named here. */
   static final List<String> SCRIPTS = List.of("V1__schema.sql", "V2__event_handlers.sql", "V3__workflow_parts.sql",
-      "V4__event_executions.sql", "V5__scheduler.sql", "V6__cluster.sql", "V7__retention.sql");
+      "V4__event_executions.sql", "V5__scheduler.sql", "V6__cluster.sql", "V7__retention.sql", "V8__hot_updates.sql");
 
   private static final Pattern NAME = Pattern.compile("V(\\d+)__(\\w+)\\.sql");
 

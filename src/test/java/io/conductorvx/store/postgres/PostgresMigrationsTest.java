@@ -92,6 +92,22 @@ class PostgresMigrationsTest {
   }
 
   @Test
+  void executionTablesLeaveRoomOnTheirPagesForUpdates(VertxTestContext ctx) {
+    Pool pool = pool();
+    PostgresMigrations.migrate(vertx, pool)
+        .compose(applied -> pool.preparedQuery("SELECT c.relname, array_to_string(c.reloptions, ',') FROM pg_class c"
+            + " JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1 AND c.relname IN ('workflow', 'task')"
+            + " ORDER BY c.relname").execute(io.vertx.sqlclient.Tuple.of(schema)))
+        .map(rows -> {
+          List<String> options = new ArrayList<>();
+          rows.forEach(r -> options.add(r.getString(0) + ":" + r.getString(1)));
+          assertEquals(List.of("task:fillfactor=50", "workflow:fillfactor=50"), options);
+          return null;
+        })
+        .onComplete(ctx.succeedingThenComplete());
+  }
+
+  @Test
   void everyScriptInTheResourceFolderIsListedInOrder() throws IOException {
     try (Stream<Path> files = Files.list(Path.of("src/main/resources", PostgresMigrations.RESOURCE_DIR))) {
       List<String> onDisk = files.map(p -> p.getFileName().toString())
