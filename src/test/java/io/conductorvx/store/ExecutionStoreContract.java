@@ -137,6 +137,30 @@ public abstract class ExecutionStoreContract {
   }
 
   @Test
+  void textOutsideAsciiReadsBackAsWritten(VertxTestContext ctx) {
+    String text = "caf\u00e9 \u20ac \u6f22\u5b57 \ud83d\ude80 \"quoted\" \\ tab\t nul\u0000";
+    Workflow wf = running("wf1");
+    wf.input.put("text", text);
+    wf.output.put("text", text);
+    Task t = task(wf, "t1", 1);
+    t.inputData.put("text", text);
+    wf.tasks.add(t);
+    check(ctx, () -> store.save(wf, List.of(t), List.of())
+        .compose(v -> {
+          wf.output.put("again", text); // a later save writes the rest alone
+          return store.save(wf, List.of(t), List.of());
+        })
+        .compose(v -> store.getWorkflow("wf1", true))
+        .map(read -> {
+          assertEquals(text, read.input.get("text"));
+          assertEquals(text, read.output.get("text"));
+          assertEquals(text, read.output.get("again"));
+          assertEquals(text, read.tasks.get(0).inputData.get("text"));
+          return null;
+        }));
+  }
+
+  @Test
   void workflowReadWithoutTasksHasAnEmptyTaskList(VertxTestContext ctx) {
     Workflow wf = running("wf1");
     Task t = task(wf, "t1", 1);
