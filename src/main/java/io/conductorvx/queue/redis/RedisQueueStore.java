@@ -290,8 +290,10 @@ public final class RedisQueueStore implements QueueStore {
     return client.send(request).recover(this::unavailable);
   }
 
+  /** A single command's error starts with NOSCRIPT; a batch's lists its commands' errors as "ERR [i] NOSCRIPT ...". */
   private static boolean isNoScript(Throwable err) {
-    return err.getMessage() != null && err.getMessage().startsWith("NOSCRIPT");
+    String message = err.getMessage();
+    return message != null && (message.startsWith("NOSCRIPT") || message.contains("] NOSCRIPT"));
   }
 
   private <T> Future<T> unavailable(Throwable err) {
