@@ -59,9 +59,14 @@ final class CommitPipeline {
     if (changes.isEmpty()) {
       return afterSave(lw, queueFollowUp.scheduleCheck(lw, d));
     }
-    wf.updateTime = d.now();
+    boolean tasksOnly = d.tasksOnly && !changes.workflow && changes.removedTaskIds.isEmpty() && changes.failureWorkflowId == null;
+    if (!tasksOnly) {
+      wf.updateTime = d.now();
+    }
     Future<Void> before = changes.failureWorkflowId != null ? failureWorkflows.start(wf, changes) : Future.succeededFuture();
-    return before.compose(v -> store.save(wf, changes.tasks, changes.removedTaskIds, engine.ownership().fence(lw.id(), lw.epoch)))
+    return before.compose(v -> tasksOnly
+            ? store.saveTasks(wf, changes.tasks, engine.ownership().fence(lw.id(), lw.epoch))
+            : store.save(wf, changes.tasks, changes.removedTaskIds, engine.ownership().fence(lw.id(), lw.epoch)))
         .recover(err -> {
           cache.remove(lw.id());
           if (err instanceof io.conductorvx.store.FencedWriteException fenced) {

@@ -21,6 +21,8 @@ final class Decision implements TaskContext {
    * claim): their decision may visit just those tasks and the pending system tasks.
    */
   boolean incremental;
+  /** Set by a command that changed recorded tasks and nothing of the workflow itself (a claim): only the tasks are saved. */
+  boolean tasksOnly;
   /** Whether the last decision of this workflow ran to the end; the live flag is cleared while this one runs. */
   final boolean wasSettled;
   /** Whether the running decision visits every pending task; fixed when it starts. */

@@ -160,6 +160,7 @@ final class WorkflowOperations {
     task.pollCount++;
     task.updateTime = d.now();
     d.statusChanged(task);
+    d.tasksOnly = true; // as Conductor, a poll changes the task, not the workflow (nor its updateTime)
     // one encoding for both the save that follows and the poll's answer
     byte[] document = TaskDocument.encodeForSave(task);
     return new Command.Claim(Command.Claim.Outcome.CLAIMED, TaskDocument.withComputedFields(task, document));

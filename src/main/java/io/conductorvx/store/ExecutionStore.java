@@ -31,6 +31,15 @@ public interface ExecutionStore {
     return save(workflow, changedTasks, removedTaskIds);
   }
 
+  /**
+   * Saves tasks of a workflow whose own document has not changed since its last save (a claim
+   * marks only the task it hands out): a store may leave the workflow's row as it is. Fails as
+   * {@link #save} does, with a not-found when the workflow is no longer stored.
+   */
+  default Future<Void> saveTasks(Workflow workflow, Collection<Task> changedTasks, Fence fence) {
+    return save(workflow, changedTasks, java.util.List.of(), fence);
+  }
+
   /** @param includeTasks when false the returned workflow has an empty task list */
   Future<Workflow> getWorkflow(String workflowId, boolean includeTasks);
 

@@ -161,6 +161,27 @@ public abstract class ExecutionStoreContract {
   }
 
   @Test
+  void savingOnlyTasksWritesThemAndLeavesTheWorkflowAsStored(VertxTestContext ctx) {
+    Workflow wf = running("wf1");
+    wf.updateTime = 1_000;
+    Task t = task(wf, "t1", 1);
+    wf.tasks.add(t);
+    check(ctx, () -> store.save(wf, List.of(t), List.of())
+        .compose(v -> {
+          t.status = TaskStatus.IN_PROGRESS;
+          t.workerId = "worker-1";
+          return store.saveTasks(wf, List.of(t), null);
+        })
+        .compose(v -> store.getWorkflow("wf1", true))
+        .map(read -> {
+          assertEquals(1_000, read.updateTime);
+          assertEquals(TaskStatus.IN_PROGRESS, read.tasks.get(0).status);
+          assertEquals("worker-1", read.tasks.get(0).workerId);
+          return null;
+        }));
+  }
+
+  @Test
   void workflowReadWithoutTasksHasAnEmptyTaskList(VertxTestContext ctx) {
     Workflow wf = running("wf1");
     Task t = task(wf, "t1", 1);

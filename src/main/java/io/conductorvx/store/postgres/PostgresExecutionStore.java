@@ -183,7 +183,28 @@ public final class PostgresExecutionStore implements ExecutionStore {
         .recover(db::unavailable);
   }
 
-  /** One workflow's save, as rows: its workflow row (an update when its large parts are stored), tasks, removals. */
+  /** Only the tasks: the workflow's row stays as it is (its document did not change). */
+  @Override
+  public Future<Void> saveTasks(Workflow workflow, Collection<Task> changedTasks, io.conductorvx.store.Fence fence) {
+    List<Tuple> taskRows = new ArrayList<>(changedTasks.size());
+    for (Task task : changedTasks) {
+      taskRows.add(Tuple.of(task.taskId, workflow.workflowId, task.seq, bytes(TaskDocument.encode(task))));
+    }
+    return saves.submit(new WorkflowWrite(workflow.workflowId, true, null, taskRows, List.of(), fence))
+        .recover(err -> isMissingWorkflow(err)
+            ? Future.failedFuture(ConductorException.notFound("Workflow " + workflow.workflowId + " was removed"))
+            : db.unavailable(err));
+  }
+
+  /** A task row whose workflow row is gone: the foreign key refuses it. */
+  private static boolean isMissingWorkflow(Throwable err) {
+    return err instanceof io.vertx.pgclient.PgException pg && "23503".equals(pg.getSqlState());
+  }
+
+  /**
+   * One workflow's save, as rows: its workflow row (an update when its large parts are stored; null
+   * when only tasks are saved), tasks, removals.
+   */
   private record WorkflowWrite(String workflowId, boolean update, Tuple workflowRow, List<Tuple> taskRows,
       List<String> removedTaskIds, io.conductorvx.store.Fence fence) {}
 
@@ -205,7 +226,9 @@ public final class PostgresExecutionStore implements ExecutionStore {
       if (w.fence() != null) {
         fences.put(w.fence().partition(), w.fence().epoch());
       }
-      if (w.update()) {
+      if (w.workflowRow() == null) {
+        // tasks only (saveTasks)
+      } else if (w.update()) {
         updates.add(w.workflowRow());
         updatedIds.add(w.workflowId());
       } else {
