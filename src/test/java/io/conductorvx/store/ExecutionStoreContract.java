@@ -182,6 +182,19 @@ public abstract class ExecutionStoreContract {
   }
 
   @Test
+  void savingOnlyTasksOfARemovedWorkflowAnswersNotFound(VertxTestContext ctx) {
+    Workflow wf = running("gone");
+    Task t = task(wf, "t1", 1);
+    store.save(wf, List.of(t), List.of())
+        .compose(v -> store.removeWorkflow("gone"))
+        .compose(removed -> store.saveTasks(wf, List.of(t), null))
+        .onComplete(ctx.failing(err -> ctx.verify(() -> {
+          assertEquals(404, ((io.conductorvx.error.ConductorException) err).status());
+          ctx.completeNow();
+        })));
+  }
+
+  @Test
   void workflowReadWithoutTasksHasAnEmptyTaskList(VertxTestContext ctx) {
     Workflow wf = running("wf1");
     Task t = task(wf, "t1", 1);

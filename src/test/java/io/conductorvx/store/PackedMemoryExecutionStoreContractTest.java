@@ -30,6 +30,11 @@ class PackedMemoryExecutionStoreContractTest extends ExecutionStoreContract {
     }
 
     @Override
+    public Future<Void> saveTasks(Workflow workflow, Collection<Task> changedTasks, Fence fence) {
+      return store.saveTasks(workflow, changedTasks, fence).onSuccess(v -> store.packFinished());
+    }
+
+    @Override
     public Future<Workflow> getWorkflow(String workflowId, boolean includeTasks) {
       return store.getWorkflow(workflowId, includeTasks);
     }

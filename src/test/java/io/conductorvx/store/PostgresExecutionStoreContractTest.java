@@ -59,17 +59,4 @@ class PostgresExecutionStoreContractTest extends ExecutionStoreContract {
           ctx.completeNow();
         })));
   }
-
-  @Test
-  void savingOnlyTasksOfARemovedWorkflowAnswersNotFound(VertxTestContext ctx) {
-    Workflow wf = running("gone");
-    io.conductorvx.model.Task t = task(wf, "t1", 1);
-    store.save(wf, List.of(t), List.of())
-        .compose(v -> store.removeWorkflow("gone"))
-        .compose(removed -> store.saveTasks(wf, List.of(t), null))
-        .onComplete(ctx.failing(err -> ctx.verify(() -> {
-          assertEquals(404, ((io.conductorvx.error.ConductorException) err).status());
-          ctx.completeNow();
-        })));
-  }
 }

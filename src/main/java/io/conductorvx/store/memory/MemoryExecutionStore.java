@@ -232,6 +232,33 @@ public final class MemoryExecutionStore implements ExecutionStore {
     return Future.succeededFuture();
   }
 
+  /** Only the tasks: the workflow's row (its encoded document) stays as it is. */
+  @Override
+  public Future<Void> saveTasks(Workflow workflow, Collection<Task> changedTasks, io.conductorvx.store.Fence fence) {
+    List<TaskRow> changed = new ArrayList<>(changedTasks.size());
+    for (Task task : changedTasks) {
+      changed.add(TaskRow.of(task));
+    }
+    String id = workflow.workflowId;
+    boolean[] whole = {false};
+    Row row = workflows.computeIfPresent(id, (key, old) -> {
+      if (old.isPacked()) {
+        whole[0] = true; // finished and packed: the full save reopens it
+        return old;
+      }
+      Set<String> ids = taskIdsByWorkflow.computeIfAbsent(id, k -> ConcurrentHashMap.newKeySet());
+      for (TaskRow task : changed) {
+        tasks.put(task.taskId(), task);
+        ids.add(task.taskId());
+      }
+      return old;
+    });
+    if (row == null) {
+      return Future.failedFuture(io.conductorvx.error.ConductorException.notFound("Workflow " + id + " was removed"));
+    }
+    return whole[0] ? save(workflow, changedTasks, List.of()) : Future.succeededFuture();
+  }
+
   /** Keeps the finished index and count in step with a row's change ({@code now} null: removed). */
   private void track(Row old, Row now) {
     Execution before = old != null && old.status().isTerminal() ? old.execution() : null;
