@@ -1,5 +1,5 @@
 -- conductor-vx schema, version 8: room on each page for the next versions of its rows. A
--- workflow's row is rewritten by every command and a task's about three times, soon after it was
+-- workflow's row is rewritten by most commands and a task's about three times, soon after it was
 -- written; with full pages (the default) the new version moved to another page and every index of
 -- the table got an entry for it. With half of each page free the update stays on its page without
 -- touching an index (a HOT update): measured on the standard load, task updates went from 23% to

@@ -33,10 +33,9 @@ public final class PostgresExecutionStore implements ExecutionStore {
       .map(s -> "'" + s.name() + "'")
       .collect(Collectors.joining(", ", "status IN (", ")"));
 
-  // Parameters are bound as text and cast on the server: a Java String bound to a json
-  // parameter would be stored as a JSON string, not as the object it spells.
-  // Documents are bound as the UTF-8 bytes Jackson wrote (bytea), not as strings: the client
-  // encoded a string parameter to UTF-8 a character at a time, 8% of the server's CPU in durable mode.
+  // Documents are bound as the UTF-8 bytes Jackson wrote (bytea) and cast on the server: a Java
+  // String bound to a json parameter would be stored as a JSON string, not as the object it spells,
+  // and the client encoded a string parameter a character at a time (8% of the durable-mode CPU).
   // A workflow's input and definition are written when they are new to the store; other saves
   // update the small rest only (see WorkflowDocument).
   // end_time (NULL until finished) and parent_workflow_id are what retention selects on (V7).
@@ -226,13 +225,13 @@ public final class PostgresExecutionStore implements ExecutionStore {
       if (w.fence() != null) {
         fences.put(w.fence().partition(), w.fence().epoch());
       }
-      if (w.workflowRow() == null) {
-        // tasks only (saveTasks)
-      } else if (w.update()) {
-        updates.add(w.workflowRow());
-        updatedIds.add(w.workflowId());
-      } else {
-        inserts.add(w.workflowRow());
+      if (w.workflowRow() != null) { // null: tasks only (saveTasks)
+        if (w.update()) {
+          updates.add(w.workflowRow());
+          updatedIds.add(w.workflowId());
+        } else {
+          inserts.add(w.workflowRow());
+        }
       }
       tasks.addAll(w.taskRows());
       removed.addAll(w.removedTaskIds());
