@@ -1,5 +1,6 @@
 package io.conductorvx.store.memory;
 
+import io.conductorvx.error.ConductorException;
 import io.conductorvx.model.Json;
 import io.conductorvx.model.PollData;
 import io.conductorvx.model.Task;
@@ -10,6 +11,7 @@ import io.conductorvx.model.Workflow;
 import io.conductorvx.model.WorkflowDef;
 import io.conductorvx.model.WorkflowStatus;
 import io.conductorvx.store.ExecutionStore;
+import io.conductorvx.store.Fence;
 import io.conductorvx.store.SearchQuery;
 import io.conductorvx.store.TaskDocument;
 import io.conductorvx.store.WorkflowDocument;
@@ -196,10 +198,7 @@ public final class MemoryExecutionStore implements ExecutionStore {
   public Future<Void> save(Workflow workflow, Collection<Task> changedTasks, Collection<String> removedTaskIds) {
     WorkflowDocument.Encoded doc = WorkflowDocument.encode(workflow);
     WorkflowDef def = workflow.workflowDefinition;
-    List<TaskRow> changed = new ArrayList<>(changedTasks.size());
-    for (Task task : changedTasks) {
-      changed.add(TaskRow.of(task));
-    }
+    List<TaskRow> changed = rows(changedTasks);
     byte[] definition = shared(def, doc.definition());
     String id = workflow.workflowId;
     Row saved = new Row(doc.rest(), doc.input(), null, null, definition, id, def.name, def.version,
@@ -210,11 +209,7 @@ public final class MemoryExecutionStore implements ExecutionStore {
       if (old != null && old.isPacked()) {
         unpackTasks(old);
       }
-      Set<String> ids = taskIdsByWorkflow.computeIfAbsent(id, k -> ConcurrentHashMap.newKeySet());
-      for (TaskRow task : changed) {
-        tasks.put(task.taskId(), task);
-        ids.add(task.taskId());
-      }
+      Set<String> ids = putTasks(id, changed);
       for (String taskId : removedTaskIds) {
         tasks.remove(taskId);
         ids.remove(taskId);
@@ -234,11 +229,8 @@ public final class MemoryExecutionStore implements ExecutionStore {
 
   /** Only the tasks: the workflow's row (its encoded document) stays as it is. */
   @Override
-  public Future<Void> saveTasks(Workflow workflow, Collection<Task> changedTasks, io.conductorvx.store.Fence fence) {
-    List<TaskRow> changed = new ArrayList<>(changedTasks.size());
-    for (Task task : changedTasks) {
-      changed.add(TaskRow.of(task));
-    }
+  public Future<Void> saveTasks(Workflow workflow, Collection<Task> changedTasks, Fence fence) {
+    List<TaskRow> changed = rows(changedTasks);
     String id = workflow.workflowId;
     boolean[] whole = {false};
     Row row = workflows.computeIfPresent(id, (key, old) -> {
@@ -246,17 +238,31 @@ public final class MemoryExecutionStore implements ExecutionStore {
         whole[0] = true; // finished and packed: the full save reopens it
         return old;
       }
-      Set<String> ids = taskIdsByWorkflow.computeIfAbsent(id, k -> ConcurrentHashMap.newKeySet());
-      for (TaskRow task : changed) {
-        tasks.put(task.taskId(), task);
-        ids.add(task.taskId());
-      }
+      putTasks(id, changed);
       return old;
     });
     if (row == null) {
-      return Future.failedFuture(io.conductorvx.error.ConductorException.notFound("Workflow " + id + " was removed"));
+      return Future.failedFuture(ConductorException.notFound("Workflow " + id + " was removed"));
     }
     return whole[0] ? save(workflow, changedTasks, List.of()) : Future.succeededFuture();
+  }
+
+  private static List<TaskRow> rows(Collection<Task> changedTasks) {
+    List<TaskRow> rows = new ArrayList<>(changedTasks.size());
+    for (Task task : changedTasks) {
+      rows.add(TaskRow.of(task));
+    }
+    return rows;
+  }
+
+  /** Stores the rows as the workflow's tasks (inside its row's compute). @return the workflow's task ids */
+  private Set<String> putTasks(String workflowId, List<TaskRow> changed) {
+    Set<String> ids = taskIdsByWorkflow.computeIfAbsent(workflowId, k -> ConcurrentHashMap.newKeySet());
+    for (TaskRow task : changed) {
+      tasks.put(task.taskId(), task);
+      ids.add(task.taskId());
+    }
+    return ids;
   }
 
   /** Keeps the finished index and count in step with a row's change ({@code now} null: removed). */

@@ -8,9 +8,11 @@ import io.conductorvx.model.TaskExecLog;
 import io.conductorvx.model.Workflow;
 import io.conductorvx.model.WorkflowStatus;
 import io.conductorvx.store.ExecutionStore;
+import io.conductorvx.store.Fence;
 import io.conductorvx.store.TaskDocument;
 import io.conductorvx.store.WorkflowDocument;
 import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
@@ -164,7 +166,7 @@ public final class PostgresExecutionStore implements ExecutionStore {
 
   @Override
   public Future<Void> save(Workflow workflow, Collection<Task> changedTasks, Collection<String> removedTaskIds,
-      io.conductorvx.store.Fence fence) {
+      Fence fence) {
     WorkflowDocument.Encoded doc = WorkflowDocument.encode(workflow);
     Long endTime = workflow.status.isTerminal() ? ExecutionStore.endTimeOf(workflow) : null;
     Tuple workflowRow = doc.partsStored()
@@ -172,11 +174,7 @@ public final class PostgresExecutionStore implements ExecutionStore {
         : Tuple.of(workflow.workflowId, workflow.workflowDefinition.name, workflow.workflowDefinition.version,
             workflow.status.name(), workflow.correlationId, workflow.createTime, bytes(doc.rest()), bytes(doc.input()),
             bytes(doc.definition()), endTime, workflow.parentWorkflowId);
-    List<Tuple> taskRows = new ArrayList<>(changedTasks.size());
-    for (Task task : changedTasks) {
-      taskRows.add(Tuple.of(task.taskId, workflow.workflowId, task.seq, bytes(TaskDocument.encode(task))));
-    }
-    return saves.submit(new WorkflowWrite(workflow.workflowId, doc.partsStored(), workflowRow, taskRows,
+    return saves.submit(new WorkflowWrite(workflow.workflowId, doc.partsStored(), workflowRow, taskRows(workflow, changedTasks),
             List.copyOf(removedTaskIds), fence))
         .onSuccess(v -> WorkflowDocument.saved(workflow, doc))
         .recover(db::unavailable);
@@ -184,15 +182,19 @@ public final class PostgresExecutionStore implements ExecutionStore {
 
   /** Only the tasks: the workflow's row stays as it is (its document did not change). */
   @Override
-  public Future<Void> saveTasks(Workflow workflow, Collection<Task> changedTasks, io.conductorvx.store.Fence fence) {
-    List<Tuple> taskRows = new ArrayList<>(changedTasks.size());
-    for (Task task : changedTasks) {
-      taskRows.add(Tuple.of(task.taskId, workflow.workflowId, task.seq, bytes(TaskDocument.encode(task))));
-    }
-    return saves.submit(new WorkflowWrite(workflow.workflowId, true, null, taskRows, List.of(), fence))
+  public Future<Void> saveTasks(Workflow workflow, Collection<Task> changedTasks, Fence fence) {
+    return saves.submit(new WorkflowWrite(workflow.workflowId, true, null, taskRows(workflow, changedTasks), List.of(), fence))
         .recover(err -> isMissingWorkflow(err)
             ? Future.failedFuture(ConductorException.notFound("Workflow " + workflow.workflowId + " was removed"))
             : db.unavailable(err));
+  }
+
+  private static List<Tuple> taskRows(Workflow workflow, Collection<Task> tasks) {
+    List<Tuple> rows = new ArrayList<>(tasks.size());
+    for (Task task : tasks) {
+      rows.add(Tuple.of(task.taskId, workflow.workflowId, task.seq, bytes(TaskDocument.encode(task))));
+    }
+    return rows;
   }
 
   /** A task row whose workflow row is gone: the foreign key refuses it. */
@@ -205,7 +207,7 @@ public final class PostgresExecutionStore implements ExecutionStore {
    * when only tasks are saved), tasks, removals.
    */
   private record WorkflowWrite(String workflowId, boolean update, Tuple workflowRow, List<Tuple> taskRows,
-      List<String> removedTaskIds, io.conductorvx.store.Fence fence) {}
+      List<String> removedTaskIds, Fence fence) {}
 
   // The fence: the partitions' lease rows, read under a key-share lock that a change of owner (which
   // locks them FOR UPDATE) waits for, so a new owner reads the store only after the old owner's
@@ -290,8 +292,8 @@ public final class PostgresExecutionStore implements ExecutionStore {
     return Future.succeededFuture();
   }
 
-  private static io.vertx.core.buffer.Buffer bytes(byte[] json) {
-    return json == null ? null : io.vertx.core.buffer.Buffer.buffer(json);
+  private static Buffer bytes(byte[] json) {
+    return json == null ? null : Buffer.buffer(json);
   }
 
   /** Translates the query to one count and one page query over the workflow table, all values bound. */
@@ -445,7 +447,7 @@ public final class PostgresExecutionStore implements ExecutionStore {
   }
 
   @Override
-  public Future<Boolean> removeWorkflow(String workflowId, io.conductorvx.store.Fence fence) {
+  public Future<Boolean> removeWorkflow(String workflowId, Fence fence) {
     Tuple id = Tuple.of(workflowId);
     return pool.withTransaction(conn -> {
           // the lease row read under a key-share lock, as for a save: a change of owner waits for this delete
