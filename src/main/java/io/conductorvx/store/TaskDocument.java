@@ -5,7 +5,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectWriter;
 import io.conductorvx.model.Json;
 import io.conductorvx.model.Task;
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -60,13 +59,17 @@ public final class TaskDocument {
     byte[] definition = task.taskDefinition() == null ? null : Json.toBytes(task.taskDefinition());
     byte[] computed = (",\"queueWaitTime\":" + task.queueWaitTime() + ",\"loopOverTask\":" + task.loopOverTask()
         + (definition == null ? "" : ",\"taskDefinition\":")).getBytes(StandardCharsets.US_ASCII);
-    ByteArrayOutputStream out = new ByteArrayOutputStream(document.length + computed.length + (definition == null ? 0 : definition.length) + 1);
-    out.write(document, 0, document.length - 1); // a non-empty object: splice before its last brace
-    out.write(computed, 0, computed.length);
+    // the size is known: one array, written once (a stream's toByteArray copied it again)
+    byte[] out = new byte[document.length + computed.length + (definition == null ? 0 : definition.length)];
+    int at = document.length - 1; // a non-empty object: splice before its last brace
+    System.arraycopy(document, 0, out, 0, at);
+    System.arraycopy(computed, 0, out, at, computed.length);
+    at += computed.length;
     if (definition != null) {
-      out.write(definition, 0, definition.length);
+      System.arraycopy(definition, 0, out, at, definition.length);
+      at += definition.length;
     }
-    out.write('}');
-    return out.toByteArray();
+    out[at] = '}';
+    return out;
   }
 }
