@@ -7,8 +7,7 @@ import io.vertx.core.Vertx;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 
 /**
@@ -17,33 +16,38 @@ import java.util.function.Function;
  * transaction per handful of commands (on a small machine most of the database's time went to the
  * round trips and commits, not to the rows); alone, a write leaves at once.
  *
- * <p>Each event loop has a lane of its own, used only from that loop, so no locks. Lanes are keyed
- * by the loop's thread, not by context: every event-bus message runs on a context of its own. A write is
- * acknowledged only after its transaction committed. When a transaction of several writes fails,
- * each write is tried again alone, so one bad write (a removed workflow) fails only itself.
+ * <p>There is one lane, run on the event loop that wrote first; writes from other loops hop to it
+ * and their answers hop back. A lane per loop made groups half as big: on 2 cores with two deciders
+ * PostgreSQL spent 1.6 ms of CPU per 5-task workflow against 1.1 ms with all writes in one lane
+ * (3.6 against 2.4 commits per workflow), more than the hops cost. A write is acknowledged only
+ * after its transaction committed. When a transaction of several writes fails, each write is tried
+ * again alone, so one bad write (a removed workflow) fails only itself.
  *
  * @param <W> one write, with everything needed to run it
  */
 public final class GroupCommit<W> {
-  /** Transactions in flight per lane: while one commits, the next group fills. */
+  /** Transactions in flight: while one commits, the next group fills. */
   private static final int MAX_IN_FLIGHT = 1;
   private static final int MAX_GROUP = 64;
 
   private record Pending<W>(W write, Promise<Void> done) {}
 
+  /** The lane's state, touched only on its context's thread. */
   private final class Lane {
     final Context context;
+    final Thread thread;
     final ArrayDeque<Pending<W>> waiting = new ArrayDeque<>();
     int inFlight;
     boolean flushQueued;
 
-    Lane(Context context) {
+    Lane(Context context, Thread thread) {
       this.context = context;
+      this.thread = thread;
     }
   }
 
   private final Function<List<W>, Future<Void>> writeAll;
-  private final Map<Thread, Lane> lanes = new ConcurrentHashMap<>();
+  private final AtomicReference<Lane> lane = new AtomicReference<>();
 
   /** {@code writeAll} writes a group in one transaction; all of it or none. */
   public GroupCommit(Function<List<W>, Future<Void>> writeAll) {
@@ -55,15 +59,29 @@ public final class GroupCommit<W> {
     if (context == null || !context.isEventLoopContext()) {
       return writeAll.apply(List.of(write)); // not on an event loop: no lane to share
     }
-    Lane lane = lanes.computeIfAbsent(Thread.currentThread(), t -> new Lane(context));
-    Promise<Void> done = Promise.promise();
-    lane.waiting.add(new Pending<>(write, done));
-    if (lane.inFlight < MAX_IN_FLIGHT && !lane.flushQueued) {
-      // after the current task: what else this loop writes meanwhile joins the group
-      lane.flushQueued = true;
-      context.runOnContext(v -> flush(lane));
+    Lane target = lane.updateAndGet(l -> l != null ? l : new Lane(context, Thread.currentThread()));
+    Pending<W> pending = new Pending<>(write, Promise.promise());
+    if (target.thread == Thread.currentThread()) {
+      enqueue(target, pending);
+    } else {
+      target.context.runOnContext(v -> enqueue(target, pending));
     }
-    return done.future();
+    if (context == target.context) {
+      return pending.done().future();
+    }
+    // answered on the caller's context (a hop back when it is on another loop)
+    Promise<Void> answer = Promise.promise();
+    pending.done().future().onComplete(ar -> context.runOnContext(v -> answer.handle(ar)));
+    return answer.future();
+  }
+
+  private void enqueue(Lane lane, Pending<W> pending) {
+    lane.waiting.add(pending);
+    if (lane.inFlight < MAX_IN_FLIGHT && !lane.flushQueued) {
+      // after the current task: what else is written meanwhile joins the group
+      lane.flushQueued = true;
+      lane.context.runOnContext(v -> flush(lane));
+    }
   }
 
   private void flush(Lane lane) {
