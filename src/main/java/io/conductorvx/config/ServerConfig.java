@@ -90,6 +90,13 @@ public record ServerConfig(
   /** Keys as they appear in the config file, with their defaults. */
   public static JsonObject defaults() {
     int cores = Runtime.getRuntime().availableProcessors();
+    // Half the cores for event loops (at least one): a loop's share of a command that hops to another
+    // loop costs a wake-up, and the other cores go to GC, JIT and, often, the database and workers on
+    // the same host. On 2 cores shared with the load, one loop took 0.76-0.96 ms of CPU per 5-task
+    // workflow in memory mode and 1.20-1.39 with PostgreSQL+Redis, two loops 1.13-1.17 and 1.58-1.68
+    // (benchmarks/README.md, "One event loop on two cores"). A host running only the server can
+    // set eventLoops to its cores for more throughput at more CPU per workflow.
+    int loops = Math.max(1, cores / 2);
     return new JsonObject()
         .put("port", 8080)
         .put("store", MEMORY)
@@ -99,9 +106,9 @@ public record ServerConfig(
         .put("redisKeyPrefix", "cvx:")
         .put("postgresPoolSize", 8)
         .put("redisPoolSize", 8)
-        .put("eventLoops", cores)
-        .put("httpInstances", cores)
-        .put("deciderPartitions", cores)
+        .put("eventLoops", loops)
+        .put("httpInstances", loops)
+        .put("deciderPartitions", loops)
         .put("sweepIntervalMs", 500)
         .put("workflowRecheckSeconds", 30)
         .put("queueLeaseSeconds", 60)

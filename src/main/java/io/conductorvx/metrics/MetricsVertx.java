@@ -51,8 +51,9 @@ public final class MetricsVertx {
    * in a registry of its own, without Vert.x's per-request and per-message ones).
    */
   public static Vertx create(ServerConfig config) {
-    // One event loop per core (Vert.x's default is two): the HTTP verticles and the deciders then
-    // share loops, so some commands stay on their thread, and fewer sleeping loops need waking.
+    // Half as many event loops as cores by default (Vert.x's default is twice as many, see
+    // ServerConfig): the HTTP verticles and the deciders share loops, so commands stay on their
+    // thread more often, and fewer sleeping loops need waking.
     return create(config.metrics() && config.metricsVertx(), new VertxOptions().setEventLoopPoolSize(config.eventLoops()));
   }
 
