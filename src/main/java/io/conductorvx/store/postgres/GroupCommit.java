@@ -18,8 +18,8 @@ import java.util.function.Function;
  *
  * <p>There is one lane, run on the event loop that wrote first; writes from other loops hop to it
  * and their answers hop back. A lane per loop made groups half as big: on 2 cores with two deciders
- * PostgreSQL spent 1.6 ms of CPU per 5-task workflow against 1.1 ms with all writes in one lane
- * (3.6 against 2.4 commits per workflow), more than the hops cost. A write is acknowledged only
+ * PostgreSQL spent 1.5-1.6 ms of CPU per 5-task workflow against 1.15-1.33 ms with all writes in
+ * one lane (3.3-3.6 against 2.6-2.7 commits per workflow), more than the hops cost. A write is acknowledged only
  * after its transaction committed. When a transaction of several writes fails, each write is tried
  * again alone, so one bad write (a removed workflow) fails only itself.
  *

@@ -4,9 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vertx.core.Context;
+import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.VerticleBase;
 import io.vertx.junit5.Timeout;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
@@ -23,12 +25,22 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @Timeout(value = 10, timeUnit = TimeUnit.SECONDS)
 class GroupCommitTest {
 
-  /** Two contexts on different event loops (a context made off Vert.x's threads takes the next loop). */
-  private static List<Context> twoLoops(Vertx vertx) {
-    Context a = vertx.getOrCreateContext();
-    Context b = vertx.getOrCreateContext();
-    assertTrue(a.isEventLoopContext() && b.isEventLoopContext());
-    return List.of(a, b);
+  /** The contexts of a verticle deployed twice: Vert.x gives each instance its own event loop. */
+  private static Future<List<Context>> twoLoops(Vertx vertx) {
+    List<Context> contexts = Collections.synchronizedList(new ArrayList<>());
+    Set<Thread> threads = ConcurrentHashMap.newKeySet();
+    return vertx.deployVerticle(() -> new VerticleBase() {
+          @Override
+          public Future<?> start() {
+            contexts.add(context);
+            threads.add(Thread.currentThread());
+            return Future.succeededFuture();
+          }
+        }, new DeploymentOptions().setInstances(2))
+        .map(id -> {
+          assertEquals(2, threads.size(), "two event loops");
+          return List.copyOf(contexts);
+        });
   }
 
   @Test
@@ -40,23 +52,24 @@ class GroupCommitTest {
       written.addAll(group);
       return Future.succeededFuture();
     });
-    List<Context> loops = twoLoops(vertx);
-    List<Future<Void>> answered = new ArrayList<>();
-    for (Context loop : loops) {
-      for (int i = 0; i < 5; i++) {
-        Promise<Void> onCaller = Promise.promise();
-        answered.add(onCaller.future());
-        String write = answered.size() + "";
-        loop.runOnContext(v -> commit.submit(write).onComplete(ar -> {
-          if (Vertx.currentContext() != loop) {
-            onCaller.fail("write " + write + " answered on another context");
-          } else {
-            onCaller.handle(ar);
-          }
-        }));
+    twoLoops(vertx).compose(loops -> {
+      List<Future<Void>> answered = new ArrayList<>();
+      for (Context loop : loops) {
+        for (int i = 0; i < 5; i++) {
+          Promise<Void> onCaller = Promise.promise();
+          answered.add(onCaller.future());
+          String write = answered.size() + "";
+          loop.runOnContext(v -> commit.submit(write).onComplete(ar -> {
+            if (Vertx.currentContext() != loop) {
+              onCaller.fail("write " + write + " answered on another context");
+            } else {
+              onCaller.handle(ar);
+            }
+          }));
+        }
       }
-    }
-    Future.all(answered).onComplete(ctx.succeeding(all -> ctx.verify(() -> {
+      return Future.all(answered);
+    }).onComplete(ctx.succeeding(all -> ctx.verify(() -> {
       assertEquals(1, writers.size(), "every transaction ran on the one lane's loop");
       assertEquals(Set.of("1", "2", "3", "4", "5", "6", "7", "8", "9", "10"), Set.copyOf(written));
       assertEquals(10, written.size(), "each write written once");
