@@ -62,14 +62,12 @@ public final class GroupCommit<W> {
     Lane target = lane.updateAndGet(l -> l != null ? l : new Lane(context, Thread.currentThread()));
     Pending<W> pending = new Pending<>(write, Promise.promise());
     if (target.thread == Thread.currentThread()) {
+      // the lane's own loop (whatever the context): no hop either way, as for every save with one loop
       enqueue(target, pending);
-    } else {
-      target.context.runOnContext(v -> enqueue(target, pending));
-    }
-    if (context == target.context) {
       return pending.done().future();
     }
-    // answered on the caller's context (a hop back when it is on another loop)
+    target.context.runOnContext(v -> enqueue(target, pending));
+    // answered back on the caller's loop and context
     Promise<Void> answer = Promise.promise();
     pending.done().future().onComplete(ar -> context.runOnContext(v -> answer.handle(ar)));
     return answer.future();
