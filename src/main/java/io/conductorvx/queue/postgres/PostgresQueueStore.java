@@ -6,8 +6,10 @@ import io.conductorvx.queue.QueueStore;
 import io.conductorvx.store.postgres.GroupCommit;
 import io.conductorvx.store.postgres.PostgresDatabase;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -31,8 +33,13 @@ public final class PostgresQueueStore implements QueueStore {
       ON CONFLICT (queue, id) DO UPDATE SET payload = EXCLUDED.payload, priority = EXCLUDED.priority,
         due_at = EXCLUDED.due_at, lease_until = NULL, seq = EXCLUDED.seq""".formatted(NOW_MS);
   // The clock is read once (a materialised CTE) so "due" and the lease start agree.
+  // The pop's commit does not wait for its WAL to reach the disk (synchronous_commit off for this
+  // transaction only): a lease lost in a database crash only makes the message due again, as an
+  // expired lease does, and the claim that follows every handed-out message commits synchronously,
+  // which flushes the WAL past this commit anyway. A pop's flush was the costliest commit left per
+  // workflow in PostgreSQL-only mode (see GroupCommit for the others).
   private static final String POP = """
-      WITH now AS MATERIALIZED (SELECT %s AS ms),
+      WITH now AS MATERIALIZED (SELECT %s AS ms, set_config('synchronous_commit', 'off', true) AS async),
       picked AS (
         SELECT queue, id FROM queue_message
         WHERE queue = $1 AND lease_until IS NULL AND due_at <= (SELECT ms FROM now)
@@ -73,8 +80,15 @@ public final class PostgresQueueStore implements QueueStore {
         .thenComparingLong(Popped::seq);
   }
 
-  /** A push or an ack: the writes that are grouped into shared transactions. */
-  private record Write(String sql, Tuple row) {}
+  /**
+   * A push, an ack or a removal: the writes that are grouped into shared transactions. {@code
+   * removed} learns whether a removal found its row, once its transaction committed.
+   */
+  private record Write(String sql, Tuple row, Promise<Boolean> removed) {
+    Write(String sql, Tuple row) {
+      this(sql, row, null);
+    }
+  }
 
   private final PostgresDatabase db;
   private final Pool pool;
@@ -89,11 +103,20 @@ public final class PostgresQueueStore implements QueueStore {
   /** Runs the writes in one transaction, pipelined, in the order they were made. */
   private Future<Void> writeTogether(List<Write> group) {
     return pool.withTransaction(conn -> {
-      List<Future<?>> steps = new ArrayList<>(group.size());
+      List<Future<RowSet<Row>>> steps = new ArrayList<>(group.size());
       for (Write w : group) {
         steps.add(conn.preparedQuery(w.sql()).execute(w.row()));
       }
-      return Future.all(steps).<Void>mapEmpty();
+      return Future.all(steps).map(all -> steps);
+    }).map(steps -> {
+      // committed: only now may a removal say what it did (a failed group is retried write by write)
+      for (int i = 0; i < group.size(); i++) {
+        Promise<Boolean> removed = group.get(i).removed();
+        if (removed != null) {
+          removed.tryComplete(steps.get(i).result().rowCount() > 0);
+        }
+      }
+      return null;
     });
   }
 
@@ -131,11 +154,13 @@ public final class PostgresQueueStore implements QueueStore {
     return pool.preparedQuery(DROP).execute(Tuple.of(queue)).recover(db::unavailable).mapEmpty();
   }
 
+  /** Grouped like pushes: a workflow's last save removes its decider-queue entry, one per workflow. */
   @Override
   public Future<Boolean> remove(String queue, String id) {
-    return pool.preparedQuery(REMOVE).execute(Tuple.of(queue, id))
+    Promise<Boolean> removed = Promise.promise();
+    return writes.submit(new Write(REMOVE, Tuple.of(queue, id), removed))
         .recover(db::unavailable)
-        .map(rows -> rows.rowCount() > 0);
+        .compose(v -> removed.future());
   }
 
   @Override
