@@ -43,4 +43,38 @@ class RedisQueueStoreContractTest extends QueueStoreContract {
         .eventually(admin::close)
         .onComplete(ctx.succeedingThenComplete());
   }
+
+  /**
+   * Pushes and acks made in one event-loop turn go to Redis as one pipelined batch; a batch sent
+   * after Redis forgot the scripts is sent again once they are loaded, every write in it applied.
+   */
+  @Test
+  void writesBatchedOnAnEventLoopSurviveForgottenScripts(VertxTestContext ctx) {
+    Redis admin = Redis.createClient(vertx, TestBackends.REDIS_URL);
+    io.vertx.core.Context loop = vertx.getOrCreateContext();
+    admin.send(Request.cmd(Command.SCRIPT).arg("FLUSH"))
+        .compose(flushed -> onLoop(loop, () -> Future.all(
+            store.push("q", new QueueMessage("a", "wf", 0), 0),
+            store.push("q", new QueueMessage("b", "wf", 0), 0),
+            store.push("q", new QueueMessage("c", "wf", 0), 0))))
+        .compose(pushed -> store.pop("q", 3, 60_000))
+        .compose(popped -> {
+          assertEquals(java.util.List.of("a", "b", "c"), popped.stream().map(QueueMessage::id).toList());
+          return admin.send(Request.cmd(Command.SCRIPT).arg("FLUSH"));
+        })
+        .compose(flushed -> onLoop(loop, () -> Future.all(store.ack("q", "a"), store.ack("q", "b"), store.ack("q", "c"))))
+        .compose(acked -> store.details())
+        .map(details -> {
+          assertEquals(null, details.get("q"), "nothing waiting or leased");
+          return null;
+        })
+        .eventually(admin::close)
+        .onComplete(ctx.succeedingThenComplete());
+  }
+
+  private static <T> Future<T> onLoop(io.vertx.core.Context loop, java.util.function.Supplier<Future<T>> work) {
+    io.vertx.core.Promise<T> done = io.vertx.core.Promise.promise();
+    loop.runOnContext(v -> work.get().onComplete(done));
+    return done.future();
+  }
 }

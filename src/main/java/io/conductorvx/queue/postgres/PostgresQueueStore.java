@@ -3,7 +3,7 @@ package io.conductorvx.queue.postgres;
 import io.conductorvx.queue.QueueMessage;
 import io.conductorvx.queue.QueuePosition;
 import io.conductorvx.queue.QueueStore;
-import io.conductorvx.store.postgres.GroupCommit;
+import io.conductorvx.store.GroupCommit;
 import io.conductorvx.store.postgres.PostgresDatabase;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;

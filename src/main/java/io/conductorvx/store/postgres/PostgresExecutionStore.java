@@ -9,6 +9,7 @@ import io.conductorvx.model.Workflow;
 import io.conductorvx.model.WorkflowStatus;
 import io.conductorvx.store.ExecutionStore;
 import io.conductorvx.store.Fence;
+import io.conductorvx.store.GroupCommit;
 import io.conductorvx.store.TaskDocument;
 import io.conductorvx.store.WorkflowDocument;
 import io.vertx.core.Future;

@@ -1,4 +1,4 @@
-package io.conductorvx.store.postgres;
+package io.conductorvx.store;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

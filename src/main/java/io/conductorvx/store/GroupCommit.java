@@ -1,4 +1,4 @@
-package io.conductorvx.store.postgres;
+package io.conductorvx.store;
 
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -12,16 +12,19 @@ import java.util.function.Function;
 
 /**
  * Group commit: writes that arrive while earlier ones are being written wait and go to the
- * database together, in one transaction. Under load this turns a transaction per command into a
- * transaction per handful of commands (on a small machine most of the database's time went to the
- * round trips and commits, not to the rows); alone, a write leaves at once.
+ * backend together, in one round trip: one transaction for PostgreSQL (the stores and the
+ * PostgreSQL queue), one pipelined batch for Redis (the Redis queue's pushes and acks). Under load
+ * this turns a round trip per command into one per handful of commands (on a small machine most of
+ * the database's time went to the round trips and commits, not to the rows); alone, a write
+ * leaves at once.
  *
- * <p>There is one lane, run on the event loop that wrote first; writes from other loops hop to it
- * and their answers hop back. A lane per loop made groups half as big: on 2 cores with two deciders
+ * <p>Each instance has one lane, run on the event loop that wrote first; writes from other loops
+ * hop to it and their answers hop back. A lane per loop made groups half as big: on 2 cores with two deciders
  * PostgreSQL spent 1.5-1.6 ms of CPU per 5-task workflow against 1.15-1.33 ms with all writes in
  * one lane (3.3-3.6 against 2.6-2.7 commits per workflow), more than the hops cost. A write is acknowledged only
- * after its transaction committed. When a transaction of several writes fails, each write is tried
- * again alone, so one bad write (a removed workflow) fails only itself.
+ * after its group was written. When a group fails, each write is tried again alone, so one bad
+ * write (a removed workflow) fails only itself; every write that goes through a lane must
+ * therefore be safe to run twice (a Redis batch that failed may have been partly applied).
  *
  * @param <W> one write, with everything needed to run it
  */
@@ -49,7 +52,7 @@ public final class GroupCommit<W> {
   private final Function<List<W>, Future<Void>> writeAll;
   private final AtomicReference<Lane> lane = new AtomicReference<>();
 
-  /** {@code writeAll} writes a group in one transaction; all of it or none. */
+  /** {@code writeAll} writes a group in one round trip (for PostgreSQL a transaction: all of it or none). */
   public GroupCommit(Function<List<W>, Future<Void>> writeAll) {
     this.writeAll = writeAll;
   }
@@ -111,7 +114,8 @@ public final class GroupCommit<W> {
         group.get(0).done().fail(ar.cause());
         return Future.succeededFuture();
       }
-      // Rewriting is safe: every statement is an upsert, an update to the same values or a delete.
+      // Rewriting is safe: every write is an upsert, an update to the same values, a push that
+      // replaces its message or a delete.
       List<Future<Void>> alone = new ArrayList<>(group.size());
       for (Pending<W> p : group) {
         alone.add(writeAll.apply(List.of(p.write())).onComplete(p.done()));
