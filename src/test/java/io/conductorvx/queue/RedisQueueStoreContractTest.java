@@ -45,8 +45,9 @@ class RedisQueueStoreContractTest extends QueueStoreContract {
   }
 
   /**
-   * Pushes and acks made in one event-loop turn go to Redis as one pipelined batch; a batch sent
-   * after Redis forgot the scripts is sent again once they are loaded, every write in it applied.
+   * Pushes, acks and removals made in one event-loop turn go to Redis as one pipelined batch; a
+   * batch sent after Redis forgot the scripts is sent again once they are loaded, every write in it
+   * applied, and each removal gets its own answer.
    */
   @Test
   void writesBatchedOnAnEventLoopSurviveForgottenScripts(VertxTestContext ctx) {
@@ -63,7 +64,12 @@ class RedisQueueStoreContractTest extends QueueStoreContract {
           return admin.send(Request.cmd(Command.SCRIPT).arg("FLUSH"));
         })
         .compose(flushed -> onLoop(loop, () -> Future.all(store.ack("q", "a"), store.ack("q", "b"), store.ack("q", "c"))))
-        .compose(acked -> store.details())
+        .compose(acked -> store.push("q", new QueueMessage("d", "wf", 0), 0))
+        .compose(pushed -> onLoop(loop, () -> Future.all(store.remove("q", "d"), store.remove("q", "never"))))
+        .compose(removed -> {
+          assertEquals(java.util.List.of(true, false), removed.list(), "each removal's own answer");
+          return store.details();
+        })
         .map(details -> {
           assertEquals(null, details.get("q"), "nothing waiting or leased");
           return null;
