@@ -47,7 +47,7 @@ class GroupCommitTest {
   void writesFromTwoEventLoopsShareOneLaneAndAreAnsweredOnTheirOwnContext(Vertx vertx, VertxTestContext ctx) {
     Set<Thread> writers = ConcurrentHashMap.newKeySet();
     List<String> written = Collections.synchronizedList(new ArrayList<>());
-    GroupCommit<String> commit = new GroupCommit<>(group -> {
+    GroupCommit<String, Void> commit = GroupCommit.withoutAnswers(group -> {
       writers.add(Thread.currentThread());
       written.addAll(group);
       return Future.succeededFuture();
@@ -80,7 +80,7 @@ class GroupCommitTest {
   @Test
   void aFailedGroupIsRetriedWriteByWriteSoOnlyTheBadWriteFails(Vertx vertx, VertxTestContext ctx) {
     List<List<String>> calls = Collections.synchronizedList(new ArrayList<>());
-    GroupCommit<String> commit = new GroupCommit<>(group -> {
+    GroupCommit<String, Void> commit = GroupCommit.withoutAnswers(group -> {
       calls.add(List.copyOf(group));
       return group.contains("bad") ? Future.failedFuture("refused") : Future.succeededFuture();
     });
@@ -103,7 +103,7 @@ class GroupCommitTest {
   @Test
   void aWriteOffTheEventLoopIsWrittenAloneOnItsOwnThread(Vertx vertx, VertxTestContext ctx) {
     List<Thread> writers = Collections.synchronizedList(new ArrayList<>());
-    GroupCommit<String> commit = new GroupCommit<>(group -> {
+    GroupCommit<String, Void> commit = GroupCommit.withoutAnswers(group -> {
       writers.add(Thread.currentThread());
       return Future.succeededFuture();
     });

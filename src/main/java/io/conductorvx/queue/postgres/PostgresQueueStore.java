@@ -6,7 +6,6 @@ import io.conductorvx.queue.QueueStore;
 import io.conductorvx.store.GroupCommit;
 import io.conductorvx.store.postgres.PostgresDatabase;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
@@ -80,19 +79,13 @@ public final class PostgresQueueStore implements QueueStore {
         .thenComparingLong(Popped::seq);
   }
 
-  /**
-   * A push, an ack or a removal: the writes that are grouped into shared transactions. {@code
-   * removed} learns whether a removal found its row, once its transaction committed.
-   */
-  private record Write(String sql, Tuple row, Promise<Boolean> removed) {
-    Write(String sql, Tuple row) {
-      this(sql, row, null);
-    }
-  }
+  /** A push, an ack or a removal: the writes that are grouped into shared transactions. */
+  private record Write(String sql, Tuple row) {}
 
   private final PostgresDatabase db;
   private final Pool pool;
-  private final GroupCommit<Write> writes;
+  /** Each write answers the rows it touched (a removal: whether it found its message). */
+  private final GroupCommit<Write, Integer> writes;
 
   public PostgresQueueStore(PostgresDatabase db) {
     this.db = db.retain();
@@ -101,29 +94,20 @@ public final class PostgresQueueStore implements QueueStore {
   }
 
   /** Runs the writes in one transaction, pipelined, in the order they were made. */
-  private Future<Void> writeTogether(List<Write> group) {
+  private Future<List<Integer>> writeTogether(List<Write> group) {
     return pool.withTransaction(conn -> {
       List<Future<RowSet<Row>>> steps = new ArrayList<>(group.size());
       for (Write w : group) {
         steps.add(conn.preparedQuery(w.sql()).execute(w.row()));
       }
-      return Future.all(steps).map(all -> steps);
-    }).map(steps -> {
-      // committed: only now may a removal say what it did (a failed group is retried write by write)
-      for (int i = 0; i < group.size(); i++) {
-        Promise<Boolean> removed = group.get(i).removed();
-        if (removed != null) {
-          removed.tryComplete(steps.get(i).result().rowCount() > 0);
-        }
-      }
-      return null;
+      return Future.all(steps).map(all -> steps.stream().map(step -> step.result().rowCount()).toList());
     });
   }
 
   @Override
   public Future<Void> push(String queue, QueueMessage message, long delayMs) {
     Tuple row = Tuple.of(queue, message.id(), message.payload(), message.priority(), Math.min(Math.max(0, delayMs), MAX_DELAY_MS));
-    return writes.submit(new Write(PUSH, row)).recover(db::unavailable);
+    return writes.submit(new Write(PUSH, row)).recover(db::unavailable).mapEmpty();
   }
 
   @Override
@@ -146,7 +130,7 @@ public final class PostgresQueueStore implements QueueStore {
 
   @Override
   public Future<Void> ack(String queue, String id) {
-    return writes.submit(new Write(ACK, Tuple.of(queue, id))).recover(db::unavailable);
+    return writes.submit(new Write(ACK, Tuple.of(queue, id))).recover(db::unavailable).mapEmpty();
   }
 
   @Override
@@ -157,10 +141,9 @@ public final class PostgresQueueStore implements QueueStore {
   /** Grouped like pushes: a workflow's last save removes its decider-queue entry, one per workflow. */
   @Override
   public Future<Boolean> remove(String queue, String id) {
-    Promise<Boolean> removed = Promise.promise();
-    return writes.submit(new Write(REMOVE, Tuple.of(queue, id), removed))
+    return writes.submit(new Write(REMOVE, Tuple.of(queue, id)))
         .recover(db::unavailable)
-        .compose(v -> removed.future());
+        .map(rows -> rows > 0);
   }
 
   @Override

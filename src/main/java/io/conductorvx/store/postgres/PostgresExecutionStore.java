@@ -153,7 +153,7 @@ public final class PostgresExecutionStore implements ExecutionStore {
 
   private final PostgresDatabase db;
   private final Pool pool;
-  private final GroupCommit<WorkflowWrite> saves = new GroupCommit<>(this::writeTogether);
+  private final GroupCommit<WorkflowWrite, Void> saves = GroupCommit.withoutAnswers(this::writeTogether);
 
   public PostgresExecutionStore(PostgresDatabase db) {
     this.db = db.retain();
